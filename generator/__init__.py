@@ -1,0 +1,1 @@
+"""Portail carrière: the static site generator and the shared content model."""

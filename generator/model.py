@@ -1,0 +1,320 @@
+"""The validated model both halves read: the site generator renders it, the forms app enforces it.
+
+Everything here is plain data (no Flask, no Jinja). Objects are built by `generator.load.load_site()`
+only after every source has been validated, so code that receives a `Site` may trust it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+# Vœu types, as the real portal names them.
+VOEU_TYPES: dict[str, str] = {
+    "ETB": "Établissement",
+    "COM": "Commune",
+    "GEO": "Groupement de communes",
+    "DPT": "Département",
+    "ACA": "Académie",
+    "ZRE": "Zone de remplacement (établissement)",
+    "ZRD": "Zone de remplacement (département)",
+    "ZRA": "Zone de remplacement (académie)",
+}
+
+# Phase codes a campaign may declare, in their usual order.
+PHASE_CODES: dict[str, str] = {
+    "information": "Information et publication de la note de service",
+    "consultation": "Consultation du dossier et des postes",
+    "saisie": "Saisie des vœux",
+    "confirmation": "Retour des confirmations de demande",
+    "bareme": "Affichage et contrôle du barème",
+    "resultats": "Résultats",
+    "telephone": "Saisie des numéros de téléphone",
+}
+
+CampaignKind = Literal["inter", "intra", "specifique"]
+PhaseState = Literal["a_venir", "ouverte", "close"]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a record was written: shown in every message to a publisher."""
+
+    path: str  # relative to the site root, e.g. "content/campagnes/inter-2027.yaml"
+    line: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Contacts:
+    mail: str
+    phone: str
+    hours: str = ""
+    postal: str = ""
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """What the déclaration d'accessibilité states (RGAA)."""
+
+    status: str  # "totalement conforme" | "partiellement conforme" | "non conforme"
+    rgaa_version: str  # e.g. "4.1.2"
+    audit_date: date
+    contact: str  # how to obtain an accessible alternative
+    defenseur_url: str = "https://formulaire.defenseurdesdroits.fr/"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    academie: str  # "Académie de Montferrand"
+    title: str  # "Portail carrière"
+    base_url: str  # absolute URL of the published site, for sitemap and .ics, no trailing slash
+    base_path: str  # URL path where the site is served, "/" by default, always ends with "/"
+    app_url: str  # URL (path or absolute) of the forms app, e.g. "/app"
+    contacts: Contacts
+    navigation: tuple[NavItem, ...]
+    accessibility: Accessibility
+    templates_dir: str | None  # publisher's override folder, relative to the root
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Guide:
+    slug: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    order: int
+    tags: tuple[str, ...]
+    body_md: str
+    source: SourceRef
+
+    @property
+    def url(self) -> str:
+        return f"guides/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: str
+    href: str  # a file under content/ (copied to the build) or an absolute URL
+
+
+@dataclass(frozen=True)
+class NoteDeService:
+    slug: str
+    reference: str  # "2026-123"
+    title: str
+    summary: str
+    bo_reference: str  # "BO spécial n° 10 du 14 novembre 2026"
+    bo_date: date
+    attachments: tuple[Attachment, ...]
+    body_md: str
+    source: SourceRef
+
+    @property
+    def url(self) -> str:
+        return f"notes-de-service/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str  # one of PHASE_CODES
+    label: str
+    start: datetime  # aware, Europe/Paris
+    end: datetime | None  # aware, Europe/Paris; None for "à compter du"
+    source: SourceRef
+
+    def state_at(self, now: datetime) -> PhaseState:
+        """Half-open window [start, end)."""
+        if now < self.start:
+            return "a_venir"
+        if self.end is not None and now >= self.end:
+            return "close"
+        return "ouverte"
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.state_at(now) == "ouverte"
+
+
+@dataclass(frozen=True)
+class Preference:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Mouvement:
+    """A movement type inside a campaign (CPGE, cinéma audiovisuel, DDFPT…, or the general one)."""
+
+    code: str
+    label: str
+    lettre_motivation: bool  # the real portal's star
+    disciplines: tuple[str, ...]  # discipline codes to choose from; empty: none asked
+    preferences: tuple[Preference, ...]  # empty: none asked
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class PieceType:
+    code: str
+    label: str
+    max_size_ko: int  # 300 in the real portal
+    required: bool
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class BaremeRule:
+    """One element of the barème, as written in the campaign file (data, not code)."""
+
+    code: str
+    label: str
+    params: dict  # kind-specific numbers, see docs/content-format.md
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Campaign:
+    slug: str
+    title: str
+    kind: CampaignKind
+    year: str  # "2026-2027"
+    summary: str
+    note_de_service: str | None  # slug of a NoteDeService
+    phases: tuple[Phase, ...]
+    voeu_limit: int
+    voeu_types: tuple[str, ...]  # subset of VOEU_TYPES keys
+    mouvements: tuple[Mouvement, ...]
+    pieces: tuple[PieceType, ...]
+    bareme: tuple[BaremeRule, ...]
+    source: SourceRef
+
+    @property
+    def url(self) -> str:
+        return f"plannings/{self.slug}/"
+
+    def phase(self, code: str) -> Phase | None:
+        return next((p for p in self.phases if p.code == code), None)
+
+    @property
+    def saisie(self) -> Phase | None:
+        """The window in which demandes, lettres, pièces and vœux may be written."""
+        return self.phase("saisie")
+
+    def mouvement(self, code: str) -> Mouvement | None:
+        return next((m for m in self.mouvements if m.code == code), None)
+
+
+@dataclass(frozen=True)
+class Academie:
+    code: str
+    libelle: str
+
+
+@dataclass(frozen=True)
+class Departement:
+    code: str  # "063", three characters as in UAI prefixes
+    libelle: str
+    academie: str  # Academie.code
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str  # code INSEE, "63113"
+    libelle: str
+    departement: str
+    code_postal: str
+
+
+@dataclass(frozen=True)
+class Groupement:
+    code: str
+    libelle: str
+    departement: str
+    communes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Etablissement:
+    uai: str
+    type: str  # "LYC", "LPO", "LP", "CLG", "EREA"…
+    nom: str
+    adresse: str
+    code_postal: str
+    commune: str  # Commune.code
+    education_prioritaire: str  # "", "REP" or "REP+"
+
+    @property
+    def departement(self) -> str:
+        return self.uai[:3]
+
+
+@dataclass(frozen=True)
+class Discipline:
+    code: str  # "L1300"
+    libelle: str
+
+
+@dataclass(frozen=True)
+class Poste:
+    code_poste: str
+    campagne: str  # Campaign.slug
+    mouvement: str  # Mouvement.code within that campaign
+    uai: str
+    discipline_code: str
+    specificite: str
+    profil: str
+    etat: str  # "V" | "SV"
+    education_prioritaire: str
+    publie_le: date
+    contact: str
+    source: SourceRef
+
+
+@dataclass
+class Referentiel:
+    academies: dict[str, Academie] = field(default_factory=dict)
+    departements: dict[str, Departement] = field(default_factory=dict)
+    communes: dict[str, Commune] = field(default_factory=dict)
+    groupements: dict[str, Groupement] = field(default_factory=dict)
+    etablissements: dict[str, Etablissement] = field(default_factory=dict)
+    disciplines: dict[str, Discipline] = field(default_factory=dict)
+
+
+@dataclass
+class Site:
+    root: str  # absolute path of the folder holding content/ and data/
+    config: SiteConfig
+    guides: list[Guide]
+    notes: list[NoteDeService]
+    campaigns: list[Campaign]
+    referentiel: Referentiel
+    postes: list[Poste]
+
+    def campaign(self, slug: str) -> Campaign | None:
+        return next((c for c in self.campaigns if c.slug == slug), None)
+
+
+def uai_check_letter(number: int) -> str:
+    """The UAI check letter of a 7-digit number."""
+    return "ABCDEFGHJKLMNPRSTUVWXYZ"[number % 23]
+
+
+def is_valid_uai(code: str) -> bool:
+    return (
+        len(code) == 8
+        and code[:7].isdigit()
+        and code[7] == uai_check_letter(int(code[:7]))
+    )
