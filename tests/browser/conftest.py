@@ -1,0 +1,55 @@
+"""Browser fixtures: Debian's Chromium through Playwright, the example site built once and served locally."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import carriere_kit as kit  # noqa: E402
+
+
+def pytest_collection_modifyitems(items):
+    """Every test of this folder drives the browser: mark it so `-m "not browser"` leaves them out."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium with the flags that keep it offline (see /work/shared/TESTING.md)."""
+    kit.require_chromium()
+    return {**browser_type_launch_args, "executable_path": str(kit.CHROMIUM), "args": kit.CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """(site, folder): the repository's example academy, rendered once per session."""
+    return kit.example_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def example_site(built_site):
+    return built_site[0]
+
+
+@pytest.fixture(scope="session")
+def live_server(built_site):
+    """The built site served on a free 127.0.0.1 port."""
+    server = kit.LiveServer(kit.static_site_app(built_site[1]))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Playwright resolves page.goto("guides/") against the live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris", "viewport": kit.DESKTOP}
