@@ -1,0 +1,153 @@
+"""Benchmark our site build against Pelican and MkDocs on the same generated guides.
+
+Run: .venv/bin/python bench/build_bench.py [--guides 5000] [--postes 20000] [--peers/--no-peers]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
+
+import corpus  # noqa: E402
+import measure  # noqa: E402
+import peers  # noqa: E402
+
+RUN_OURS = HERE / "run_ours.py"
+
+
+@dataclass(frozen=True)
+class Result:
+    tool: str
+    pages: int
+    run: measure.Run
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.run.wall_s if self.run.wall_s else 0.0
+
+
+def machine() -> str:
+    """CPU model, core count and load: the figures mean nothing without them."""
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{model}, {os.cpu_count()} cœurs, Python {platform.python_version()}, charge {load}"
+
+
+def check(run: measure.Run) -> measure.Run:
+    """Stop the benchmark when a build failed: a failed build has no meaningful time."""
+    if run.returncode != 0:
+        sys.exit(f"Échec de « {run.label} » (code {run.returncode}) :\n{run.stderr_tail}")
+    return run
+
+
+def ours_command(root: Path, out: Path, stats: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(RUN_OURS), "--root", str(root), "--out", str(out), "--stats", str(stats),
+            *extra]
+
+
+def run_ours(label: str, root: Path, out: Path, *extra: str) -> tuple[measure.Run, dict]:
+    """One measured run of our build, with the load/build split it reports."""
+    stats = out.parent / "stats-ours.json"
+    stats.unlink(missing_ok=True)
+    run = check(measure.run(label, ours_command(root, out, stats, *extra)))
+    return run, json.loads(stats.read_text(encoding="utf-8"))
+
+
+def bench_ours(root: Path, out: Path, edited: Path) -> tuple[Result, list[tuple[measure.Run, dict]]]:
+    """Full build from an empty output, a no-change rebuild, then one edited guide (cold and warm)."""
+    if out.exists():
+        shutil.rmtree(out)
+    full = run_ours("build complet", root, out)
+    pages = measure.count_pages(out)
+    again = run_ours("reconstruction sans changement", root, out)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text + "\nUn paragraphe ajouté pour mesurer la reconstruction.\n", encoding="utf-8")
+    one = run_ours("un guide modifié, nouveau processus", root, out)
+    warm = run_ours("un guide modifié, aperçu déjà chargé", root, out, "--edit", str(edited))
+    return Result("Portail carrière", pages, full[0]), [full, again, one, warm]
+
+
+def bench_peer(tool: str, command: list[str], out: Path) -> Result:
+    if out.exists():
+        shutil.rmtree(out)
+    run = check(measure.run(tool, command))
+    return Result(tool, measure.count_pages(out), run)
+
+
+def print_table(results: list[Result], reference: Result | None) -> None:
+    head = f"{'outil':<18} {'pages':>6} {'mur s':>8} {'CPU s':>8} {'pages/s':>9} " \
+           f"{'RSS max MiB':>12} {'PSS arbre MiB':>14} {'ratio mur':>10} {'ratio pages/s':>14}"
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        wall_ratio = rate_ratio = ""
+        if reference is not None:
+            wall_ratio = f"{r.run.wall_s / reference.run.wall_s:.2f}×"
+            rate_ratio = f"{reference.pages_per_s / r.pages_per_s:.2f}×" if r.pages_per_s else ""
+        print(f"{r.tool:<18} {r.pages:>6} {r.run.wall_s:>8.2f} {r.run.cpu_s:>8.2f} {r.pages_per_s:>9.0f} "
+              f"{r.run.max_rss_mib:>12.0f} {r.run.tree_pss_mib:>14.0f} {wall_ratio:>10} {rate_ratio:>14}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guides", type=int, default=5000, help="nombre de guides (5000)")
+    parser.add_argument("--postes", type=int, default=20000, help="nombre de postes vacants (20000)")
+    parser.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
+                        help="mesurer aussi Pelican et MkDocs (oui)")
+    parser.add_argument("--ours", action=argparse.BooleanOptionalAction, default=True,
+                        help="mesurer notre générateur (oui)")
+    parser.add_argument("--workdir", type=Path, default=HERE / "out", help="dossier de travail (bench/out)")
+    args = parser.parse_args(argv)
+
+    work = args.workdir.resolve()
+    print(f"Machine : {machine()}")
+    print(f"Corpus : {args.guides} guides, {args.postes} postes vacants (graine {corpus.SEED}) dans {work}")
+    generated = corpus.generate(work / "site", args.guides, args.postes)
+
+    results: list[Result] = []
+    ours: Result | None = None
+    incremental: list[tuple[measure.Run, dict]] = []
+    if args.ours:
+        edited = work / "site" / "content" / "guides" / f"guide-{args.guides // 2:05d}.md"
+        ours, incremental = bench_ours(generated.root, work / "build-ours", edited)
+        results.append(ours)
+    if args.peers:
+        bin_dir = peers.ensure_venv()
+        print("Pairs : " + ", ".join(f"{k} {v}" for k, v in peers.versions(bin_dir).items()))
+        peers.write_pelican(work / "pelican", generated.guides)
+        peers.write_mkdocs(work / "mkdocs", generated.guides)
+        out = work / "build-pelican"
+        results.append(bench_peer("Pelican", peers.pelican_command(bin_dir, work / "pelican", out), out))
+        out = work / "build-mkdocs"
+        results.append(bench_peer("MkDocs", peers.mkdocs_command(bin_dir, work / "mkdocs", out), out))
+
+    print()
+    print_table(results, ours)
+    if incremental:
+        print()
+        for run, stats in incremental:
+            detail = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                               for k, v in stats.items())
+            print(f"Notre build, {run.label} : {run.wall_s:.2f} s de bout en bout ({detail})")
+    print(f"\nCharge en fin de mesure : {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

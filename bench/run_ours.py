@@ -1,0 +1,64 @@
+"""Load and build one site with our generator, as `carriere build` does; the benchmark runs it alone."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.build import build_site  # noqa: E402
+from generator.load import load_site  # noqa: E402
+
+
+def _summary(result: object) -> dict:
+    """What the build says it did, without depending on every field of BuildResult."""
+    if dataclasses.is_dataclass(result):
+        fields = dataclasses.asdict(result)
+    else:
+        fields = dict(getattr(result, "__dict__", {}))
+    return {k: (len(v) if isinstance(v, (list, tuple, set, dict)) else v)
+            for k, v in fields.items() if isinstance(v, (int, float, str, list, tuple, set, dict))}
+
+
+def load_and_build(root: Path, out: Path, jobs: int | None) -> dict:
+    start = time.perf_counter()
+    site, report = load_site(root)
+    loaded = time.perf_counter()
+    if site is None:
+        print(report, file=sys.stderr)
+        sys.exit(1)
+    result = build_site(site, out, jobs=jobs, progress=None)
+    done = time.perf_counter()
+    return {"load_s": loaded - start, "build_s": done - loaded, **_summary(result)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--stats", type=Path, help="écrire les durées et compteurs en JSON ici")
+    parser.add_argument("--edit", type=Path,
+                        help="bâtir, puis modifier ce guide et mesurer la reconstruction dans le même processus")
+    args = parser.parse_args()
+    if args.edit:
+        load_and_build(args.root, args.out, args.jobs)
+        with args.edit.open("a", encoding="utf-8") as handle:
+            handle.write("\nEncore un paragraphe, écrit pendant que l'aperçu tourne.\n")
+        start = time.perf_counter()
+        stats = load_and_build(args.root, args.out, args.jobs)
+        stats["edit_s"] = time.perf_counter() - start
+    else:
+        stats = load_and_build(args.root, args.out, args.jobs)
+    print(json.dumps(stats), file=sys.stderr)
+    if args.stats:
+        args.stats.write_text(json.dumps(stats), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
