@@ -1,0 +1,228 @@
+"""Read content/campagnes/*.yaml: phases in Europe/Paris, vœux, mouvements, pièces, barème."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import (
+    PHASE_CODES,
+    VOEU_TYPES,
+    BaremeRule,
+    Campaign,
+    Mouvement,
+    Phase,
+    PieceType,
+    Preference,
+    Referentiel,
+    SourceRef,
+)
+from .report import Report
+from .sources import check_slug, expect_mapping, read_yaml_file
+from .tables import Table
+from .validate import Fields, ends_before, show_moment, suggest
+from .yamlio import YList, YMap
+
+CAMPAIGN_KEYS = ("titre", "type", "annee", "resume", "note_de_service", "phases", "voeux", "mouvements",
+                 "pieces_jointes", "bareme")
+PHASE_KEYS = ("code", "libelle", "debut", "fin")
+VOEUX_KEYS = ("maximum", "types")
+MOUVEMENT_KEYS = ("code", "libelle", "lettre_motivation", "disciplines", "preferences")
+PREFERENCE_KEYS = ("code", "libelle")
+PIECE_KEYS = ("code", "libelle", "taille_max_ko", "obligatoire")
+KINDS = ("inter", "intra", "specifique")
+# These phases follow each other: each ends before the next starts. The others may overlap.
+SEQUENTIAL = ("saisie", "confirmation", "bareme", "resultats")
+
+
+def _duplicate(f: Fields, line: int, what: str, code: str, first: int) -> None:
+    f.error(line, f"{what} « {code} » est déjà déclaré{'e' if what.startswith('la ') else ''} ligne {first} : "
+                  "supprimez le doublon ou changez le code.")
+
+
+def _phases(f: Fields) -> list[Phase]:
+    phases: list[Phase] = []
+    seen: dict[str, int] = {}
+    complete = True
+    for line, item in f.items("phases", required=True):
+        p = Fields(f.report, f.path, item, " dans cette phase")
+        p.check_keys(PHASE_KEYS)
+        code = p.text("code")
+        if code is not None and code not in PHASE_CODES:
+            p.error(item.line_of("code"), f"code de phase inconnu « {code} »{suggest(code, tuple(PHASE_CODES))} : "
+                                          f"codes possibles : {', '.join(PHASE_CODES)}.")
+            code = None
+        label = p.text("libelle", required=False)
+        start, end = p.moment("debut"), p.moment("fin", required=False)
+        if start is not None and end is not None and ends_before(start, end):
+            p.error(item.line_of("fin"), f"la phase « {code or '?'} » se termine ({show_moment(end)}) avant de "
+                                         f"commencer ({show_moment(start)}) : corrigez « debut » ou « fin ».")
+        if code is not None and code in seen:
+            _duplicate(p, item.line_of("code"), "la phase", code, seen[code])
+        if not p.ok or code is None or start is None:
+            f.ok = complete = False
+            continue
+        seen[code] = item.line_of("code")
+        phases.append(Phase(code=code, label=label or PHASE_CODES[code], start=start, end=end,
+                            source=SourceRef(f.path, line)))
+    if not complete:
+        return phases
+    if not phases and isinstance(f.data.get("phases"), YList):
+        f.error(f.line("phases"), "« phases » est vide : ajoutez au moins une phase (code, debut, fin).")
+    ordered = [p for code in SEQUENTIAL for p in phases if p.code == code]
+    for before, after in zip(ordered, ordered[1:]):
+        if before.end is None:
+            f.error(before.source.line, f"la phase « {before.code} » n'a pas de fin alors que la phase "
+                                        f"« {after.code} » la suit : ajoutez « fin » à « {before.code} ».")
+        elif after.start < before.end:
+            f.error(after.source.line, f"la phase « {after.code} » commence ({show_moment(after.start)}) avant la fin "
+                                       f"de la phase « {before.code} » ({show_moment(before.end)}) : les phases "
+                                       f"{', '.join(SEQUENTIAL)} se suivent ; corrigez « debut » de « {after.code} » "
+                                       f"ou « fin » de « {before.code} ».")
+    return sorted(phases, key=lambda p: (p.start, list(PHASE_CODES).index(p.code)))
+
+
+def _voeux(f: Fields) -> tuple[int | None, tuple[str, ...] | None]:
+    vmap = f.mapping("voeux")
+    if vmap is None:
+        return None, None
+    v = Fields(f.report, f.path, vmap, " dans « voeux »")
+    v.check_keys(VOEUX_KEYS)
+    limit = v.integer("maximum", positive=True)
+    types = v.texts("types", required=True)
+    for index, code in enumerate(types or ()):
+        if code not in VOEU_TYPES:
+            raw = vmap.get("types")
+            line = raw.line_of(index) if isinstance(raw, YList) else vmap.line_of("types")
+            v.error(line, f"type de vœu inconnu « {code} »{suggest(code, tuple(VOEU_TYPES))} : types possibles : "
+                          f"{', '.join(VOEU_TYPES)}.")
+    if len(set(types or ())) != len(types or ()):
+        v.error(vmap.line_of("types"), "un type de vœu est répété dans « types » : gardez chaque type une fois.")
+    if not v.ok:
+        f.ok = False
+        return None, None
+    return limit, types
+
+
+def _mouvements(f: Fields, ref: Referentiel, disciplines: Table) -> list[Mouvement]:
+    out: list[Mouvement] = []
+    seen: dict[str, int] = {}
+    for line, item in f.items("mouvements"):
+        m = Fields(f.report, f.path, item, " dans ce mouvement")
+        m.check_keys(MOUVEMENT_KEYS)
+        code, label = m.text("code"), m.text("libelle")
+        letter = m.boolean("lettre_motivation")
+        codes = m.texts("disciplines") or ()
+        raw = item.get("disciplines")
+        for index, discipline in enumerate(codes):
+            if discipline not in ref.disciplines:
+                where = raw.line_of(index) if isinstance(raw, YList) else item.line_of("disciplines")
+                m.error(where, f"la discipline « {discipline} » du mouvement « {code or '?'} » n'existe pas dans "
+                               f"{disciplines.label}{suggest(discipline, tuple(ref.disciplines))} : ajoutez-la à "
+                               f"{disciplines.label} ou corrigez le code.")
+        preferences: list[Preference] = []
+        for _, pref in m.items("preferences"):
+            p = Fields(f.report, f.path, pref, " dans cette préférence")
+            p.check_keys(PREFERENCE_KEYS)
+            pcode, plabel = p.text("code"), p.text("libelle")
+            if p.ok and pcode and plabel:
+                preferences.append(Preference(pcode, plabel))
+            else:
+                m.ok = False
+        if code is not None and code in seen:
+            _duplicate(m, item.line_of("code"), "le mouvement", code, seen[code])
+        if not m.ok or code is None or label is None:
+            f.ok = False
+            continue
+        seen[code] = item.line_of("code")
+        out.append(Mouvement(code=code, label=label, lettre_motivation=letter, disciplines=codes,
+                             preferences=tuple(preferences), source=SourceRef(f.path, line)))
+    return out
+
+
+def _pieces(f: Fields) -> list[PieceType]:
+    out: list[PieceType] = []
+    seen: dict[str, int] = {}
+    for line, item in f.items("pieces_jointes"):
+        p = Fields(f.report, f.path, item, " dans cette pièce jointe")
+        p.check_keys(PIECE_KEYS)
+        code, label = p.text("code"), p.text("libelle")
+        size = p.integer("taille_max_ko", required=False, positive=True)
+        required = p.boolean("obligatoire")
+        if code is not None and code in seen:
+            _duplicate(p, item.line_of("code"), "la pièce jointe", code, seen[code])
+        if not p.ok or code is None or label is None:
+            f.ok = False
+            continue
+        seen[code] = item.line_of("code")
+        out.append(PieceType(code=code, label=label, max_size_ko=300 if size is None else size, required=required,
+                             source=SourceRef(f.path, line)))
+    return out
+
+
+def _plain(value: object) -> object:
+    """Turn parsed YAML back into plain Python, numbers typed, for barème parameters."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    text = str(value).strip()
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def _bareme(f: Fields) -> list[BaremeRule]:
+    out: list[BaremeRule] = []
+    seen: dict[str, int] = {}
+    for line, item in f.items("bareme"):
+        b = Fields(f.report, f.path, item, " dans cet élément du barème")
+        code, label = b.text("code"), b.text("libelle")
+        if code is not None and code in seen:
+            _duplicate(b, item.line_of("code"), "l'élément de barème", code, seen[code])
+        if not b.ok or code is None or label is None:
+            f.ok = False
+            continue
+        seen[code] = item.line_of("code")
+        params = {k: _plain(v) for k, v in item.items() if k not in ("code", "libelle")}
+        out.append(BaremeRule(code=code, label=label, params=params, source=SourceRef(f.path, line)))
+    return out
+
+
+def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disciplines: Table,
+                  note_slugs: set[str]) -> Campaign | None:
+    """Read one campaign file; None when it has errors."""
+    name = path.relative_to(root).as_posix()
+    slug = path.stem
+    slug_ok = check_slug(name, slug, report)
+    data = read_yaml_file(root, path, report)
+    if data is None:
+        return None
+    data = expect_mapping(data, name, report)
+    if data is None:
+        return None
+    assert isinstance(data, YMap)
+    f = Fields(report, name, data)
+    f.check_keys(CAMPAIGN_KEYS)
+    title, kind, year = f.text("titre"), f.text("type"), f.text("annee")
+    summary = f.text("resume", required=False) or ""
+    if kind is not None and kind not in KINDS:
+        f.error(f.line("type"), f"« type » doit être inter, intra ou specifique (lu : « {kind} »){suggest(kind, KINDS)} : "
+                                "corrigez la valeur.")
+    note = f.text("note_de_service", required=False)
+    if note is not None and note not in note_slugs:
+        f.error(f.line("note_de_service"), f"la note de service « {note} » n'existe pas (aucun fichier "
+                                           f"content/notes-de-service/{note}.md) : corrigez « note_de_service » "
+                                           "ou ajoutez la note.")
+    phases = _phases(f)
+    limit, types = _voeux(f)
+    mouvements = _mouvements(f, ref, disciplines)
+    pieces = _pieces(f)
+    bareme = _bareme(f)
+    if not (f.ok and slug_ok) or None in (title, kind, year, limit, types):
+        return None
+    return Campaign(slug=slug, title=title, kind=kind, year=year, summary=summary,  # type: ignore[arg-type]
+                    note_de_service=note, phases=tuple(phases), voeu_limit=limit,  # type: ignore[arg-type]
+                    voeu_types=types, mouvements=tuple(mouvements), pieces=tuple(pieces),  # type: ignore[arg-type]
+                    bareme=tuple(bareme), source=SourceRef(name, 1))

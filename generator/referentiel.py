@@ -1,0 +1,154 @@
+"""Load and cross-check the reference tables: académies, départements, communes, groupements,
+établissements and disciplines."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import (
+    Academie,
+    Commune,
+    Departement,
+    Discipline,
+    Etablissement,
+    Groupement,
+    Referentiel,
+    uai_check_letter,
+)
+from .report import Report
+from .tables import Table, read_table
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "academies": ("code", "libelle"),
+    "departements": ("code", "libelle", "academie"),
+    "communes": ("code", "libelle", "departement", "code_postal"),
+    "groupements": ("code", "libelle", "departement", "communes"),
+    "etablissements": ("uai", "type", "nom", "adresse", "code_postal", "commune", "education_prioritaire"),
+    "disciplines": ("code", "libelle"),
+}
+# Columns that may be left empty.
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "etablissements": ("adresse", "code_postal", "education_prioritaire"),
+    "communes": ("code_postal",),
+}
+EDUCATION_PRIORITAIRE = ("", "REP", "REP+")
+
+
+def uai_problem(uai: str) -> str | None:
+    """Say what is wrong with a UAI code, or None when its check letter is right."""
+    if len(uai) != 8 or not uai[:7].isdigit() or not uai[:7].isascii():
+        return (f"l'UAI « {uai} » n'est pas valide : il faut 7 chiffres puis une lettre de contrôle "
+                "(exemple : 0630021F) ; corrigez le code.")
+    expected = uai_check_letter(int(uai[:7]))
+    if uai[7] != expected:
+        return (f"l'UAI « {uai} » n'est pas valide : sa lettre de contrôle devrait être « {expected} » "
+                f"({uai[:7]}{expected}) ; corrigez le code.")
+    return None
+
+
+def duplicate_message(code: str, where: str) -> str:
+    return f"le code « {code} » est déjà défini {where} : supprimez le doublon ou changez le code."
+
+
+def where_defined(first_path: str, first_line: int, path: str) -> str:
+    return f"ligne {first_line}" if first_path == path else f"dans {first_path}:{first_line}"
+
+
+class _Indexer:
+    """Collect one table into a dict by key, reporting empty required cells and duplicates."""
+
+    def __init__(self, report: Report, table: Table, key: str) -> None:
+        self.report = report
+        self.table = table
+        self.key = key
+        self.required = tuple(c for c in COLUMNS[table.name] if c not in OPTIONAL.get(table.name, ()))
+        self.seen: dict[str, tuple[str, int]] = {}
+
+    def rows(self):
+        """Yield (path, line, row) for rows with every required cell and a new key."""
+        for path, line, row in self.table.rows():
+            empty = [c for c in self.required if not row.get(c)]
+            if empty:
+                self.report.error(
+                    path, line,
+                    f"colonne{'s' if len(empty) > 1 else ''} {', '.join(f'« {c} »' for c in empty)} "
+                    f"vide{'s' if len(empty) > 1 else ''} : remplissez-la{'s' if len(empty) > 1 else ''}.",
+                )
+                continue
+            code = row[self.key]
+            if code in self.seen:
+                first_path, first_line = self.seen[code]
+                self.report.error(path, line, duplicate_message(code, where_defined(first_path, first_line, path)))
+                continue
+            self.seen[code] = (path, line)
+            yield path, line, row
+
+
+def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str, Table]]:
+    """Read every reference table, check codes and links between them, and index them by code."""
+    tables = {name: read_table(root, name, cols, report) for name, cols in COLUMNS.items()}
+    ref = Referentiel()
+
+    for _, _, row in _Indexer(report, tables["academies"], "code").rows():
+        ref.academies[row["code"]] = Academie(row["code"], row["libelle"])
+
+    for path, line, row in _Indexer(report, tables["departements"], "code").rows():
+        if len(row["code"]) != 3:
+            report.error(path, line, f"le code de département « {row['code']} » doit avoir 3 caractères, comme "
+                                     "le début des UAI (exemple : 063) : corrigez le code.")
+            continue
+        if row["academie"] not in ref.academies:
+            report.error(path, line, f"l'académie « {row['academie']} » n'existe pas dans "
+                                     f"{tables['academies'].label} : ajoutez-la ou corrigez la colonne « academie ».")
+            continue
+        ref.departements[row["code"]] = Departement(row["code"], row["libelle"], row["academie"])
+
+    for path, line, row in _Indexer(report, tables["communes"], "code").rows():
+        if row["departement"] not in ref.departements:
+            report.error(path, line, f"le département « {row['departement']} » n'existe pas dans "
+                                     f"{tables['departements'].label} : ajoutez-le ou corrigez la colonne "
+                                     "« departement ».")
+            continue
+        ref.communes[row["code"]] = Commune(row["code"], row["libelle"], row["departement"], row["code_postal"])
+
+    for path, line, row in _Indexer(report, tables["groupements"], "code").rows():
+        communes = tuple(c.strip() for c in row["communes"].split(",") if c.strip())
+        unknown = [c for c in communes if c not in ref.communes]
+        if row["departement"] not in ref.departements:
+            report.error(path, line, f"le département « {row['departement']} » n'existe pas dans "
+                                     f"{tables['departements'].label} : ajoutez-le ou corrigez la colonne "
+                                     "« departement ».")
+            continue
+        if unknown:
+            report.error(path, line, f"commune{'s' if len(unknown) > 1 else ''} inconnue{'s' if len(unknown) > 1 else ''} "
+                                     f"{', '.join(f'« {c} »' for c in unknown)} : ajoutez-les à "
+                                     f"{tables['communes'].label} ou corrigez la colonne « communes ».")
+            continue
+        ref.groupements[row["code"]] = Groupement(row["code"], row["libelle"], row["departement"], communes)
+
+    for path, line, row in _Indexer(report, tables["disciplines"], "code").rows():
+        ref.disciplines[row["code"]] = Discipline(row["code"], row["libelle"])
+
+    for path, line, row in _Indexer(report, tables["etablissements"], "uai").rows():
+        uai = row["uai"]
+        problem = uai_problem(uai)
+        if problem:
+            report.error(path, line, problem)
+            continue
+        if uai[:3] not in ref.departements:
+            report.error(path, line, f"le département « {uai[:3] } » de l'UAI « {uai} » n'existe pas dans "
+                                     f"{tables['departements'].label} : ajoutez-le ou corrigez l'UAI.")
+            continue
+        if row["commune"] not in ref.communes:
+            report.error(path, line, f"la commune « {row['commune']} » n'existe pas dans {tables['communes'].label} : "
+                                     "ajoutez-la ou corrigez la colonne « commune ».")
+            continue
+        if row["education_prioritaire"] not in EDUCATION_PRIORITAIRE:
+            report.error(path, line, f"« education_prioritaire » doit être vide, REP ou REP+ (lu : "
+                                     f"« {row['education_prioritaire']} ») : corrigez la valeur.")
+            continue
+        ref.etablissements[uai] = Etablissement(
+            uai=uai, type=row["type"], nom=row["nom"], adresse=row["adresse"],
+            code_postal=row["code_postal"], commune=row["commune"],
+            education_prioritaire=row["education_prioritaire"],
+        )
+    return ref, tables
