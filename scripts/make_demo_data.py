@@ -14,10 +14,14 @@ import csv
 import io
 import random
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.frdates import window_fr  # noqa: E402
+from generator.model import PARIS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -426,10 +430,14 @@ def pdf_bytes(title: str, lines: list[str]) -> bytes:
 
 
 def phase_lines(campaign: dict) -> list[str]:
+    """Two lines per phase: its label, then its window in French."""
+    def moment(text: str) -> datetime:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=PARIS)
+
     lines = []
     for phase in campaign["phases"]:
-        when = f"du {phase['debut']} au {phase['fin']}" if phase.get("fin") else f"à partir du {phase['debut']}"
-        lines.append(f"- {phase['libelle']} : {when}")
+        end = moment(phase["fin"]) if phase.get("fin") else None
+        lines += [f"- {phase['libelle']}", f"   {window_fr(moment(phase['debut']), end)}"]
     return lines
 
 
@@ -442,8 +450,8 @@ def write_attachments(campaigns: dict[str, dict]) -> None:
         c = campaigns[slug]
         lines = ["Académie de Montferrand - document d'exemple", ""]
         lines += phase_lines(c)
-        lines += ["", f"Nombre maximal de vœux : {c['voeux']['maximum']}",
-                  "Heures exprimées en heure de Paris."]
+        lines += ["", f"Nombre maximal de vœux\u00a0: {c['voeux']['maximum']}",
+                  "Toutes les heures sont exprimées en heure de Paris."]
         (folder / name).write_bytes(pdf_bytes(c["titre"] + " - calendrier", lines))
 
 
