@@ -1,0 +1,79 @@
+"""Forms of the dossier: phones and personal mail, and the signalement of a change."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, StopValidation
+
+from .common import MSG_DATE, longueur, mail, no_control, parse_date, strip
+from .common import telephone as phone_number
+
+RUBRIQUES_SIGNALEMENT: dict[str, str] = {
+    "adresse": "Adresse",
+    "situation_familiale": "Situation familiale",
+    "enfants": "Enfants",
+    "carriere": "Carrière",
+    "autre": "Autre",
+}
+
+
+class PersoForm(FlaskForm):
+    """What a teacher may change in the dossier: phones and personal mail."""
+
+    telephone = StringField(
+        "Téléphone", filters=[strip], validators=[no_control(), longueur(30), phone_number()]
+    )
+    portable = StringField(
+        "Portable", filters=[strip], validators=[no_control(), longueur(30), phone_number(portable=True)]
+    )
+    mail_perso = StringField(
+        "Mail personnel", filters=[strip], validators=[no_control(), longueur(254), mail]
+    )
+
+
+def _choice(choices: dict[str, str], message: str):
+    def check(form, field) -> None:
+        if field.data not in choices:
+            raise StopValidation(message)
+
+    return check
+
+
+class SignalementForm(FlaskForm):
+    """A structured request sent to the gestionnaires' courrier."""
+
+    rubrique = SelectField(
+        "Rubrique concernée",
+        choices=[("", "Choisissez une rubrique")] + list(RUBRIQUES_SIGNALEMENT.items()),
+        validate_choice=False,
+        validators=[_choice(RUBRIQUES_SIGNALEMENT, "Choisissez la rubrique concernée.")],
+    )
+    description = TextAreaField(
+        "Description du changement",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Décrivez le changement de situation."),
+            no_control(multiline=True),
+            longueur(2000),
+        ],
+    )
+    date_effet = StringField(
+        "Date d'effet",
+        description="Format : JJ/MM/AAAA",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Indiquez la date d'effet, au format JJ/MM/AAAA."),
+            no_control(),
+            longueur(10),
+        ],
+    )
+
+    def validate_date_effet(self, field) -> None:
+        if parse_date(field.data) is None:
+            raise StopValidation(MSG_DATE)
+
+    @property
+    def date_effet_value(self) -> date | None:
+        return parse_date(self.date_effet.data or "")
