@@ -42,10 +42,19 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--stats", type=Path, help="écrire les durées et compteurs en JSON ici")
+    parser.add_argument("--profile", type=Path, help="profiler (cProfile) et écrire les statistiques ici")
     parser.add_argument("--edit", type=Path,
                         help="bâtir, puis modifier ce guide et mesurer la reconstruction dans le même processus")
     args = parser.parse_args()
-    if args.edit:
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        stats = load_and_build(args.root, args.out, args.jobs)
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    elif args.edit:
         load_and_build(args.root, args.out, args.jobs)
         with args.edit.open("a", encoding="utf-8") as handle:
             handle.write("\nEncore un paragraphe, écrit pendant que l'aperçu tourne.\n")
