@@ -1,0 +1,53 @@
+"""The forms app: teachers' dossier, CV, courrier and demandes; gestionnaires' processing."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app
+
+from .config import REPO_ROOT, configure
+
+
+def _date_heure(value: datetime | None) -> str:
+    """18/11/2026 à 12:00"""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y à %H:%M")
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area."""
+    from . import accueil, auth
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(accueil.bp)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; test_config overrides configuration (DATABASE_URL, CLOCK, SITE_ROOT…)."""
+    app = Flask(
+        __name__,
+        instance_path=str(REPO_ROOT / "instance"),
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=None,
+    )
+    configure(app, test_config)
+
+    from . import auth, content, db, errors, security
+    from .clock import clock_from_env
+    from .sessions import DatabaseSessionInterface
+
+    if app.config.get("CLOCK") is None:
+        clock, fixed = clock_from_env()
+        app.config["CLOCK"] = clock
+        app.config["FIXED_NOW"] = fixed
+    app.session_interface = DatabaseSessionInterface()
+    db.init_app(app)
+    security.init_app(app)
+    content.init_app(app)
+    auth.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    app.jinja_env.filters["date_heure"] = _date_heure
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions
+    return app

@@ -1,0 +1,61 @@
+"""Forms of the auth blueprint (login, code, password, TOTP), with their French messages."""
+from __future__ import annotations
+
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .security import BaseForm
+
+MSG_IDENTIFIANT = "Saisissez votre compte utilisateur, par exemple jdupont."
+MSG_PASSWORD = "Saisissez votre mot de passe."
+MSG_CODE = "Saisissez le code à 6 chiffres de votre application, ou un code de secours."
+MSG_NEW = "Saisissez un nouveau mot de passe."
+MSG_CONFIRM = "Saisissez une deuxième fois le nouveau mot de passe."
+MSG_CURRENT = "Saisissez votre mot de passe actuel."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(BaseForm):
+    identifiant = StringField(
+        "Compte utilisateur",
+        filters=[_strip],
+        validators=[DataRequired(MSG_IDENTIFIANT), Length(max=200, message=MSG_IDENTIFIANT)],
+    )
+    password = PasswordField(
+        "Mot de passe", validators=[DataRequired(MSG_PASSWORD), Length(max=1000, message=MSG_PASSWORD)]
+    )
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        "Code de vérification",
+        filters=[_strip],
+        validators=[DataRequired(MSG_CODE), Length(max=40, message=MSG_CODE)],
+    )
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField("Mot de passe actuel", validators=[Length(max=1000)])
+    new_password = PasswordField("Nouveau mot de passe", validators=[DataRequired(MSG_NEW)])
+    confirm = PasswordField("Confirmation du nouveau mot de passe", validators=[DataRequired(MSG_CONFIRM)])
+
+
+class TotpEnrolForm(BaseForm):
+    code = StringField(
+        "Code affiché par l'application",
+        filters=[_strip],
+        validators=[DataRequired(MSG_CODE), Length(max=40, message=MSG_CODE)],
+    )
+
+
+class ConfirmPasswordForm(BaseForm):
+    password = PasswordField(
+        "Mot de passe actuel", validators=[DataRequired(MSG_CURRENT), Length(max=1000, message=MSG_CURRENT)]
+    )
+
+
+class EmptyForm(BaseForm):
+    """A form with only its CSRF token (logout and other buttons)."""

@@ -1,0 +1,49 @@
+"""Error pages in French, in the app's layout; never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, render_template
+from werkzeug.exceptions import HTTPException
+
+from .security import CSRF_MESSAGE
+
+log = logging.getLogger(__name__)
+
+PAGES: dict[int, tuple[str, str]] = {
+    400: ("Demande incorrecte", "Le formulaire ou l'adresse envoyés ne sont pas valables. Revenez à la page précédente et réessayez."),
+    401: ("Connexion nécessaire", "Connectez-vous pour accéder à cette page."),
+    403: ("Accès refusé", "Cette page est réservée à d'autres profils d'utilisateurs."),
+    404: ("Page introuvable", "Cette page n'existe pas ou ne vous est pas accessible. Vérifiez l'adresse ou revenez à l'accueil."),
+    405: ("Méthode non autorisée", "Cette adresse ne s'utilise pas ainsi : passez par les liens et boutons des pages."),
+    413: ("Envoi trop volumineux", "Les données ou le fichier envoyés dépassent la taille autorisée. Réduisez leur taille puis renvoyez le formulaire."),
+    429: ("Trop de demandes", "Trop de demandes en peu de temps. Patientez quelques instants puis réessayez."),
+    500: ("Erreur du service", "Une erreur inattendue s'est produite ; rien n'a été enregistré. Réessayez dans quelques instants."),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default = PAGES.get(code, PAGES[500])
+    if code == 400 and g.get("csrf_refused"):
+        title, default = "Session expirée", CSRF_MESSAGE
+    return render_template("app/erreur.html", code=code, title=title, message=message or default), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        if code not in PAGES:
+            return exc
+        response = render_error(code)
+        if code == 405 and getattr(exc, "valid_methods", None):
+            return response[0], code, {"Allow": ", ".join(exc.valid_methods)}
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("erreur inattendue")
+        try:
+            return render_error(500)
+        except Exception:  # the layout itself failed: answer plainly
+            return "Erreur du service : réessayez dans quelques instants.", 500, {"Content-Type": "text/plain; charset=utf-8"}

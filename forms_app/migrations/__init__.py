@@ -1,0 +1,1 @@
+"""Alembic migrations of the forms app (run by `carriere db upgrade`)."""

@@ -1,0 +1,4 @@
+"""Every model, imported so that Base.metadata knows them all (Alembic, tests)."""
+from .account import ROLES, Account, RecoveryCode  # noqa: F401
+from .agent import AGENT_FIELDS, Agent  # noqa: F401
+from .security import AuditEntry, Throttle, UserSession  # noqa: F401

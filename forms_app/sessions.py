@@ -1,0 +1,166 @@
+"""Server-side sessions: the cookie holds only a random token; data and account live in the database."""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, select, update
+from werkzeug.datastructures import CallbackDict
+
+from .clock import now
+from .db import new_session, write_transaction
+from .models import UserSession
+
+TOUCH_EVERY = timedelta(seconds=60)  # refresh last_seen_at at most once a minute: fewer writes
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """Session data plus the account it authenticates (None: anonymous)."""
+
+    def __init__(self, data=None, *, token=None, account_id=None, created_at=None, last_seen_at=None):
+        def on_update(_self):
+            self.modified = True
+
+        super().__init__(data or {}, on_update)
+        self.token: str | None = token
+        self.account_id: int | None = account_id
+        self.created_at: datetime | None = created_at
+        self.last_seen_at: datetime | None = last_seen_at
+        self.modified = False
+        self.expired = False  # the browser sent a token for a session that timed out
+        self.destroyed = False
+        self.old_token: str | None = None
+
+    def regenerate(self, account_id: int | None) -> None:
+        """Give this browser a new session id (and empty data): no fixation across login."""
+        if self.token is not None:
+            self.old_token = self.token
+        self.token = None
+        self.account_id = account_id
+        self.created_at = None
+        self.clear()
+        self.modified = True
+
+    def destroy(self) -> None:
+        """End the session now (logout)."""
+        if self.token is not None:
+            self.old_token = self.token
+        self.token = None
+        self.account_id = None
+        self.clear()
+        self.destroyed = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Load and store ServerSession rows; enforce idle and absolute time-outs."""
+
+    def _limits(self, app: Flask) -> tuple[timedelta, timedelta]:
+        return (
+            timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+            timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]),
+        )
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app), "")
+        if not token or len(token) > 100 or not token.isascii():
+            return ServerSession()
+        db = new_session(app)
+        try:
+            row = db.get(UserSession, token_hash(token))
+            if row is None:
+                fresh = ServerSession()
+                fresh.expired = True
+                return fresh
+            idle, absolute = self._limits(app)
+            current = now()
+            if current - row.last_seen_at > idle or current - row.created_at > absolute:
+                with write_transaction(db):
+                    db.execute(delete(UserSession).where(UserSession.id_hash == row.id_hash))
+                fresh = ServerSession()
+                fresh.expired = True
+                return fresh
+            try:
+                data = json.loads(row.data or "{}")
+            except ValueError:
+                data = {}
+            return ServerSession(
+                data,
+                token=token,
+                account_id=row.account_id,
+                created_at=row.created_at,
+                last_seen_at=row.last_seen_at,
+            )
+        finally:
+            db.close()
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        current = now()
+        db = new_session(app)
+        try:
+            if session.old_token is not None:
+                with write_transaction(db):
+                    db.execute(
+                        delete(UserSession).where(UserSession.id_hash == token_hash(session.old_token))
+                    )
+            if session.destroyed or (session.token is None and not session and session.account_id is None):
+                if session.destroyed or session.expired:
+                    response.delete_cookie(name, domain=domain, path=path)
+                return
+            if session.token is None:
+                session.token = secrets.token_urlsafe(32)
+                with write_transaction(db):
+                    db.add(
+                        UserSession(
+                            id_hash=token_hash(session.token),
+                            account_id=session.account_id,
+                            data=json.dumps(dict(session)),
+                            created_at=current,
+                            last_seen_at=current,
+                        )
+                    )
+            elif session.modified or current - session.last_seen_at > TOUCH_EVERY:
+                with write_transaction(db):
+                    db.execute(
+                        update(UserSession)
+                        .where(UserSession.id_hash == token_hash(session.token))
+                        .values(data=json.dumps(dict(session)), last_seen_at=current)
+                    )
+            else:
+                return
+        finally:
+            db.close()
+        response.set_cookie(
+            name,
+            session.token,
+            domain=domain,
+            path=path,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+        )
+
+
+def end_sessions_of(db, account_id: int) -> None:
+    """Delete every session of an account (password change, reset); call inside a write transaction."""
+    db.execute(delete(UserSession).where(UserSession.account_id == account_id))
+
+
+def purge_expired(db, app: Flask) -> None:
+    """Delete sessions idle for longer than the idle time-out; call inside a write transaction."""
+    idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    db.execute(delete(UserSession).where(UserSession.last_seen_at < now() - idle))
+
+
+def count_sessions(db, account_id: int) -> int:
+    return len(db.scalars(select(UserSession.id_hash).where(UserSession.account_id == account_id)).all())
