@@ -215,8 +215,10 @@ def postes_campaign(site) -> str | None:
 
 def postes_detail_url(site, campagne: str) -> str:
     """The movement+discipline page holding the campaign's first poste."""
+    from generator.urls import postes_group_path
+
     first = next(p for p in site.postes if p.campagne == campagne)
-    return f"postes/{campagne}/{first.mouvement.lower()}-{first.discipline_code.lower()}/"
+    return postes_group_path(campagne, first.mouvement, first.discipline_code)
 
 
 def save_pages(pages: Iterable[tuple[str, str]], folder: Path) -> None:

@@ -1,0 +1,92 @@
+"""A visitor of the published site, by label and role: search a guide, filter postes, download them."""
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+import carriere_kit as kit
+
+CSV_HEADER_START = ["code_poste"]
+
+
+@pytest.fixture(scope="session")
+def campagne(example_site):
+    slug = kit.postes_campaign(example_site)
+    assert slug, "le site d'exemple n'a aucun poste vacant"
+    return slug
+
+
+def commune_of(site, poste):
+    return site.referentiel.communes[site.referentiel.etablissements[poste.uai].commune]
+
+
+def pick_commune(site, campagne):
+    """A commune with several postes whose name is not part of another listed commune's name."""
+    postes = [p for p in site.postes if p.campagne == campagne]
+    names = {commune_of(site, p).libelle for p in postes}
+    counts: dict[str, int] = {}
+    for p in postes:
+        name = commune_of(site, p).libelle
+        counts[name] = counts.get(name, 0) + 1
+    unique = [n for n in names if not any(n.lower() in other.lower() for other in names - {n})]
+    best = max(unique, key=lambda n: (counts[n], n))
+    assert 1 < counts[best] < len(postes), "les données ne permettent pas d'essayer le filtre"
+    return best, counts[best]
+
+
+def test_search_leads_to_a_guide(page, example_site):
+    guide = next(g for g in example_site.guides if g.slug == "joindre-un-rapport-d-inspection")
+    page.goto("")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name=re.compile("Recherche", re.I)
+    ).click()
+    page.get_by_role("searchbox").fill("rapport d'inspection")
+    page.get_by_role("link", name=guide.title).first.click()
+    expect(page).to_have_url(re.compile(re.escape(guide.url) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(guide.title)
+
+
+def test_filter_postes_by_commune(page, example_site, campagne):
+    commune, expected = pick_commune(example_site, campagne)
+    page.goto(f"postes/{campagne}/")
+    table = page.get_by_role("table").first
+    rows = table.locator("tbody tr")
+    total = sum(1 for p in example_site.postes if p.campagne == campagne)
+    expect(rows).to_have_count(total)
+
+    page.get_by_label(re.compile("^Commune", re.I)).fill(commune)
+    visible = table.locator("tbody tr:visible")
+    expect(visible).to_have_count(expected)
+    for text in visible.all_inner_texts():
+        assert commune in text, f"une ligne affichée n'est pas à {commune} : {text!r}"
+
+
+def test_download_postes_csv(page, example_site, campagne):
+    page.goto(f"postes/{campagne}/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile(r"\bCSV\b")).first.click()
+    download = info.value
+    assert download.suggested_filename == f"{campagne}.csv"
+    raw = open(download.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf"), "le CSV doit commencer par une marque d'ordre (BOM) pour les tableurs"
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][: len(CSV_HEADER_START)] == CSV_HEADER_START, rows[0]
+    postes = {p.code_poste for p in example_site.postes if p.campagne == campagne}
+    assert len(rows) - 1 == len(postes)
+    assert {r[0] for r in rows[1:]} == postes
+
+
+def test_poste_links_into_the_app(page, example_site, campagne):
+    poste = next(p for p in example_site.postes if p.campagne == campagne)
+    page.goto(f"postes/{campagne}/")
+    row = page.get_by_role("row").filter(has_text=poste.code_poste)
+    link = row.get_by_role("link", name=re.compile("Ajouter à mes vœux"))
+    href = link.get_attribute("href")
+    parts = urlsplit(href)
+    assert parts.path == f"{example_site.config.app_url}/mobilite/voeu"
+    assert parse_qs(parts.query) == {
+        "campagne": [campagne], "type": ["ETB"], "code": [poste.uai], "poste": [poste.code_poste],
+    }
