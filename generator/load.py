@@ -82,7 +82,7 @@ def load_site(root: str | Path) -> tuple[Site | None, Report]:
             broken.add(path.stem)
         else:
             campaigns.append(campaign)
-    postes = load_postes(root, report, ref, {c.slug: c for c in campaigns}, tables, broken)
+    postes, groups = load_postes(root, report, ref, {c.slug: c for c in campaigns}, tables, broken)
 
     # Links are checked against every page the sources declare, broken files included, so one bad
     # guide does not turn every link to it into a second error.
@@ -90,7 +90,7 @@ def load_site(root: str | Path) -> tuple[Site | None, Report]:
         guides=[SimpleNamespace(slug=p.stem) for p in _files(root / "content" / "guides", ".md")],
         notes=[SimpleNamespace(slug=p.stem) for p in note_files],
         campaigns=campaigns + [SimpleNamespace(slug=s) for s in broken],
-        postes=postes,
+        postes=[SimpleNamespace(campagne=c, mouvement=m, discipline_code=d) for c, m, d in groups if c],
     )
     pages = page_paths(parts)  # type: ignore[arg-type]
     app_url = draft.app_url if draft else "/app"

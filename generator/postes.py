@@ -16,11 +16,13 @@ ETATS = ("V", "SV")
 
 
 def load_postes(root: Path, report: Report, ref: Referentiel, campaigns: dict[str, Campaign],
-                tables: dict[str, Table], broken: set[str] = frozenset()) -> list[Poste]:  # type: ignore[assignment]
+                tables: dict[str, Table], broken: set[str] = frozenset()  # type: ignore[assignment]
+                ) -> tuple[list[Poste], set[tuple[str, str, str]]]:
     """Read data/postes.csv|yaml and data/postes/*; check every code against the other sources.
 
     `broken` names campaigns whose file has errors: their postes are not checked against them,
-    so one bad campaign file does not bury the report under one message per poste."""
+    so one bad campaign file does not bury the report under one message per poste.
+    Also returns every (campagne, mouvement, discipline) written, valid or not, for the link check."""
     table = read_table(root, "postes", COLUMNS, report, required=REQUIRED, folder=True)
     disc_label = tables["disciplines"].label
     etab_label = tables["etablissements"].label
@@ -28,9 +30,11 @@ def load_postes(root: Path, report: Report, ref: Referentiel, campaigns: dict[st
     dates: dict[str, date | None] = {}
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     postes: list[Poste] = []
+    groups: set[tuple[str, str, str]] = set()
     err = report.error
     for path, rows in table.chunks:
         for line, row in rows:
+            groups.add((row["campagne"], row["mouvement"], row["discipline_code"]))
             empty = [c for c in REQUIRED if not row[c]]
             if empty:
                 err(path, line, f"colonne{'s' if len(empty) > 1 else ''} {', '.join(f'« {c} »' for c in empty)} "
@@ -99,4 +103,4 @@ def load_postes(root: Path, report: Report, ref: Referentiel, campaigns: dict[st
                     etat=row["etat"], education_prioritaire=row["education_prioritaire"],
                     publie_le=published, contact=row["contact"], source=SourceRef(path, line),  # type: ignore[arg-type]
                 ))
-    return postes
+    return postes, groups

@@ -120,7 +120,7 @@ def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str,
             continue
         if unknown:
             report.error(path, line, f"commune{'s' if len(unknown) > 1 else ''} inconnue{'s' if len(unknown) > 1 else ''} "
-                                     f"{', '.join(f'« {c} »' for c in unknown)} : ajoutez-les à "
+                                     f"{', '.join(f'« {c} »' for c in unknown)} : ajoutez-l{'es' if len(unknown) > 1 else 'a'} à "
                                      f"{tables['communes'].label} ou corrigez la colonne « communes ».")
             continue
         ref.groupements[row["code"]] = Groupement(row["code"], row["libelle"], row["departement"], communes)

@@ -55,7 +55,7 @@ def read_yaml_file(root: Path, path: Path, report: Report) -> object | None:
         return None
     for issue in issues:
         report.error(name, issue.line, issue.message)
-    return data
+    return YMap(1) if data is None else data  # an empty file: every required field gets reported
 
 
 def expect_mapping(data: object, name: str, report: Report) -> YMap | None:
@@ -81,7 +81,8 @@ def load_site_config(root: Path, report: Report) -> SiteDraft | None:
     if not path.is_file():
         report.error(name, 0, "fichier absent : créez content/site.yaml (voir docs/content-format.md).")
         return None
-    data = expect_mapping(read_yaml_file(root, path, report), name, report) if path.is_file() else None
+    raw = read_yaml_file(root, path, report)
+    data = None if raw is None else expect_mapping(raw, name, report)
     if data is None:
         return None
     f = Fields(report, name, data)
