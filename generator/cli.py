@@ -95,15 +95,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("construction refusée (--strict) : corrigez les avertissements ci-dessus.")
         return 1
     try:
-        from .build import build_site
+        from .build import BuildError, build_site
     except ImportError as exc:
         if _missing_module(exc, "generator.build", "la construction du site"):
             return 1
         raise
     out = args.out if args.out is not None else Path(args.root) / "build" / "site"
-    result = build_site(site, out, jobs=args.jobs, progress=sys.stdout.isatty())
-    summary = getattr(result, "summary", None)
-    print(summary() if callable(summary) else f"site construit dans {out}")
+    try:
+        result = build_site(site, out, jobs=args.jobs, progress="auto")
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    rendered = len(result.rendered)
+    print(f"site construit dans {out} : {_plural(result.pages, 'fichier')}, {rendered} rendu{'s' if rendered > 1 else ''}, "
+          f"{result.written} écrit{'s' if result.written > 1 else ''}, {result.removed} "
+          f"supprimé{'s' if result.removed > 1 else ''} ({result.seconds:.1f} s).")
     return 0
 
 

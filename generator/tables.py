@@ -62,9 +62,9 @@ def _read_csv(root: Path, path: Path, columns: tuple[str, ...], required: tuple[
             rows: list[Row] = []
             for cells in reader:
                 line = reader.line_num
+                if not any(c.strip() for c in cells):
+                    continue
                 if len(cells) != width:
-                    if not any(c.strip() for c in cells):
-                        continue
                     report.error(
                         name, line,
                         f"la ligne a {len(cells)} valeur{'s' if len(cells) > 1 else ''} au lieu de {width} : "
