@@ -7,7 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
-from .clock import now
+from .clock import security_now as now
 from .models import AuditEntry
 
 # Keys never written to the log, whatever a caller passes.

@@ -28,7 +28,7 @@ from .auth_forms import (
     PasswordChangeForm,
     TotpEnrolForm,
 )
-from .clock import now
+from .clock import security_now as now
 from .db import get_session, write_transaction
 from .identifiants import plain_letters
 from .models import Account, RecoveryCode

@@ -39,3 +39,16 @@ def now() -> datetime:
         if clock is not None:
             return clock().astimezone(PARIS)
     return system_now()
+
+
+def security_now() -> datetime:
+    """Real time for sessions, throttling, TOTP and the audit log, even when CARRIERE_NOW fixes now().
+
+    A fixed business clock must not freeze time-outs or delays (a delay would never end), and
+    TOTP codes follow the phone's real clock. Tests inject app.config["SECURITY_CLOCK"].
+    """
+    if has_app_context():
+        clock = current_app.config.get("SECURITY_CLOCK")
+        if clock is not None:
+            return clock().astimezone(PARIS)
+    return system_now()

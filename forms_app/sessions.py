@@ -11,7 +11,7 @@ from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, select, update
 from werkzeug.datastructures import CallbackDict
 
-from .clock import now
+from .clock import security_now as now
 from .db import new_session, write_transaction
 from .models import UserSession
 

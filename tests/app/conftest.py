@@ -196,6 +196,7 @@ def app_config(db_url, clock, site_holder, project_root, tmp_path) -> dict:
         "SECRET_KEY": "clé de test",
         "DATABASE_URL": db_url,
         "CLOCK": clock,
+        "SECURITY_CLOCK": clock,
         "ARGON2_PARAMS": FAST_ARGON2,
         "SITE_ROOT": str(project_root),
         "SITE_HOLDER": site_holder,
