@@ -76,7 +76,14 @@ def load_site(root: str | Path) -> tuple[Site | None, Report]:
     campaigns: list[Campaign] = []
     broken: set[str] = set()
     note_slugs = {p.stem for p in note_files}
+    seen_slugs: dict[str, Path] = {}
     for path in _files(root / "content" / "campagnes", ".yaml", ".yml"):
+        if path.stem in seen_slugs:
+            report.error(path.relative_to(root).as_posix(), 0,
+                         f"la campagne « {path.stem} » est déjà écrite dans "
+                         f"{seen_slugs[path.stem].relative_to(root).as_posix()} : gardez un seul fichier.")
+            continue
+        seen_slugs[path.stem] = path
         campaign = load_campaign(root, path, report, ref, tables["disciplines"], note_slugs)
         if campaign is None:
             broken.add(path.stem)
