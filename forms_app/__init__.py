@@ -18,9 +18,13 @@ def _date_heure(value: datetime | None) -> str:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from . import accueil, auth
+    from . import courrier, cv, dossier
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(accueil.bp)
+    app.register_blueprint(dossier.bp)
+    app.register_blueprint(cv.bp)
+    app.register_blueprint(courrier.bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from markupsafe import Markup, escape
+from wtforms import StringField
 from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import html_params
 
 MSG_CONTROLE = "Ce champ contient des caractères invisibles non autorisés : retirez-les."
 MSG_LONGUEUR = "Ce champ accepte au plus %(max)d caractères (vous en avez saisi %(length)d)."
@@ -84,3 +87,33 @@ def parse_date(value: str) -> date | None:
         if 1900 <= parsed.year <= 2100:
             return parsed
     return None
+
+
+def _select(field, **kwargs) -> Markup:
+    kwargs.setdefault("id", field.id)
+    current = field.data or ""
+    options = "".join(
+        f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(label)}</option>'
+        for value, label in field.choices
+    )
+    return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+class ChoiceField(StringField):
+    """A <select> of (value, label) pairs; a validator checks the value sent."""
+
+    widget = staticmethod(_select)
+
+    def __init__(self, label=None, validators=None, *, choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.choices = choices
+
+
+def one_of(choices: dict[str, str], message: str):
+    """Refuse a value outside the choices."""
+
+    def check(form, field) -> None:
+        if field.data not in choices:
+            raise StopValidation(message)
+
+    return check

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from ..clock import now
-from .common import longueur, no_control, strip
+from .common import ChoiceField, longueur, no_control, strip
 
 FIRST_YEAR = 1930
 
@@ -89,9 +89,7 @@ class CvEntryForm(FlaskForm):
     organisme = StringField("Organisme", filters=[strip], validators=[no_control(), longueur(200)])
     annee_debut = StringField("Année de début", filters=[strip], validators=[no_control(), _annee])
     annee_fin = StringField("Année de fin", filters=[strip], validators=[no_control(), _annee])
-    niveau = SelectField(
-        "Niveau", choices=[("", "Choisissez un niveau")] + list(NIVEAUX.items()), validate_choice=False
-    )
+    niveau = ChoiceField("Niveau", choices=[("", "Choisissez un niveau")] + list(NIVEAUX.items()))
     precisions = TextAreaField(
         "Précisions", filters=[strip], validators=[no_control(multiline=True), longueur(2000)]
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, StopValidation
 
-from .common import MSG_DATE, longueur, mail, no_control, parse_date, strip
+from .common import MSG_DATE, ChoiceField, longueur, mail, no_control, one_of, parse_date, strip
 from .common import telephone as phone_number
 
 RUBRIQUES_SIGNALEMENT: dict[str, str] = {
@@ -33,22 +33,13 @@ class PersoForm(FlaskForm):
     )
 
 
-def _choice(choices: dict[str, str], message: str):
-    def check(form, field) -> None:
-        if field.data not in choices:
-            raise StopValidation(message)
-
-    return check
-
-
 class SignalementForm(FlaskForm):
     """A structured request sent to the gestionnaires' courrier."""
 
-    rubrique = SelectField(
+    rubrique = ChoiceField(
         "Rubrique concernée",
         choices=[("", "Choisissez une rubrique")] + list(RUBRIQUES_SIGNALEMENT.items()),
-        validate_choice=False,
-        validators=[_choice(RUBRIQUES_SIGNALEMENT, "Choisissez la rubrique concernée.")],
+        validators=[one_of(RUBRIQUES_SIGNALEMENT, "Choisissez la rubrique concernée.")],
     )
     description = TextAreaField(
         "Description du changement",

@@ -1,0 +1,251 @@
+"""Dossier pages: each tab for its owner, the Perso form, signalements, and who may read what."""
+import html
+import re
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from forms_app.db import new_session
+from forms_app.models import Agent, AuditEntry
+from forms_app.models.courrier import Message
+from generator.model import PARIS
+
+S = "\u00a0"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+DOSSIER = dict(
+    civilite="Mme",
+    prenom="Claire",
+    nom="Tartemuche",
+    date_naissance=date(1980, 5, 10),
+    corps="professeur certifié",
+    grade="classe normale",
+    echelon=7,
+    echelon_depuis=date(2023, 9, 1),
+    discipline="L1300",
+    position="en activité",
+    modalite_service="temps partiel sur autorisation",
+    affectation_uai="0030484K",
+    affectation_depuis=date(2019, 9, 1),
+    adresse="1 rue de Vercingétorix",
+    code_postal="63000",
+    commune="Clermont-Ferrand",
+    mail_pro="claire.tartemuche@ac-montferrand.example",
+    mail_perso="claire@exemple.fr",
+    telephone="04 73 11 22 33",
+    portable="06 12 34 56 78",
+    situation_familiale="Pacsé(e)",
+    enfants=2,
+)
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def token(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return TOKEN.search(response.get_data(as_text=True)).group(1)
+
+
+def post(client, page: str, action: str, data: dict):
+    return client.post(action, data={"csrf_token": token(client, page), **data})
+
+
+@pytest.fixture
+def teacher(app, client, clock, make_teacher, login):
+    clock.current = datetime(2026, 11, 6, 10, 0, tzinfo=PARIS)
+    agent, account, password = make_teacher(**DOSSIER)
+    login(client, account.identifiant, password)
+    return agent
+
+
+def agent_row(app, agent_id: int) -> Agent:
+    with app.app_context():
+        with new_session(app) as session:
+            return session.get(Agent, agent_id)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/dossier/", ["Vous êtes…", "Mme Claire Tartemuche", "Fonctionnaire de l'Éducation nationale",
+                       "professeur certifié", "classe normale", "07", "01/09/2023", "Mathématiques",
+                       "temps partiel sur autorisation", "1 rue de Vercingétorix",
+                       "63000 Clermont-Ferrand", "06 12 34 56 78", "claire@exemple.fr",
+                       "Collège Vercingétorix", "Montluçon"]),
+        ("/dossier/perso", ["10/05/1980", "Vos numéros de téléphone et votre mail personnel", "claire.tartemuche@ac-montferrand.example"]),
+        ("/dossier/carriere", ["Statut", "Corps", "Grade", "Échelon", "Position",
+                               "Modalité de service", "01/09/2023"]),
+        ("/dossier/affectations", ["Collège Vercingétorix", "0030484K", "depuis le 01/09/2019",
+                                   "éducation prioritaire : REP"]),
+        ("/dossier/anciennetes", ["Anciennetés au 06/11/2026",
+                                  f"Ancienneté dans l'échelon 01/09/2023 3{S}ans 2{S}mois 5{S}jours",
+                                  f"Ancienneté dans le poste 01/09/2019 7{S}ans 2{S}mois 5{S}jours",
+                                  f"Âge 10/05/1980 46{S}ans"]),
+        ("/dossier/situation", ["Pacsé(e)", "Enfants de moins de 18 ans 2",
+                                "Signaler un changement de situation"]),
+    ],
+)
+def test_each_tab_renders_for_its_owner(client, teacher, url, expected):
+    response = client.get(url)
+    assert response.status_code == 200
+    page = re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", text(response)))
+    for piece in expected:
+        assert piece in page, piece
+
+
+def test_unknown_tab_is_404(client, teacher):
+    assert client.get("/dossier/inconnu").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "stored"),
+    [
+        ({"telephone": "0473998877", "portable": "+33 7 11 22 33 44", "mail_perso": "c.t@exemple.org"},
+         {"telephone": "04 73 99 88 77", "portable": "07 11 22 33 44", "mail_perso": "c.t@exemple.org"}),
+        ({"telephone": "04.73.99.88.77", "portable": "06-12-34-56-79", "mail_perso": ""},
+         {"telephone": "04 73 99 88 77", "portable": "06 12 34 56 79", "mail_perso": ""}),
+        ({"telephone": "", "portable": "", "mail_perso": "  claire@exemple.fr  "},
+         {"telephone": "", "portable": "", "mail_perso": "claire@exemple.fr"}),
+    ],
+)
+def test_perso_stores_normalised_phones_and_mail(app, client, teacher, data, stored):
+    response = post(client, "/dossier/perso", "/dossier/perso", data)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Vos coordonnées ont été enregistrées." in page
+    agent = agent_row(app, teacher.id)
+    assert {k: getattr(agent, k) for k in stored} == stored
+    with app.app_context(), new_session(app) as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "dossier.perso")).one()
+        assert entry.target == f"agent:{teacher.id}"
+        assert "04 73 11 22 33" in entry.before
+
+
+PERSO_REFUSALS = [
+    ("telephone", "12345",
+     "Saisissez un numéro à 10 chiffres commençant par 0, par exemple 04 73 12 34 56."),
+    ("telephone", "0073112233",
+     "Saisissez un numéro à 10 chiffres commençant par 0, par exemple 04 73 12 34 56."),
+    ("portable", "04 73 11 22 33",
+     "Saisissez un numéro de portable à 10 chiffres commençant par 06 ou 07, par exemple 06 12 34 56 78."),
+    ("mail_perso", "claire.exemple.fr",
+     "Saisissez une adresse électronique complète, par exemple prenom.nom@exemple.fr."),
+    ("mail_perso", "claire@exemple",
+     "Saisissez une adresse électronique complète, par exemple prenom.nom@exemple.fr."),
+    ("mail_perso", "a" * 300 + "@exemple.fr",
+     "Ce champ accepte au plus 254 caractères (vous en avez saisi 311)."),
+    ("telephone", "04 73\x0011 22 33",
+     "Ce champ contient des caractères invisibles non autorisés : retirez-les."),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), PERSO_REFUSALS)
+def test_perso_refuses_bad_input_and_changes_nothing(app, client, teacher, field, value, message):
+    data = {"telephone": "04 73 11 22 33", "portable": "06 12 34 56 78", "mail_perso": "claire@exemple.fr"}
+    data[field] = value
+    response = post(client, "/dossier/perso", "/dossier/perso", data)
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page
+    if "\x00" not in value:
+        assert f'value="{value}"' in page  # what the user typed is kept
+    agent = agent_row(app, teacher.id)
+    assert (agent.telephone, agent.portable, agent.mail_perso) == (
+        "04 73 11 22 33", "06 12 34 56 78", "claire@exemple.fr")
+
+
+def test_perso_cannot_change_anything_else(app, client, teacher):
+    data = {"telephone": "04 73 11 22 33", "portable": "06 12 34 56 78", "mail_perso": "claire@exemple.fr",
+            "nom": "Autre", "echelon": "11", "adresse": "ailleurs"}
+    response = post(client, "/dossier/perso", "/dossier/perso", data)
+    assert response.status_code == 302
+    agent = agent_row(app, teacher.id)
+    assert (agent.nom, agent.echelon, agent.adresse) == ("Tartemuche", 7, "1 rue de Vercingétorix")
+
+
+def test_signalement_reaches_the_gestionnaires_courrier(app, client, teacher, make_gestionnaire, login):
+    response = post(client, "/dossier/signaler", "/dossier/signaler", {
+        "rubrique": "enfants", "description": "Naissance de notre troisième enfant.",
+        "date_effet": "15/10/2026"})
+    assert response.status_code == 302
+    assert ("Votre signalement a été transmis à votre gestionnaire ; il figure dans votre courrier."
+            in text(client.get(response.headers["Location"])))
+    # The dossier itself is unchanged: only a gestionnaire changes it.
+    assert agent_row(app, teacher.id).enfants == 2
+    with app.app_context(), new_session(app) as session:
+        message = session.scalars(select(Message)).one()
+        assert (message.kind, message.to_role, message.rubrique, message.date_effet) == (
+            "signalement", "gestionnaire", "enfants", date(2026, 10, 15))
+
+    client = app.test_client()
+    g_account, g_password = make_gestionnaire()
+    login(client, g_account.identifiant, g_password)
+    listing = text(client.get("/courrier/?filtre=signalements"))
+    assert "Changement de situation : enfants" in listing
+    assert "Claire Tartemuche" in listing
+    thread = re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", text(client.get(f"/courrier/{message.id}"))))
+    assert "Rubrique Enfants" in thread
+    assert "Date d'effet 15/10/2026" in thread
+    assert "Naissance de notre troisième enfant." in thread
+
+
+SIGNALEMENT_REFUSALS = [
+    ({"rubrique": ""}, "Choisissez la rubrique concernée."),
+    ({"rubrique": "salaire"}, "Choisissez la rubrique concernée."),
+    ({"description": "   "}, "Décrivez le changement de situation."),
+    ({"description": "x" * 2001}, "Ce champ accepte au plus 2000 caractères (vous en avez saisi 2001)."),
+    ({"date_effet": ""}, "Indiquez la date d'effet, au format JJ/MM/AAAA."),
+    ({"date_effet": "31/02/2026"}, "Saisissez une date réelle au format JJ/MM/AAAA, par exemple 01/09/2026."),
+    ({"date_effet": "demain"}, "Saisissez une date réelle au format JJ/MM/AAAA, par exemple 01/09/2026."),
+    ({"description": "bonjour\x1b[31m"}, "Ce champ contient des caractères invisibles non autorisés : retirez-les."),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), SIGNALEMENT_REFUSALS)
+def test_signalement_refusals(app, client, teacher, change, message):
+    data = {"rubrique": "adresse", "description": "Nouvelle adresse : 2 place de Jaude.",
+            "date_effet": "01/11/2026", **change}
+    response = post(client, "/dossier/signaler", "/dossier/signaler", data)
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page
+    if "\x1b" not in data["description"] and len(data["description"]) < 100:
+        assert data["description"].strip() in page
+    with app.app_context(), new_session(app) as session:
+        assert session.scalars(select(Message)).all() == []
+
+
+def test_signalement_accepts_a_date_picker_value(app, client, teacher):
+    response = post(client, "/dossier/signaler", "/dossier/signaler", {
+        "rubrique": "adresse", "description": "Déménagement.", "date_effet": "2026-11-01"})
+    assert response.status_code == 302
+    with app.app_context(), new_session(app) as session:
+        assert session.scalars(select(Message.date_effet)).one() == date(2026, 11, 1)
+
+
+def test_another_teacher_gets_404_on_a_dossier(app, client, teacher, make_teacher):
+    other, _account, _password = make_teacher(prenom="Paul", nom="Autre")
+    for url in (f"/dossier/agents/{other.id}/", f"/dossier/agents/{other.id}/perso",
+                f"/dossier/agents/{other.id}/anciennetes"):
+        assert client.get(url).status_code == 404, url
+    # Their own dossier through the same URL scheme is fine.
+    assert client.get(f"/dossier/agents/{teacher.id}/carriere").status_code == 200
+    assert client.get("/dossier/agents/").status_code == 403
+
+
+def test_gestionnaire_reads_a_teachers_dossier(app, client, make_teacher, make_gestionnaire, login):
+    agent, account, _password = make_teacher(**DOSSIER)
+    g_account, g_password = make_gestionnaire()
+    login(client, g_account.identifiant, g_password)
+    found = text(client.get("/dossier/agents/?q=tartem"))
+    assert "Tartemuche Claire" in found and account.identifiant in found
+    page = text(client.get(f"/dossier/agents/{agent.id}/perso"))
+    assert "Dossier de Mme Claire Tartemuche" in page
+    assert 'name="telephone"' not in page  # read-only for the gestionnaire
+    assert "04 73 11 22 33" in page
+    assert client.get("/dossier/agents/99999/").status_code == 404
+    assert client.post("/dossier/perso", data={}).status_code in (400, 404)
