@@ -1,0 +1,214 @@
+"""Build the published site: plan every output, render only what changed, write only new bytes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from . import render, write
+from .model import PARIS, Site
+from .pages import Page, SiteView, page_context, plan_pages
+
+MANIFEST = ".carriere-manifest.json"
+MANIFEST_VERSION = 1
+PARALLEL_THRESHOLD = 64  # below this many pages to render, forking costs more than it saves
+
+
+class BuildError(Exception):
+    """The build was refused before anything was written; the message says why, in French."""
+
+
+@dataclass
+class BuildResult:
+    pages: int  # outputs of the site (pages, downloads, indexes)
+    rendered: list[str] = field(default_factory=list)  # output paths rendered this time
+    written: int = 0  # files whose bytes changed on disk (outputs and copies)
+    unchanged: int = 0  # outputs left as they were
+    removed: int = 0  # stale outputs of an earlier build deleted
+    seconds: float = 0.0
+
+
+@dataclass
+class _Job:
+    """What a worker needs; inherited through fork, never pickled."""
+
+    site: Site
+    out_dir: Path
+    now: datetime
+    pages: list[Page]
+    contexts: list[dict]
+    env: object = None
+
+
+_JOB: _Job | None = None
+
+
+def _code_digest() -> str:
+    """Changing the generator itself invalidates every page."""
+    h = hashlib.sha1(str(MANIFEST_VERSION).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _check_out_dir(site: Site, out_dir: Path) -> Path:
+    out = out_dir.resolve()
+    root = Path(site.root).resolve()
+    if out == root or out in root.parents or any(
+        (root / name).resolve() in (out, *out.parents) or out in (root / name).resolve().parents
+        for name in ("content", "data")
+    ):
+        raise BuildError(
+            f"dossier de sortie refusé : {out} contient ou recouvre les sources du site ({root}) ; "
+            "choisissez un dossier dédié, par exemple build/site."
+        )
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"dossier de sortie refusé : {out} est un fichier ; indiquez un dossier.")
+    return out
+
+
+def _load_manifest(out: Path) -> dict:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION else {}
+
+
+def _render_range(indices: list[int]) -> list[tuple[str, bool]]:
+    """Render and write some pages of the current job; runs in a worker or in-process."""
+    job = _JOB
+    assert job is not None
+    if job.env is None:
+        job.env = render.make_env(job.site.root, job.site.config)
+    done = []
+    for i in indices:
+        page = job.pages[i]
+        data = render.render_output(job.env, page, job.contexts[i], job.site.config, job.now)  # type: ignore[arg-type]
+        done.append((page.path, write.write_if_changed(job.out_dir, page.path, data)))
+    return done
+
+
+class _Progress:
+    """A rich bar on a terminal, plain lines otherwise (CI logs), nothing when disabled."""
+
+    def __init__(self, mode: str | Callable | None, total: int) -> None:
+        self.total, self.done, self.mode = total, 0, mode
+        self.bar = None
+        self.next_line = 0
+        if mode == "auto" and total and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.bar = Progress("Rendu des pages", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task("rendu", total=total)
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if callable(self.mode):
+            self.mode(self.done, self.total)
+        elif self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+        elif self.mode == "auto" and (self.done >= self.next_line or self.done == self.total):
+            print(f"Rendu : {self.done}/{self.total} pages", file=sys.stderr, flush=True)
+            self.next_line = self.done + max(1, self.total // 10)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = None,
+               progress: str | Callable[[int, int], None] | None = None,
+               now: datetime | None = None, force: bool = False) -> BuildResult:
+    """Render `site` into `out_dir`, re-rendering only outputs whose inputs changed."""
+    global _JOB
+    started = time.perf_counter()
+    out = _check_out_dir(site, Path(out_dir))
+    now = (now or datetime.now(PARIS)).astimezone(PARIS)
+    view = SiteView(site, now)
+    pages = plan_pages(view)
+    contexts = [page_context(view, p, pages) for p in pages]
+
+    env = render.make_env(site.root, site.config)
+    closures: dict[str, str] = {}
+    all_names = render.all_template_names(env)
+    for name in {p.template for p in pages if p.template}:
+        names, static = render.template_closure(env, name)
+        closures[name] = render.template_digest(env, names if static else set(all_names) | names)
+    code = _code_digest()
+    config_digest = hashlib.sha1(repr(site.config).encode()).hexdigest()
+    copies = [(Path(site.root) / "content" / "fichiers", "fichiers")]
+    copies += [(d / "assets", "assets") for d in reversed(render.template_dirs(site.root, site.config))]
+
+    manifest = {} if force else _load_manifest(out)
+    old = manifest.get("outputs", {}) if manifest.get("code") == code else {}
+    keys: dict[str, str] = {}
+    dirty: list[int] = []
+    for i, (page, ctx) in enumerate(zip(pages, contexts)):
+        h = hashlib.sha1(f"{config_digest}\0{page!r}\0{closures.get(page.template or '', '')}\0".encode())
+        h.update(repr(ctx).encode())
+        key = keys[page.path] = h.hexdigest()
+        if old.get(page.path) != key or not (out / page.path).is_file():
+            dirty.append(i)
+
+    result = BuildResult(pages=len(pages))
+    out.mkdir(parents=True, exist_ok=True)
+    _JOB = _Job(site, out, now, pages, contexts)
+    bar = _Progress(progress, len(dirty))
+    outputs_written = 0
+    try:
+        workers = min(jobs or os.cpu_count() or 1, len(dirty) // PARALLEL_THRESHOLD or 1)
+        if workers > 1:
+            # Compile templates once so forked workers inherit them.
+            _JOB.env = env
+            for name in closures:
+                env.get_template(name)
+            chunk = max(8, len(dirty) // (workers * 8))
+            chunks = [dirty[i:i + chunk] for i in range(0, len(dirty), chunk)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for done in pool.imap_unordered(_render_range, chunks):
+                    outputs_written += _record(result, done)
+                    bar.advance(len(done))
+        else:
+            _JOB.env = env
+            for i in range(0, len(dirty), 32):
+                done = _render_range(dirty[i:i + 32])
+                outputs_written += _record(result, done)
+                bar.advance(len(done))
+    finally:
+        bar.close()
+        _JOB = None
+
+    copied: list[str] = []
+    for src, prefix in copies:
+        rels, written = write.copy_tree(src, out, prefix)
+        copied += rels
+        result.written += written
+    produced = set(keys) | set(copied)
+    stale = set(manifest.get("files", [])) - produced
+    result.removed = write.remove_stale(out, stale)
+    result.unchanged = len(pages) - outputs_written
+    new_manifest = {"version": MANIFEST_VERSION, "code": code, "outputs": keys, "files": sorted(produced)}
+    write.write_if_changed(out, MANIFEST, json.dumps(new_manifest, indent=0, sort_keys=True).encode())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _record(result: BuildResult, done: list[tuple[str, bool]]) -> int:
+    """Add rendered outputs to the result; return how many were written."""
+    written = 0
+    for path, changed in done:
+        result.rendered.append(path)
+        written += changed
+    result.written += written
+    return written

@@ -1,0 +1,430 @@
+"""The list of outputs of a build and the plain-data context of each (no rendering here)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, NamedTuple
+from urllib.parse import quote
+
+from .frdates import STATE_LABELS, iso
+from .model import Campaign, Guide, NoteDeService, Phase, Site
+
+ETATS_POSTE = {"V": "Vacant", "SV": "Susceptible d'être vacant"}
+HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+class Digested:
+    """A sequence whose fingerprint is computed once, so big tables are hashed once per build."""
+
+    def __init__(self, items: list | tuple, digest: str | None = None) -> None:
+        self.items = items
+        self.digest = digest or hashlib.sha1(repr(items).encode()).hexdigest()
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __repr__(self) -> str:
+        return f"Digested({self.digest})"
+
+
+class PosteRow(NamedTuple):
+    """One poste as listed: every label resolved from the référentiel."""
+
+    code_poste: str
+    campagne: str
+    mouvement: str
+    mouvement_libelle: str
+    discipline_code: str
+    discipline: str
+    uai: str
+    etablissement: str
+    commune: str
+    code_postal: str
+    departement_code: str
+    departement: str
+    specificite: str
+    profil: str
+    etat: str
+    education_prioritaire: str
+    publie_le: str
+    contact: str
+    voeu_url: str
+
+
+class GuideCard(NamedTuple):
+    url: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+class NoteCard(NamedTuple):
+    url: str
+    reference: str
+    title: str
+    summary: str
+    bo_reference: str
+    bo_date: Any
+
+
+class PhaseView(NamedTuple):
+    code: str
+    label: str
+    start: datetime
+    end: datetime | None
+    start_iso: str
+    end_iso: str
+    state: str
+    state_label: str
+
+
+class CampaignCard(NamedTuple):
+    slug: str
+    url: str
+    title: str
+    summary: str
+    year: str
+    state: str
+    state_label: str
+    key_phase: PhaseView | None
+    has_postes: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: where it goes, how it is made, and which context builder feeds it."""
+
+    path: str  # file path under the output folder
+    url: str  # URL relative to base_path
+    title: str
+    kind: str  # "html" | "ics" | "csv" | "json" | "xml"
+    template: str | None  # Jinja template for html pages
+    builder: str  # key of CONTEXTS
+    arg: str = ""
+    in_sitemap: bool = True
+
+
+def phase_view(phase: Phase, now: datetime) -> PhaseView:
+    state = phase.state_at(now)
+    return PhaseView(
+        phase.code, phase.label, phase.start, phase.end,
+        iso(phase.start), iso(phase.end) if phase.end else "", state, STATE_LABELS[state],
+    )
+
+
+def campaign_state(campaign: Campaign, now: datetime) -> tuple[str, PhaseView | None]:
+    """The state of the saisie window, else of the campaign as a whole."""
+    key = campaign.saisie
+    if key is not None:
+        return key.state_at(now), phase_view(key, now)
+    states = {p.state_at(now) for p in campaign.phases}
+    if states == {"a_venir"}:
+        return "a_venir", None
+    if states == {"close"}:
+        return "close", None
+    return "ouverte", None
+
+
+def voeu_url(app_url: str, row_campaign: str, uai: str, code_poste: str) -> str:
+    """The app's "ajouter un vœu" link with the établissement and the poste filled in."""
+    base = app_url.rstrip("/")
+    return (
+        f"{base}/mobilite/voeu?campagne={quote(row_campaign)}&type=ETB"
+        f"&code={quote(uai)}&poste={quote(code_poste)}"
+    )
+
+
+@dataclass
+class SiteView:
+    """Derived, sorted and grouped data every context builder reads, computed once per build."""
+
+    site: Site
+    now: datetime
+    guides: list[Guide] = field(init=False)
+    notes: list[NoteDeService] = field(init=False)
+    rows: dict[str, Digested] = field(init=False)
+    groups: dict[str, dict[tuple[str, str], Digested]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        site = self.site
+        self.guides = sorted(site.guides, key=lambda g: (g.order, g.title.casefold(), g.slug))
+        self.notes = sorted(site.notes, key=lambda n: (n.bo_date, n.reference), reverse=True)
+        self.guide_by_slug = {g.slug: g for g in site.guides}
+        self.note_by_slug = {n.slug: n for n in site.notes}
+        ref = site.referentiel
+        app_url = site.config.app_url
+        by_campaign: dict[str, list[PosteRow]] = defaultdict(list)
+        for p in site.postes:
+            campaign = site.campaign(p.campagne)
+            mouvement = campaign.mouvement(p.mouvement) if campaign else None
+            etab = ref.etablissements.get(p.uai)
+            commune = ref.communes.get(etab.commune) if etab else None
+            dpt = ref.departements.get(p.uai[:3])
+            disc = ref.disciplines.get(p.discipline_code)
+            by_campaign[p.campagne].append(PosteRow(
+                p.code_poste, p.campagne, p.mouvement,
+                mouvement.label if mouvement else p.mouvement,
+                p.discipline_code, disc.libelle if disc else p.discipline_code,
+                p.uai, f"{etab.type} {etab.nom}" if etab else p.uai,
+                commune.libelle if commune else "", etab.code_postal if etab else "",
+                p.uai[:3], dpt.libelle if dpt else p.uai[:3],
+                p.specificite, p.profil, ETATS_POSTE.get(p.etat, p.etat),
+                p.education_prioritaire, p.publie_le.isoformat(), p.contact,
+                voeu_url(app_url, p.campagne, p.uai, p.code_poste),
+            ))
+        self.rows = {}
+        self.groups = {}
+        for slug, rows in by_campaign.items():
+            rows.sort(key=lambda r: (r.departement_code, r.commune, r.etablissement, r.code_poste))
+            self.rows[slug] = Digested(rows)
+            grouped: dict[tuple[str, str], list[PosteRow]] = defaultdict(list)
+            for r in rows:
+                grouped[(r.mouvement, r.discipline_code)].append(r)
+            self.groups[slug] = {k: Digested(v) for k, v in sorted(grouped.items())}
+
+    def campaign_card(self, c: Campaign) -> CampaignCard:
+        state, key = campaign_state(c, self.now)
+        return CampaignCard(
+            c.slug, c.url, c.title, c.summary, c.year, state, STATE_LABELS[state], key,
+            c.slug in self.rows,
+        )
+
+    def guide_card(self, g: Guide) -> GuideCard:
+        return GuideCard(g.url, g.title, g.summary, g.audience, g.tags)
+
+    def note_card(self, n: NoteDeService) -> NoteCard:
+        return NoteCard(n.url, n.reference, n.title, n.summary, n.bo_reference, n.bo_date)
+
+
+def group_slug(mouvement: str, discipline: str) -> str:
+    return f"{mouvement}-{discipline}".lower()
+
+
+def group_label(rows: Digested) -> str:
+    first = next(iter(rows))
+    return f"{first.mouvement_libelle} — {first.discipline}"
+
+
+def plan_pages(view: SiteView) -> list[Page]:
+    """Every output of the site, in a stable order."""
+    site = view.site
+    pages = [
+        Page("index.html", "", "Accueil", "html", "site/home.html", "home"),
+        Page("guides/index.html", "guides/", "Guides", "html", "site/guides.html", "guides"),
+    ]
+    pages += [
+        Page(f"guides/{g.slug}/index.html", g.url, g.title, "html", "site/guide.html", "guide", g.slug)
+        for g in view.guides
+    ]
+    pages.append(Page("notes-de-service/index.html", "notes-de-service/", "Notes de service",
+                      "html", "site/notes.html", "notes"))
+    pages += [
+        Page(f"notes-de-service/{n.slug}/index.html", n.url, f"Note de service n° {n.reference}",
+             "html", "site/note.html", "note", n.slug)
+        for n in view.notes
+    ]
+    pages.append(Page("plannings/index.html", "plannings/", "Plannings", "html",
+                      "site/plannings.html", "plannings"))
+    for c in site.campaigns:
+        pages.append(Page(f"plannings/{c.slug}/index.html", c.url, f"Planning : {c.title}", "html",
+                          "site/planning.html", "planning", c.slug))
+        pages.append(Page(f"plannings/{c.slug}.ics", f"plannings/{c.slug}.ics",
+                          f"Calendrier : {c.title}", "ics", None, "ics", c.slug, in_sitemap=False))
+    pages.append(Page("postes/index.html", "postes/", "Postes vacants", "html",
+                      "site/postes_index.html", "postes_index"))
+    for c in site.campaigns:
+        if c.slug not in view.rows:
+            continue
+        pages.append(Page(f"postes/{c.slug}/index.html", f"postes/{c.slug}/",
+                          f"Postes vacants : {c.title}", "html", "site/postes.html", "postes", c.slug))
+        for (mvt, disc), rows in view.groups[c.slug].items():
+            slug = group_slug(mvt, disc)
+            pages.append(Page(f"postes/{c.slug}/{slug}/index.html", f"postes/{c.slug}/{slug}/",
+                              f"Postes vacants : {group_label(rows)} ({c.title})", "html",
+                              "site/postes_group.html", "postes_group", f"{c.slug}/{mvt}/{disc}"))
+        pages.append(Page(f"postes/{c.slug}.csv", f"postes/{c.slug}.csv",
+                          f"Postes vacants (CSV) : {c.title}", "csv", None, "postes_csv", c.slug,
+                          in_sitemap=False))
+        pages.append(Page(f"postes/{c.slug}.json", f"postes/{c.slug}.json",
+                          f"Postes vacants (JSON) : {c.title}", "json", None, "postes_json", c.slug,
+                          in_sitemap=False))
+    pages += [
+        Page("recherche/index.html", "recherche/", "Rechercher", "html", "site/search.html", "static"),
+        Page("recherche/index.json", "recherche/index.json", "Index de recherche", "json", None,
+             "search_index", in_sitemap=False),
+        Page("plan-du-site/index.html", "plan-du-site/", "Plan du site", "html", "site/plan.html", "plan"),
+        Page("accessibilite/index.html", "accessibilite/", "Déclaration d'accessibilité", "html",
+             "site/accessibilite.html", "static"),
+        Page("mentions-legales/index.html", "mentions-legales/", "Mentions légales", "html",
+             "site/mentions.html", "static"),
+        Page("donnees-personnelles/index.html", "donnees-personnelles/", "Données personnelles", "html",
+             "site/donnees.html", "static"),
+        Page("404.html", "404.html", "Page introuvable", "html", "site/404.html", "static",
+             in_sitemap=False),
+    ]
+    pages.append(Page("sitemap.xml", "sitemap.xml", "Sitemap", "xml", None, "sitemap", in_sitemap=False))
+    return pages
+
+
+# Context builders: plain data only, so repr() of a context is its fingerprint.
+
+def _home(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    current = [view.campaign_card(c) for c in view.site.campaigns]
+    current = [c for c in current if c.state != "close"] or current[-3:]
+    return {
+        "campaigns": current,
+        "notes": [view.note_card(n) for n in view.notes[:5]],
+        "guides": [view.guide_card(g) for g in view.guides[:6]],
+        "guide_count": len(view.guides),
+    }
+
+
+def _guides(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"guides": [view.guide_card(g) for g in view.guides]}
+
+
+def _guide(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"guide": view.guide_by_slug[page.arg]}
+
+
+def _notes(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    by_year: dict[int, list[NoteCard]] = defaultdict(list)
+    for n in view.notes:
+        by_year[n.bo_date.year].append(view.note_card(n))
+    return {"years": sorted(by_year.items(), reverse=True)}
+
+
+def _note(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    note = view.note_by_slug[page.arg]
+    campaigns = [(c.url, c.title) for c in view.site.campaigns if c.note_de_service == note.slug]
+    return {"note": note, "campaigns": campaigns}
+
+
+def _plannings(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"campaigns": [view.campaign_card(c) for c in view.site.campaigns]}
+
+
+def _planning(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    c = view.site.campaign(page.arg)
+    assert c is not None
+    note = view.note_by_slug.get(c.note_de_service or "")
+    return {
+        "campaign": c,
+        "card": view.campaign_card(c),
+        "phases": [phase_view(p, view.now) for p in c.phases],
+        "note": view.note_card(note) if note else None,
+        "postes_count": len(view.rows.get(c.slug, ())),
+    }
+
+
+def _postes_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    items = []
+    for c in view.site.campaigns:
+        if c.slug in view.rows:
+            groups = [(group_slug(m, d), group_label(rows), len(rows))
+                      for (m, d), rows in view.groups[c.slug].items()]
+            items.append((view.campaign_card(c), len(view.rows[c.slug]), groups))
+    return {"items": items}
+
+
+def _departements(rows: Digested) -> list[tuple[str, str, list[PosteRow]]]:
+    by_dpt: dict[tuple[str, str], list[PosteRow]] = defaultdict(list)
+    for r in rows:
+        by_dpt[(r.departement_code, r.departement)].append(r)
+    return [(code, label, items) for (code, label), items in sorted(by_dpt.items())]
+
+
+def _postes(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    c = view.site.campaign(page.arg)
+    assert c is not None
+    rows = view.rows[c.slug]
+    groups = [(group_slug(m, d), group_label(g), len(g)) for (m, d), g in view.groups[c.slug].items()]
+    return {"campaign": view.campaign_card(c), "voeu_limit": c.voeu_limit, "rows": rows,
+            "groups": groups, "departements": _LazyDepartements(rows), "group": None}
+
+
+def _postes_group(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    slug, mvt, disc = page.arg.split("/")
+    c = view.site.campaign(slug)
+    assert c is not None
+    rows = view.groups[slug][(mvt, disc)]
+    return {"campaign": view.campaign_card(c), "voeu_limit": c.voeu_limit, "rows": rows,
+            "groups": [], "departements": _LazyDepartements(rows), "group": group_label(rows)}
+
+
+class _LazyDepartements:
+    """Rows by département, grouped only when rendered (its fingerprint is the rows')."""
+
+    def __init__(self, rows: Digested) -> None:
+        self.rows = rows
+
+    def __iter__(self):
+        return iter(_departements(self.rows))
+
+    def __repr__(self) -> str:
+        return repr(self.rows)
+
+
+def _static(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {}
+
+
+def _plan(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"entries": [(p.url, p.title) for p in pages if p.kind == "html" and p.in_sitemap]}
+
+
+def _ics(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"campaign": view.site.campaign(page.arg)}
+
+
+def _postes_data(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    c = view.site.campaign(page.arg)
+    assert c is not None
+    return {"campaign": (c.slug, c.title, c.year), "rows": view.rows[c.slug]}
+
+
+def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    entries = []
+    for g in view.guides:
+        headings = " ".join(HEADING.findall(g.body_md))
+        entries.append(("Guide", g.url, g.title, g.summary, " ".join((*g.tags, *g.audience, headings))))
+    for n in view.notes:
+        entries.append(("Note de service", n.url, f"{n.title} (n° {n.reference})", n.summary,
+                        f"{n.reference} {n.bo_reference}"))
+    for c in view.site.campaigns:
+        entries.append(("Planning", c.url, c.title, c.summary, f"{c.year} {c.kind}"))
+        if c.slug in view.rows:
+            entries.append(("Postes vacants", f"postes/{c.slug}/", f"Postes vacants : {c.title}",
+                            f"{len(view.rows[c.slug])} postes", ""))
+    for p in pages:
+        if p.builder in ("static", "plan", "guides", "notes", "plannings", "postes_index") and p.in_sitemap:
+            entries.append(("Page", p.url, p.title, "", ""))
+    return {"entries": entries}
+
+
+def _sitemap(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"urls": [p.url for p in pages if p.in_sitemap and p.kind == "html"]}
+
+
+CONTEXTS: dict[str, Callable[[SiteView, Page, list[Page]], dict]] = {
+    "home": _home, "guides": _guides, "guide": _guide, "notes": _notes, "note": _note,
+    "plannings": _plannings, "planning": _planning, "postes_index": _postes_index,
+    "postes": _postes, "postes_group": _postes_group, "static": _static, "plan": _plan,
+    "ics": _ics, "postes_csv": _postes_data, "postes_json": _postes_data,
+    "search_index": _search_index, "sitemap": _sitemap,
+}
+
+
+def page_context(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    """The data a page shows; its repr() is the page's fingerprint."""
+    return CONTEXTS[page.builder](view, page, pages)

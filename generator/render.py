@@ -1,0 +1,127 @@
+"""Jinja2 environment of the published site and the rendering of one output to bytes."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+from markupsafe import Markup
+
+from . import downloads, frdates, ics, search
+from .markdown_ext import RenderedMarkdown, convert, make_markdown
+from .model import PHASE_CODES, VOEU_TYPES, SiteConfig
+from .pages import Page
+
+PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(root: str, config: SiteConfig) -> list[Path]:
+    """The publisher's override folder first, then the project's templates."""
+    dirs = []
+    if config.templates_dir:
+        dirs.append(Path(root) / config.templates_dir)
+    dirs.append(PROJECT_TEMPLATES)
+    return dirs
+
+
+def make_env(root: str, config: SiteConfig) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root, config)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    base_path = config.base_path
+
+    def url(path: str) -> str:
+        """A site URL (relative to the site root) as an absolute path; external URLs unchanged."""
+        if path.startswith(("http://", "https://", "mailto:", "tel:", "/", "#")):
+            return path
+        return base_path + path
+
+    def attachment_url(href: str) -> str:
+        """A note's attachment: an absolute URL, or a file under content/ copied to the build."""
+        if href.startswith(("http://", "https://")):
+            return href
+        href = href.lstrip("/")
+        return base_path + (href[len("content/"):] if href.startswith("content/") else href)
+
+    @lru_cache(maxsize=1)
+    def _md():
+        return make_markdown(base_path)
+
+    def markdown(text: str) -> RenderedMarkdown:
+        rendered = convert(_md(), text)
+        return RenderedMarkdown(Markup(rendered.html), rendered.toc)
+
+    env.filters.update(
+        url=url,
+        attachment_url=attachment_url,
+        markdown=markdown,
+        date_fr=frdates.date_fr,
+        datetime_fr=frdates.datetime_fr,
+        window_fr=lambda p: frdates.window_fr(p.start, p.end),
+        nbsp=lambda s: Markup(str(Markup.escape(s)).replace(" ", "&nbsp;")),
+    )
+    env.globals.update(VOEU_TYPES=VOEU_TYPES, PHASE_CODES=PHASE_CODES)
+    return env
+
+
+def template_closure(env: jinja2.Environment, name: str) -> tuple[set[str], bool]:
+    """Every template `name` loads (extends, include, import); False if a name is dynamic."""
+    seen: set[str] = set()
+    todo = [name]
+    static = True
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
+        for ref in meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                static = False
+            else:
+                todo.append(ref)
+    return seen, static
+
+
+def template_digest(env: jinja2.Environment, names: set[str]) -> str:
+    """Hash of the sources (and where they were found) of the given templates."""
+    h = hashlib.sha1()
+    for name in sorted(names):
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        h.update(f"{name}\0{filename}\0{source}\0".encode())
+    return h.hexdigest()
+
+
+def all_template_names(env: jinja2.Environment) -> list[str]:
+    return sorted(n for n in env.list_templates() if n.endswith((".html", ".xml", ".txt")))
+
+
+def render_output(env: jinja2.Environment, page: Page, context: dict, config: SiteConfig,
+                  now: datetime) -> bytes:
+    """The bytes of one output file."""
+    if page.kind == "html":
+        assert page.template is not None
+        template = env.get_template(page.template)
+        build = {"now": now, "date": frdates.date_fr(now.astimezone(frdates.PARIS).date(), weekday=False),
+                 "datetime": frdates.datetime_fr(now)}
+        return template.render(site=config, page=page, build=build, **context).encode("utf-8")
+    if page.kind == "ics":
+        return ics.campaign_ics(context["campaign"], config, now)
+    if page.builder == "postes_csv":
+        return downloads.postes_csv(context["rows"])
+    if page.builder == "postes_json":
+        return downloads.postes_json(context["campaign"], context["rows"])
+    if page.builder == "search_index":
+        return search.search_index(context["entries"])
+    if page.builder == "sitemap":
+        return search.sitemap(config, context["urls"])
+    raise ValueError(f"unknown output kind {page.kind}/{page.builder}")

@@ -1,0 +1,82 @@
+"""Write build outputs: only inside the output folder, only when the bytes changed."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class OutsideOutputError(ValueError):
+    """An output path resolved outside the output folder: nothing was written."""
+
+
+def safe_target(out_dir: Path, relpath: str) -> Path:
+    """Resolve `relpath` under `out_dir` and refuse any escape (.., absolute paths, symlinks)."""
+    base = out_dir.resolve()
+    target = (base / relpath).resolve()
+    if relpath.startswith(("/", "\\")) or (target != base and base not in target.parents):
+        raise OutsideOutputError(
+            f"chemin de sortie refusé : « {relpath} » sortirait du dossier {base} ; "
+            "vérifiez le nom du fichier source (pas de « .. » ni de chemin absolu)."
+        )
+    return target
+
+
+def write_if_changed(out_dir: Path, relpath: str, data: bytes) -> bool:
+    """Write `data` at `relpath` unless the file already holds these bytes; True when written."""
+    target = safe_target(out_dir, relpath)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)  # atomic: a server never sees half a page
+    return True
+
+
+def copy_tree(src: Path, out_dir: Path, prefix: str) -> tuple[list[str], int]:
+    """Copy every file of `src` to `out_dir/prefix`, skipping same size+mtime; return (relpaths, written)."""
+    relpaths: list[str] = []
+    written = 0
+    if not src.is_dir():
+        return relpaths, written
+    for dirpath, dirnames, filenames in os.walk(src):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            source = Path(dirpath) / name
+            rel = f"{prefix}/{source.relative_to(src).as_posix()}"
+            relpaths.append(rel)
+            target = safe_target(out_dir, rel)
+            st = source.stat()
+            try:
+                tt = target.stat()
+                if tt.st_size == st.st_size and int(tt.st_mtime) == int(st.st_mtime):
+                    continue
+                if tt.st_size == st.st_size and target.read_bytes() == source.read_bytes():
+                    os.utime(target, (st.st_atime, st.st_mtime))
+                    continue
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            written += 1
+    return relpaths, written
+
+
+def remove_stale(out_dir: Path, relpaths: set[str]) -> int:
+    """Delete outputs of an earlier build that this build no longer produces (inside out_dir only)."""
+    removed = 0
+    for rel in sorted(relpaths):
+        target = safe_target(out_dir, rel)
+        if target.is_file():
+            target.unlink()
+            removed += 1
+            parent = target.parent
+            base = out_dir.resolve()
+            while parent != base and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    return removed

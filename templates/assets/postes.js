@@ -1,0 +1,57 @@
+/* Filter the postes tables as the visitor types (commune, département, discipline, établissement).
+   Without JavaScript the form stays hidden and the per-département sections and per-discipline pages remain. */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-filtres]");
+  if (!form) { return; }
+  var inputs = form.querySelectorAll("[data-filtre]");
+  var count = form.querySelector("[data-compte]");
+  var rows = document.querySelectorAll("tr[data-poste]");
+  var sections = document.querySelectorAll("[data-section]");
+  var timer = null;
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  var index = [];
+  for (var i = 0; i < rows.length; i++) {
+    var entry = { row: rows[i] };
+    for (var k = 0; k < inputs.length; k++) {
+      var field = inputs[k].getAttribute("data-filtre");
+      var cell = rows[i].querySelector(".c-" + field);
+      entry[field] = cell ? fold(cell.textContent) : "";
+    }
+    index.push(entry);
+  }
+
+  function apply() {
+    var wanted = [];
+    for (var k = 0; k < inputs.length; k++) {
+      var value = fold(inputs[k].value);
+      if (value) { wanted.push([inputs[k].getAttribute("data-filtre"), value]); }
+    }
+    var shown = 0;
+    for (var i = 0; i < index.length; i++) {
+      var ok = true;
+      for (var w = 0; w < wanted.length && ok; w++) {
+        ok = index[i][wanted[w][0]].indexOf(wanted[w][1]) !== -1;
+      }
+      index[i].row.hidden = !ok;
+      if (ok) { shown++; }
+    }
+    for (var s = 0; s < sections.length; s++) {
+      sections[s].hidden = sections[s].querySelector("tr[data-poste]:not([hidden])") === null;
+    }
+    count.textContent = shown === index.length
+      ? index.length + " postes affichés."
+      : shown + " postes affichés sur " + index.length + ".";
+  }
+
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(apply, 120);
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  form.hidden = false;
+})();

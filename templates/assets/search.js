@@ -1,0 +1,93 @@
+/* Site search in the browser over recherche/index.json, built with the site.
+   Results go to a list announced through a status region. */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-recherche]");
+  if (!form) { return; }
+  var input = form.querySelector("input[type=search]");
+  var list = document.querySelector("[data-resultats]");
+  var status = document.querySelector("[data-resultats-etat]");
+  var base = form.getAttribute("data-base");
+  var entries = null;
+  var timer = null;
+  var MAX = 50;
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function load() {
+    return fetch(form.getAttribute("data-index"))
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        entries = data.map(function (e) {
+          e.ft = fold(e.t);
+          e.fa = fold([e.t, e.s, e.x, e.k].join(" "));
+          return e;
+        });
+      });
+  }
+
+  function search(query) {
+    var terms = fold(query).split(/[\s'’,;:.!?()«»"-]+/).filter(function (t) { return t.length > 1; });
+    if (!terms.length) { return null; }
+    var found = [];
+    entries.forEach(function (e) {
+      var score = 0;
+      for (var i = 0; i < terms.length; i++) {
+        if (e.fa.indexOf(terms[i]) === -1) { return; }
+        score += e.ft.indexOf(terms[i]) !== -1 ? 3 : 1;
+      }
+      found.push([score, e]);
+    });
+    found.sort(function (a, b) { return b[0] - a[0] || a[1].t.localeCompare(b[1].t, "fr"); });
+    return found.map(function (f) { return f[1]; });
+  }
+
+  function show() {
+    var query = input.value;
+    var results = search(query);
+    list.textContent = "";
+    if (results === null) { status.textContent = ""; return; }
+    results.slice(0, MAX).forEach(function (e) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = base + e.u;
+      link.textContent = e.t;
+      var kind = document.createElement("span");
+      kind.className = "meta";
+      kind.textContent = " — " + e.k;
+      item.appendChild(link);
+      item.appendChild(kind);
+      if (e.s) {
+        var summary = document.createElement("p");
+        summary.textContent = e.s;
+        item.appendChild(summary);
+      }
+      list.appendChild(item);
+    });
+    var n = results.length;
+    status.textContent = n === 0 ? "Aucun résultat pour « " + query + " »."
+      : (n === 1 ? "1 résultat" : n + " résultats") + " pour « " + query + " »"
+        + (n > MAX ? " (les " + MAX + " premiers sont affichés)." : ".");
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      if (entries === null) { load().then(show); } else { show(); }
+    }, 150);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var url = new URL(window.location.href);
+    url.searchParams.set("q", input.value);
+    window.history.replaceState(null, "", url);
+    schedule();
+  });
+  input.addEventListener("input", schedule);
+  form.hidden = false;
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) { input.value = initial; schedule(); }
+})();
