@@ -119,6 +119,8 @@ def login_required(view):
             target = request.full_path if request.method == "GET" else None
             if target and target.endswith("?"):
                 target = target[:-1]
+            if getattr(session, "expired", False):
+                return redirect(url_for("auth.login", next=target, expire=1))
             return redirect(url_for("auth.login", next=target))
         return view(*args, **kwargs)
 
@@ -204,7 +206,7 @@ def login():
     if request.method == "GET":
         if request.args.get("deconnecte"):
             info = "Vous êtes déconnecté."
-        elif getattr(session, "expired", False):
+        elif request.args.get("expire") or getattr(session, "expired", False):
             info = MSG_SESSION_EXPIRED
         nxt = _safe_next(request.args.get("next"))
         if nxt:
@@ -299,7 +301,7 @@ def login_code():
     account = _pending_account()
     if account is None:
         session.pop("pending_account", None)
-        return redirect(url_for("auth.login", expire=1) if request.method == "POST" else url_for("auth.login"))
+        return redirect(url_for("auth.login", expire=1))
     form = CodeForm()
     if request.method == "GET":
         return render_template(template, form=form)
