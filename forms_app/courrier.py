@@ -18,6 +18,7 @@ from .forms.dossier import RUBRIQUES_SIGNALEMENT
 from .loaders import load_message, load_teacher_account, visible_messages
 from .models import Account
 from .models.courrier import Message
+from .security import form_view
 
 bp = Blueprint("courrier", __name__, url_prefix="/courrier")
 
@@ -241,6 +242,7 @@ def lire(message_id: int):
 
 @bp.post("/<int:message_id>/repondre")
 @login_required
+@form_view
 def repondre(message_id: int):
     """Answer in a thread: a teacher writes to the gestionnaires, a gestionnaire to the teacher."""
     message = load_message(message_id)
@@ -267,6 +269,7 @@ def repondre(message_id: int):
 
 @bp.route("/ecrire", methods=["GET", "POST"])
 @login_required
+@form_view
 def ecrire():
     """Write a new message: to the gestionnaires, or (for a gestionnaire) to one teacher."""
     gestionnaire = g.account.role == GESTIONNAIRES

@@ -13,6 +13,7 @@ from .forms.cv import NIVEAUX, RUBRIQUES, ButtonForm, CvEntryForm, Rubrique
 from .loaders import load_cv_entry, load_dossier, load_own_agent
 from .models import Agent
 from .models.cv import CvEntry
+from .security import form_view
 
 bp = Blueprint("cv", __name__, url_prefix="/cv")
 
@@ -74,6 +75,7 @@ def _form_page(form: CvEntryForm, entry: CvEntry | None, status: int = 200):
 
 @bp.route("/<slug>/ajouter", methods=["GET", "POST"])
 @login_required
+@form_view
 def ajouter(slug: str):
     """Add an entry at the end of a rubrique."""
     rubrique = _rubrique(slug)
@@ -107,6 +109,7 @@ def ajouter(slug: str):
 
 @bp.route("/entrees/<int:entry_id>/modifier", methods=["GET", "POST"])
 @login_required
+@form_view
 def modifier(entry_id: int):
     """Edit one entry of the teacher's own CV."""
     entry = load_cv_entry(entry_id)

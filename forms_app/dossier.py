@@ -15,6 +15,7 @@ from .forms.common import normaliser_telephone
 from .forms.dossier import RUBRIQUES_SIGNALEMENT, PersoForm, SignalementForm
 from .loaders import load_dossier, load_own_agent
 from .models import Account, Agent
+from .security import form_view
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 
@@ -89,6 +90,7 @@ def onglet(onglet: str):
 
 @bp.post("/perso")
 @login_required
+@form_view
 def perso():
     """Change phones and personal mail: the only fields a teacher writes in the dossier."""
     agent = load_own_agent()
@@ -118,6 +120,7 @@ def perso():
 
 @bp.route("/signaler", methods=["GET", "POST"])
 @login_required
+@form_view
 def signaler():
     """Send a structured change of situation to the gestionnaires' courrier."""
     agent = load_own_agent()

@@ -1,10 +1,10 @@
 """Forms of the courrier: a new message and an answer."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from ..security import BaseForm
 from .common import longueur, no_control, strip
 
 
@@ -17,13 +17,13 @@ def _corps() -> TextAreaField:
     )
 
 
-class ReponseForm(FlaskForm):
+class ReponseForm(BaseForm):
     """An answer inside a thread."""
 
     corps = _corps()
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     """A new message; the destinataire is asked of gestionnaires only."""
 
     destinataire = StringField(

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from ..clock import now
+from ..security import BaseForm
 from .common import ChoiceField, longueur, no_control, strip
 
 FIRST_YEAR = 1930
@@ -77,7 +77,7 @@ def _annee(form, field) -> None:
         raise StopValidation(f"Saisissez une année entre {FIRST_YEAR} et {last}.")
 
 
-class CvEntryForm(FlaskForm):
+class CvEntryForm(BaseForm):
     """One CV entry; labels and asked fields follow the rubrique given at construction."""
 
     intitule = StringField(
@@ -137,5 +137,5 @@ class CvEntryForm(FlaskForm):
         }
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A form with only its CSRF token: delete, move up, move down."""

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, StopValidation
 
+from ..security import BaseForm
 from .common import MSG_DATE, ChoiceField, longueur, mail, no_control, one_of, parse_date, strip
 from .common import telephone as phone_number
 
@@ -19,7 +19,7 @@ RUBRIQUES_SIGNALEMENT: dict[str, str] = {
 }
 
 
-class PersoForm(FlaskForm):
+class PersoForm(BaseForm):
     """What a teacher may change in the dossier: phones and personal mail."""
 
     telephone = StringField(
@@ -33,7 +33,7 @@ class PersoForm(FlaskForm):
     )
 
 
-class SignalementForm(FlaskForm):
+class SignalementForm(BaseForm):
     """A structured request sent to the gestionnaires' courrier."""
 
     rubrique = ChoiceField(

@@ -200,3 +200,12 @@ def test_courrier_needs_a_login(client):
     for url in ("/courrier/", "/courrier/1", "/courrier/ecrire"):
         response = client.get(url)
         assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_csrf_failure_keeps_the_message(app, people):
+    response = people["teacher"].post("/courrier/ecrire", data={"objet": "Mon objet", "corps": "Mon texte"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Votre session a expiré, renvoyez le formulaire." in page
+    assert 'value="Mon objet"' in page and "Mon texte" in page
+    assert messages(app) == []

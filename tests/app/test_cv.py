@@ -216,3 +216,21 @@ def test_gestionnaire_reads_a_teachers_cv(app, client, teacher, make_gestionnair
     page = flat(g_client.get(f"/cv/agents/{teacher.id}/edition"))
     assert "Formation à l'évaluation" in page
     assert g_client.get("/cv/agents/99999/edition").status_code == 404
+
+
+def test_csrf_failure_keeps_the_input(app, client, teacher):
+    response = client.post("/cv/formations/ajouter", data={"intitule": "Stage de printemps"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Votre session a expiré, renvoyez le formulaire." in page
+    assert 'value="Stage de printemps"' in page
+    assert entries(app, teacher.id, "formations") == []
+
+
+def test_buttons_without_csrf_change_nothing(app, client, teacher):
+    for name in ("A", "B"):
+        add(client, "formations", intitule=name)
+    b = entry_id(app, teacher.id, "B")
+    assert client.post(f"/cv/entrees/{b}/monter").status_code == 400
+    assert client.post(f"/cv/entrees/{b}/supprimer").status_code == 400
+    assert entries(app, teacher.id, "formations") == [(1, "A"), (2, "B")]

@@ -249,3 +249,19 @@ def test_gestionnaire_reads_a_teachers_dossier(app, client, make_teacher, make_g
     assert "04 73 11 22 33" in page
     assert client.get("/dossier/agents/99999/").status_code == 404
     assert client.post("/dossier/perso", data={}).status_code in (400, 404)
+
+
+def test_csrf_failure_keeps_the_input_and_changes_nothing(app, client, teacher):
+    response = client.post("/dossier/perso", data={
+        "csrf_token": "périmé", "telephone": "04 73 99 88 77", "portable": "", "mail_perso": ""})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Votre session a expiré, renvoyez le formulaire." in page
+    assert 'value="04 73 99 88 77"' in page
+    assert agent_row(app, teacher.id).telephone == "04 73 11 22 33"
+    # The page carries a fresh token: sending again works.
+    again = client.post("/dossier/perso", data={
+        "csrf_token": TOKEN.search(response.get_data(as_text=True)).group(1),
+        "telephone": "04 73 99 88 77", "portable": "", "mail_perso": ""})
+    assert again.status_code == 302
+    assert agent_row(app, teacher.id).telephone == "04 73 99 88 77"
