@@ -113,7 +113,7 @@ def _mouvements(f: Fields, ref: Referentiel, disciplines: Table) -> list[Mouveme
         codes = m.texts("disciplines") or ()
         raw = item.get("disciplines")
         for index, discipline in enumerate(codes):
-            if discipline not in ref.disciplines:
+            if discipline not in ref.disciplines and discipline not in disciplines.rejected:
                 where = raw.line_of(index) if isinstance(raw, YList) else item.line_of("disciplines")
                 m.error(where, f"la discipline « {discipline} » du mouvement « {code or '?'} » n'existe pas dans "
                                f"{disciplines.label}{suggest(discipline, tuple(ref.disciplines))} : ajoutez-la à "

@@ -27,7 +27,7 @@ def find_links(body: str, first_line: int) -> list[tuple[int, str]]:
             elif marker.group(1) == fence:
                 fence = None
             continue
-        if fence is not None or text.startswith(("    ", "\t")) and not text.lstrip().startswith(("-", "*", "[")):
+        if fence is not None:
             continue
         text = _CODE_SPAN.sub("", text)
         for pattern in (_INLINE, _REFERENCE, _HTML):

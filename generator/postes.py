@@ -26,6 +26,7 @@ def load_postes(root: Path, report: Report, ref: Referentiel, campaigns: dict[st
     table = read_table(root, "postes", COLUMNS, report, required=REQUIRED, folder=True)
     disc_label = tables["disciplines"].label
     etab_label = tables["etablissements"].label
+    disc_rejected, etab_rejected = tables["disciplines"].rejected, tables["etablissements"].rejected
     mouvements = {slug: {m.code: m for m in c.mouvements} for slug, c in campaigns.items()}
     dates: dict[str, date | None] = {}
     seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -63,12 +64,14 @@ def load_postes(root: Path, report: Report, ref: Referentiel, campaigns: dict[st
                                     "corrigez la colonne « discipline_code » ou ajoutez-la au mouvement.")
             if discipline not in ref.disciplines:
                 ok = False
-                err(path, line, f"la discipline « {discipline} » n'existe pas dans {disc_label} : ajoutez-la ou "
-                                "corrigez la colonne « discipline_code ».")
+                if discipline not in disc_rejected:
+                        err(path, line, f"la discipline « {discipline} » n'existe pas dans {disc_label} : ajoutez-la "
+                                    "ou corrigez la colonne « discipline_code ».")
             if uai not in ref.etablissements:
                 ok = False
-                err(path, line, uai_problem(uai) or f"l'établissement « {uai} » n'existe pas dans {etab_label} : "
-                                                     "ajoutez-le ou corrigez la colonne « uai ».")
+                if uai not in etab_rejected:
+                    err(path, line, uai_problem(uai) or f"l'établissement « {uai} » n'existe pas dans {etab_label} : "
+                                                         "ajoutez-le ou corrigez la colonne « uai ».")
             if row["etat"] not in ETATS:
                 ok = False
                 err(path, line, f"« etat » doit valoir V (vacant) ou SV (susceptible d'être vacant), lu : "

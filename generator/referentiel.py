@@ -2,6 +2,7 @@
 établissements and disciplines."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from .model import (
@@ -63,7 +64,7 @@ class _Indexer:
         self.required = tuple(c for c in COLUMNS[table.name] if c not in OPTIONAL.get(table.name, ()))
         self.seen: dict[str, tuple[str, int]] = {}
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[str, int, dict[str, str]]]:
         """Yield (path, line, row) for rows with every required cell and a new key."""
         for path, line, row in self.table.rows():
             empty = [c for c in self.required if not row.get(c)]
@@ -73,6 +74,8 @@ class _Indexer:
                     f"colonne{'s' if len(empty) > 1 else ''} {', '.join(f'« {c} »' for c in empty)} "
                     f"vide{'s' if len(empty) > 1 else ''} : remplissez-la{'s' if len(empty) > 1 else ''}.",
                 )
+                if row.get(self.key):
+                    self.table.rejected.add(row[self.key])
                 continue
             code = row[self.key]
             if code in self.seen:
@@ -82,69 +85,97 @@ class _Indexer:
             self.seen[code] = (path, line)
             yield path, line, row
 
+    def reject(self, path: str, line: int, row: dict[str, str], message: str | None) -> None:
+        """Refuse a row; message None when its cause was already reported elsewhere."""
+        if message:
+            self.report.error(path, line, message)
+        self.table.rejected.add(row[self.key])
+
+
+def _unknown(code: str, known: dict, other: Table) -> bool | None:
+    """True: report an unknown code; None: unknown but already reported in its own table; False: known."""
+    if code in known:
+        return False
+    return None if code in other.rejected else True
+
 
 def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str, Table]]:
     """Read every reference table, check codes and links between them, and index them by code."""
     tables = {name: read_table(root, name, cols, report) for name, cols in COLUMNS.items()}
     ref = Referentiel()
+    t = tables
 
-    for _, _, row in _Indexer(report, tables["academies"], "code").rows():
+    for _, _, row in _Indexer(report, t["academies"], "code").rows():
         ref.academies[row["code"]] = Academie(row["code"], row["libelle"])
 
-    for path, line, row in _Indexer(report, tables["departements"], "code").rows():
+    idx = _Indexer(report, t["departements"], "code")
+    for path, line, row in idx.rows():
         if len(row["code"]) != 3:
-            report.error(path, line, f"le code de département « {row['code']} » doit avoir 3 caractères, comme "
-                                     "le début des UAI (exemple : 063) : corrigez le code.")
+            idx.reject(path, line, row, f"le code de département « {row['code']} » doit avoir 3 caractères, comme "
+                                        "le début des UAI (exemple : 063) : corrigez le code.")
             continue
-        if row["academie"] not in ref.academies:
-            report.error(path, line, f"l'académie « {row['academie']} » n'existe pas dans "
-                                     f"{tables['academies'].label} : ajoutez-la ou corrigez la colonne « academie ».")
+        unknown = _unknown(row["academie"], ref.academies, t["academies"])
+        if unknown is not False:
+            idx.reject(path, line, row, unknown and f"l'académie « {row['academie']} » n'existe pas dans "
+                                                    f"{t['academies'].label} : ajoutez-la ou corrigez la colonne "
+                                                    "« academie ».")
             continue
         ref.departements[row["code"]] = Departement(row["code"], row["libelle"], row["academie"])
 
-    for path, line, row in _Indexer(report, tables["communes"], "code").rows():
-        if row["departement"] not in ref.departements:
-            report.error(path, line, f"le département « {row['departement']} » n'existe pas dans "
-                                     f"{tables['departements'].label} : ajoutez-le ou corrigez la colonne "
-                                     "« departement ».")
+    def departement_message(code: str) -> str:
+        return (f"le département « {code} » n'existe pas dans {t['departements'].label} : ajoutez-le ou corrigez "
+                "la colonne « departement ».")
+
+    idx = _Indexer(report, t["communes"], "code")
+    for path, line, row in idx.rows():
+        unknown = _unknown(row["departement"], ref.departements, t["departements"])
+        if unknown is not False:
+            idx.reject(path, line, row, unknown and departement_message(row["departement"]))
             continue
         ref.communes[row["code"]] = Commune(row["code"], row["libelle"], row["departement"], row["code_postal"])
 
-    for path, line, row in _Indexer(report, tables["groupements"], "code").rows():
+    idx = _Indexer(report, t["groupements"], "code")
+    for path, line, row in idx.rows():
         communes = tuple(c.strip() for c in row["communes"].split(",") if c.strip())
-        unknown = [c for c in communes if c not in ref.communes]
-        if row["departement"] not in ref.departements:
-            report.error(path, line, f"le département « {row['departement']} » n'existe pas dans "
-                                     f"{tables['departements'].label} : ajoutez-le ou corrigez la colonne "
-                                     "« departement ».")
+        unknown = _unknown(row["departement"], ref.departements, t["departements"])
+        if unknown is not False:
+            idx.reject(path, line, row, unknown and departement_message(row["departement"]))
             continue
-        if unknown:
-            report.error(path, line, f"commune{'s' if len(unknown) > 1 else ''} inconnue{'s' if len(unknown) > 1 else ''} "
-                                     f"{', '.join(f'« {c} »' for c in unknown)} : ajoutez-l{'es' if len(unknown) > 1 else 'a'} à "
-                                     f"{tables['communes'].label} ou corrigez la colonne « communes ».")
+        missing = [c for c in communes if _unknown(c, ref.communes, t["communes"]) is not False]
+        if missing:
+            reported = [c for c in missing if c not in t["communes"].rejected]
+            n = len(reported)
+            idx.reject(path, line, row, reported and (
+                f"commune{'s' if n > 1 else ''} inconnue{'s' if n > 1 else ''} "
+                f"{', '.join(f'« {c} »' for c in reported)} : ajoutez-l{'es' if n > 1 else 'a'} à "
+                f"{t['communes'].label} ou corrigez la colonne « communes »."))
             continue
         ref.groupements[row["code"]] = Groupement(row["code"], row["libelle"], row["departement"], communes)
 
-    for path, line, row in _Indexer(report, tables["disciplines"], "code").rows():
+    for path, line, row in _Indexer(report, t["disciplines"], "code").rows():
         ref.disciplines[row["code"]] = Discipline(row["code"], row["libelle"])
 
-    for path, line, row in _Indexer(report, tables["etablissements"], "uai").rows():
+    idx = _Indexer(report, t["etablissements"], "uai")
+    for path, line, row in idx.rows():
         uai = row["uai"]
         problem = uai_problem(uai)
         if problem:
-            report.error(path, line, problem)
+            idx.reject(path, line, row, problem)
             continue
-        if uai[:3] not in ref.departements:
-            report.error(path, line, f"le département « {uai[:3] } » de l'UAI « {uai} » n'existe pas dans "
-                                     f"{tables['departements'].label} : ajoutez-le ou corrigez l'UAI.")
+        unknown = _unknown(uai[:3], ref.departements, t["departements"])
+        if unknown is not False:
+            idx.reject(path, line, row, unknown and f"le département « {uai[:3]} » de l'UAI « {uai} » n'existe pas "
+                                                    f"dans {t['departements'].label} : ajoutez-le ou corrigez l'UAI.")
             continue
-        if row["commune"] not in ref.communes:
-            report.error(path, line, f"la commune « {row['commune']} » n'existe pas dans {tables['communes'].label} : "
-                                     "ajoutez-la ou corrigez la colonne « commune ».")
+        unknown = _unknown(row["commune"], ref.communes, t["communes"])
+        if unknown is not False:
+            idx.reject(path, line, row, unknown and f"la commune « {row['commune']} » n'existe pas dans "
+                                                    f"{t['communes'].label} : ajoutez-la ou corrigez la colonne "
+                                                    "« commune ».")
             continue
         if row["education_prioritaire"] not in EDUCATION_PRIORITAIRE:
-            report.error(path, line, f"« education_prioritaire » doit être vide, REP ou REP+ (lu : "
-                                     f"« {row['education_prioritaire']} ») : corrigez la valeur.")
+            idx.reject(path, line, row, f"« education_prioritaire » doit être vide, REP ou REP+ (lu : "
+                                        f"« {row['education_prioritaire']} ») : corrigez la valeur.")
             continue
         ref.etablissements[uai] = Etablissement(
             uai=uai, type=row["type"], nom=row["nom"], adresse=row["adresse"],

@@ -177,8 +177,7 @@ def read_markdown(root: Path, path: Path, report: Report) -> tuple[YMap, str, in
     if not isinstance(meta, YMap):
         report.error(name, 2, "l'en-tête doit contenir des lignes « clé: valeur » (titre: …) : corrigez-le.")
         return None
-    if not meta.line:
-        meta.line = 1
+    meta.line = 1  # a missing field is reported on the opening `---`
     return meta, split.body, split.body_first_line
 
 
@@ -191,7 +190,6 @@ def load_guide(root: Path, path: Path, report: Report) -> tuple[Guide, int] | No
     if parsed is None:
         return None
     meta, body, body_line = parsed
-    meta.line = 1
     f = Fields(report, name, meta, " dans l'en-tête")
     f.check_keys(GUIDE_KEYS)
     title, summary = f.text("titre"), f.text("resume")
@@ -223,7 +221,6 @@ def load_note(root: Path, path: Path, report: Report) -> tuple[NoteDeService, in
     if parsed is None:
         return None
     meta, body, body_line = parsed
-    meta.line = 1
     f = Fields(report, name, meta, " dans l'en-tête")
     f.check_keys(NOTE_KEYS)
     reference, title = f.text("reference"), f.text("titre")

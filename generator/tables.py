@@ -19,6 +19,8 @@ class Table:
     name: str
     label: str  # what messages call it: "data/etablissements.csv"
     chunks: list[tuple[str, list[Row]]] = field(default_factory=list)  # (path, rows)
+    # Codes written in the table but refused: references to them are not reported a second time.
+    rejected: set[str] = field(default_factory=set)
 
     def rows(self) -> list[tuple[str, int, dict[str, str]]]:
         return [(path, line, row) for path, rows in self.chunks for line, row in rows]

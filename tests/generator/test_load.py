@@ -190,3 +190,14 @@ def test_campaign_slug_written_twice(sample_site_dir):
     assert [str(p) for p in report] == [
         "content/campagnes/intra-2027.yml: la campagne « intra-2027 » est déjà écrite dans "
         "content/campagnes/intra-2027.yaml : gardez un seul fichier."]
+
+
+def test_a_refused_code_is_reported_once_not_in_every_row_using_it(sample_site_dir):
+    deps = sample_site_dir / "data/departements.csv"
+    deps.write_text(deps.read_text(encoding="utf-8").replace("015;Cantal;EXE", "015;Cantal;XXX"), encoding="utf-8")
+    site, report = load_site(sample_site_dir)
+    assert site is None
+    # The Cantal commune, its lycée and the lycée's poste are left out without a message of their own.
+    assert [str(p) for p in report] == [
+        "data/departements.csv:3: l'académie « XXX » n'existe pas dans data/academies.csv : ajoutez-la ou corrigez "
+        "la colonne « academie »."]
