@@ -59,6 +59,7 @@ def messages(app) -> list[Message]:
         return list(session.scalars(select(Message).order_by(Message.id)))
 
 
+@pytest.mark.postgres
 def test_a_thread_between_teacher_and_gestionnaire(app, people):
     teacher, gestionnaire = people["teacher"], people["gestionnaire"]
     assert unread(teacher) == 0 and unread(gestionnaire) == 0
@@ -156,6 +157,7 @@ def test_reply_refusal_keeps_the_thread(app, people):
     assert len(messages(app)) == 1
 
 
+@pytest.mark.postgres
 def test_another_teacher_gets_404_on_messages(app, people, make_teacher, login):
     teacher = people["teacher"]
     post(teacher, "/courrier/ecrire", "/courrier/ecrire", {"objet": "Privé", "corps": "Texte"})

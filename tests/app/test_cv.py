@@ -144,6 +144,7 @@ def test_edit_an_entry(app, client, teacher):
         assert "Licence de mathématiques" in audit.before and "Master de mathématiques" in audit.after
 
 
+@pytest.mark.postgres
 def test_delete_asks_for_confirmation_and_closes_the_gap(app, client, teacher):
     for name in ("Un", "Deux", "Trois"):
         add(client, "formations", intitule=name)
@@ -158,6 +159,7 @@ def test_delete_asks_for_confirmation_and_closes_the_gap(app, client, teacher):
     assert client.get(f"/cv/entrees/{eid}/modifier").status_code == 404
 
 
+@pytest.mark.postgres
 def test_reorder_keeps_ranks_one_to_n(app, client, teacher):
     for name in ("A", "B", "C", "D"):
         add(client, "publications", intitule=name)
@@ -191,6 +193,7 @@ def test_edition_is_a_print_ready_page(app, client, teacher):
     assert "Formations" not in page.split("Curriculum vitae", 1)[1].split("Pour l'imprimer")[0]
 
 
+@pytest.mark.postgres
 def test_another_teacher_gets_404_on_each_entry_url(app, client, teacher, make_teacher, login):
     add(client, "formations", intitule="Mienne")
     eid = entry_id(app, teacher.id, "Mienne")

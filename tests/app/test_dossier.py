@@ -167,6 +167,7 @@ def test_perso_cannot_change_anything_else(app, client, teacher):
     assert (agent.nom, agent.echelon, agent.adresse) == ("Tartemuche", 7, "1 rue de Vercingétorix")
 
 
+@pytest.mark.postgres
 def test_signalement_reaches_the_gestionnaires_courrier(app, client, teacher, make_gestionnaire, login):
     response = post(client, "/dossier/signaler", "/dossier/signaler", {
         "rubrique": "enfants", "description": "Naissance de notre troisième enfant.",
@@ -227,6 +228,7 @@ def test_signalement_accepts_a_date_picker_value(app, client, teacher):
         assert session.scalars(select(Message.date_effet)).one() == date(2026, 11, 1)
 
 
+@pytest.mark.postgres
 def test_another_teacher_gets_404_on_a_dossier(app, client, teacher, make_teacher):
     other, _account, _password = make_teacher(prenom="Paul", nom="Autre")
     for url in (f"/dossier/agents/{other.id}/", f"/dossier/agents/{other.id}/perso",
