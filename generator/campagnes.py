@@ -1,6 +1,7 @@
 """Read content/campagnes/*.yaml: phases in Europe/Paris, vœux, mouvements, pièces, barème."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .model import (
@@ -31,6 +32,8 @@ PIECE_KEYS = ("code", "libelle", "taille_max_ko", "obligatoire")
 KINDS = ("inter", "intra", "specifique")
 # These phases follow each other: each ends before the next starts. The others may overlap.
 SEQUENTIAL = ("saisie", "confirmation", "bareme", "resultats")
+_INTEGER = re.compile(r"^-?\d+$")
+_DECIMAL = re.compile(r"^-?\d+[.,]\d+$")
 
 
 def _duplicate(f: Fields, line: int, what: str, code: str, first: int) -> None:
@@ -165,11 +168,10 @@ def _plain(value: object) -> object:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     text = str(value).strip()
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            continue
+    if _INTEGER.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return float(text.replace(",", "."))  # 150,2 as a French publisher writes it
     return {"true": True, "false": False}.get(text.lower(), text)
 
 

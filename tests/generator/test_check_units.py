@@ -78,3 +78,17 @@ def test_summary_counts_in_french():
     assert report.summary() == "2 erreurs, 2 avertissements"
     assert [str(p) for p in report] == ["a.yaml:1: avertissement : y", "a.yaml:3: x", "b.yaml:1: z",
                                         "b.yaml:2: avertissement : y"]
+
+
+def test_bareme_parameters_are_typed(sample_site_dir):
+    from generator.load import load_site
+
+    camp = sample_site_dir / "content/campagnes/intra-2027.yaml"
+    camp.write_text(camp.read_text(encoding="utf-8") + (
+        "  - code: conjoint\n    libelle: Rapprochement de conjoints\n    points: 150,2\n"
+        "    avec_enfants: true\n    annees: [190, 325, 475, 600]\n    zone: limitrophes\n"), encoding="utf-8")
+    site, report = load_site(sample_site_dir)
+    assert site is not None, report.lines()
+    rule = site.campaign("intra-2027").bareme[1]
+    assert rule.params == {"points": 150.2, "avec_enfants": True, "annees": [190, 325, 475, 600],
+                           "zone": "limitrophes"}
