@@ -136,3 +136,21 @@ def test_import_etablissements_rejects_another_file(tmp_path, capsys):
         "aucun établissement à écrire : le fichier de sortie n'a pas été modifié.",
     ]
     assert not out.exists()
+
+
+def test_forms_app_commands_plug_in(monkeypatch, capsys):
+    import types
+
+    calls = []
+
+    def register_commands(subparsers):
+        hello = subparsers.add_parser("bonjour", help="dire bonjour")
+        hello.add_argument("--nom", default="monde")
+        hello.set_defaults(func=lambda args: calls.append(args.nom) or 3)
+
+    monkeypatch.setitem(sys.modules, "forms_app.cli", types.SimpleNamespace(register_commands=register_commands))
+    assert main(["bonjour", "--nom", "Camille"]) == 3
+    assert calls == ["Camille"]
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "bonjour" in capsys.readouterr().out
