@@ -75,15 +75,19 @@ def _render(agent: Agent, onglet: str, status: int = 200, *, form=None, identifi
     ), status
 
 
-@bp.get("/", defaults={"onglet": "synthese"})
+@bp.get("/")
+@login_required
+def synthese():
+    """The Synthèse tab of the teacher's own dossier; gestionnaires go to the dossier search."""
+    if g.account.role == "gestionnaire" and getattr(g, "agent", None) is None:
+        return redirect(url_for("dossier.agents"))
+    return _render(load_own_agent(), "synthese")
+
+
 @bp.get("/<onglet>")
 @login_required
 def onglet(onglet: str):
     """One tab of the logged-in teacher's own dossier."""
-    if g.account.role == "gestionnaire" and getattr(g, "agent", None) is None:
-        if onglet != "synthese":
-            abort(404)
-        return redirect(url_for("dossier.agents"))
     agent = load_own_agent()
     return _render(agent, onglet, form=PersoForm(obj=agent) if onglet == "perso" else None)
 
