@@ -196,16 +196,23 @@ GENERAL_BY_TYPE = {
     "EREA": ["P1315", "L1900"],
 }
 SPECIFICITES = ["", "", "", "", "Complément de service", "Section européenne", "Poste à mi-temps"]
+# Towns large enough for classes préparatoires, and for the arts options of lycées.
+CPGE_TOWNS = {"63113", "03190", "03185", "03310", "15014", "43157"}
+ARTS_TOWNS = CPGE_TOWNS | {"63300", "63430", "63178", "15187", "43040"}
 SPECIFIQUE_PLAN = {
-    # mouvement: (types of établissement, how many postes, profil)
-    "CPGE": (("LYC", "LPO"), 10, "Enseignement en classe préparatoire ; agrégation requise."),
-    "BTS-ELEC": (("LPO",), 4, "Enseignement en section de technicien supérieur électrotechnique."),
-    "BTS-FOND": (("LPO",), 2, "Atelier de fonderie ; habilitation aux machines souhaitée."),
-    "BTS-CRCI": (("LPO",), 2, "Plateau technique carrosserie ; travail en équipe pluridisciplinaire."),
-    "CINE": (("LYC", "LPO"), 6, "Enseignement de spécialité cinéma-audiovisuel ; certification complémentaire."),
-    "THEA": (("LYC",), 6, "Enseignement de spécialité théâtre ; partenariat avec une scène conventionnée."),
-    "DDFPT": (("LP", "LPO"), 6, "Coordination des formations professionnelles et des plateaux techniques."),
-    "OCCITAN": (("CLG",), 4, "Enseignement d'une discipline en langue occitane en section bilingue."),
+    # mouvement: (types of établissement, communes allowed (None: all), how many postes, profil)
+    "CPGE": (("LYC", "LPO"), CPGE_TOWNS, 10, "Enseignement en classe préparatoire ; agrégation requise."),
+    "BTS-ELEC": (("LPO",), None, 4, "Enseignement en section de technicien supérieur électrotechnique."),
+    "BTS-FOND": (("LPO",), None, 2, "Atelier de fonderie ; habilitation aux machines souhaitée."),
+    "BTS-CRCI": (("LPO",), None, 2, "Plateau technique carrosserie ; travail en équipe pluridisciplinaire."),
+    "CINE": (("LYC", "LPO"), ARTS_TOWNS, 6,
+             "Enseignement de spécialité cinéma-audiovisuel ; certification complémentaire."),
+    "THEA": (("LYC",), ARTS_TOWNS, 6,
+             "Enseignement de spécialité théâtre ; partenariat avec une scène conventionnée."),
+    "DDFPT": (("LP", "LPO"), None, 6, "Coordination des formations professionnelles et des plateaux techniques."),
+    # Occitan (auvergnat, vivaro-alpin) is spoken south of the Bourbonnais: Cantal, Haute-Loire, Puy-de-Dôme.
+    "OCCITAN": (("CLG",), lambda insee: insee[:2] in {"15", "43", "63"}, 4,
+                "Enseignement d'une discipline en langue occitane en section bilingue."),
 }
 
 
@@ -227,9 +234,10 @@ def make_postes(etabs: list[dict[str, str]], campaigns: dict[str, dict],
     spe = campaigns["specifique-2027"]
     serial = 0
     for mouvement in spe["mouvements"]:
-        kinds, count, profil = SPECIFIQUE_PLAN[mouvement["code"]]
+        kinds, where, count, profil = SPECIFIQUE_PLAN[mouvement["code"]]
         prefs = [p["code"] for p in mouvement.get("preferences", [])]
-        pool = [e for k in kinds for e in by_type[k]]
+        pool = [e for k in kinds for e in by_type[k]
+                if where is None or (where(e["commune"]) if callable(where) else e["commune"] in where)]
         for etab in rnd.sample(pool, count):
             serial += 1
             rows.append({
@@ -549,13 +557,14 @@ def check() -> list[str]:
 
 
 def generate() -> None:
-    rnd = random.Random(SEED)
+    # One generator per table, so that editing how one table is drawn leaves the others alone.
     communes = read_table("communes")
     campaigns = load_campaigns()
-    etabs = make_etablissements(communes, rnd)
+    etabs = make_etablissements(communes, random.Random(SEED))
     write_table(DATA / "etablissements.csv", ETAB_HEADER, etabs)
-    write_table(DATA / "postes.csv", POSTE_HEADER, make_postes(etabs, campaigns, rnd))
-    agents = make_agents(etabs, {c["code"]: c for c in communes}, rnd)
+    write_table(DATA / "postes.csv", POSTE_HEADER,
+                make_postes(etabs, campaigns, random.Random(f"{SEED}-postes")))
+    agents = make_agents(etabs, {c["code"]: c for c in communes}, random.Random(f"{SEED}-agents"))
     write_table(DATA / "agents-demo.csv", AGENTS_HEADER, agents)
     write_attachments(campaigns)
 
