@@ -21,6 +21,11 @@ MANIFEST_VERSION = 1
 PARALLEL_THRESHOLD = 64  # below this many pages to render, forking costs more than it saves
 
 
+# The modules that turn a model into bytes; the loader's changes show in the model itself.
+RENDERING_MODULES = ("build.py", "render.py", "pages.py", "write.py", "ics.py", "search.py",
+                     "downloads.py", "frdates.py", "markdown_ext.py", "model.py")
+
+
 class BuildError(Exception):
     """The build was refused before anything was written; the message says why, in French."""
 
@@ -53,8 +58,9 @@ _JOB: _Job | None = None
 def _code_digest() -> str:
     """Changing the generator itself invalidates every page."""
     h = hashlib.sha1(str(MANIFEST_VERSION).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
+    for name in RENDERING_MODULES:
+        path = Path(__file__).with_name(name)
+        h.update(name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -140,17 +146,14 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     contexts = [page_context(view, p, pages) for p in pages]
 
     env = render.make_env(site.root, site.config)
-    closures: dict[str, str] = {}
-    all_names = render.all_template_names(env)
-    for name in {p.template for p in pages if p.template}:
-        names, static = render.template_closure(env, name)
-        closures[name] = render.template_digest(env, names if static else set(all_names) | names)
+    manifest = {} if force else _load_manifest(out)
+    refs_cache: dict[str, list[str]] = dict(manifest.get("template_refs", {}))
+    closures = render.template_digests(env, {p.template for p in pages if p.template}, refs_cache)
     code = _code_digest()
     config_digest = hashlib.sha1(repr(site.config).encode()).hexdigest()
     copies = [(Path(site.root) / "content" / "fichiers", "fichiers")]
     copies += [(d / "assets", "assets") for d in reversed(render.template_dirs(site.root, site.config))]
 
-    manifest = {} if force else _load_manifest(out)
     old = manifest.get("outputs", {}) if manifest.get("code") == code else {}
     keys: dict[str, str] = {}
     dirty: list[int] = []
@@ -198,7 +201,8 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     stale = set(manifest.get("files", [])) - produced
     result.removed = write.remove_stale(out, stale)
     result.unchanged = len(pages) - outputs_written
-    new_manifest = {"version": MANIFEST_VERSION, "code": code, "outputs": keys, "files": sorted(produced)}
+    new_manifest = {"version": MANIFEST_VERSION, "code": code, "outputs": keys, "files": sorted(produced),
+                    "template_refs": refs_cache}
     write.write_if_changed(out, MANIFEST, json.dumps(new_manifest, indent=0, sort_keys=True).encode())
     result.seconds = time.perf_counter() - started
     return result

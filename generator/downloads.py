@@ -33,4 +33,4 @@ def postes_json(campaign: tuple[str, str, str], rows) -> bytes:
         "avertissement": "Liste indicative et non exhaustive : vos vœux ne sont pas limités à ces postes.",
         "postes": [row._asdict() for row in rows],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

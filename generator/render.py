@@ -27,17 +27,27 @@ def template_dirs(root: str, config: SiteConfig) -> list[Path]:
     return dirs
 
 
+_ENVS: dict[tuple, jinja2.Environment] = {}
+
+
 def make_env(root: str, config: SiteConfig) -> jinja2.Environment:
+    """The environment for this root and base path; reused across builds so templates compile once."""
+    key = (tuple(str(d) for d in template_dirs(root, config)), config.base_path)
+    if key not in _ENVS:
+        _ENVS[key] = _new_env(key[0], config.base_path)
+    return _ENVS[key]
+
+
+def _new_env(dirs: tuple[str, ...], base_path: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root, config)]),
+        loader=jinja2.FileSystemLoader(list(dirs)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=True,  # the preview server edits templates under a long-lived environment
     )
-    base_path = config.base_path
 
     def url(path: str) -> str:
         """A site URL (relative to the site root) as an absolute path; external URLs unchanged."""
@@ -73,36 +83,54 @@ def make_env(root: str, config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-def template_closure(env: jinja2.Environment, name: str) -> tuple[set[str], bool]:
-    """Every template `name` loads (extends, include, import); False if a name is dynamic."""
-    seen: set[str] = set()
-    todo = [name]
-    static = True
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        source = env.loader.get_source(env, current)[0]  # type: ignore[union-attr]
-        for ref in meta.find_referenced_templates(env.parse(source)):
-            if ref is None:
-                static = False
-            else:
-                todo.append(ref)
-    return seen, static
-
-
-def template_digest(env: jinja2.Environment, names: set[str]) -> str:
-    """Hash of the sources (and where they were found) of the given templates."""
-    h = hashlib.sha1()
-    for name in sorted(names):
+def template_sources(env: jinja2.Environment, names: list[str]) -> dict[str, tuple[str, str]]:
+    """name -> (source, filename) for each template, as the loader resolves it (overrides first)."""
+    found = {}
+    for name in names:
         source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        h.update(f"{name}\0{filename}\0{source}\0".encode())
-    return h.hexdigest()
+        found[name] = (source, filename or "")
+    return found
+
+
+def template_refs(env: jinja2.Environment, source: str, cache: dict[str, list[str]]) -> list[str]:
+    """Names a template source loads; "*" for a dynamic name. Cached by source hash across builds."""
+    key = hashlib.sha1(source.encode()).hexdigest()
+    if key not in cache:
+        cache[key] = sorted(
+            ref if ref is not None else "*" for ref in meta.find_referenced_templates(env.parse(source))
+        )
+    return cache[key]
+
+
+def template_digests(env: jinja2.Environment, roots: set[str], cache: dict[str, list[str]]) -> dict[str, str]:
+    """For each page template, a hash of every template it loads (extends, include, import)."""
+    sources = template_sources(env, all_template_names(env))
+    digests = {}
+    for root in roots:
+        seen: set[str] = set()
+        todo = [root]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current == "*":  # a dynamic name: depend on every template
+                todo.extend(sources)
+                continue
+            if current not in sources:
+                sources.update(template_sources(env, [current]))
+            todo.extend(template_refs(env, sources[current][0], cache))
+        h = hashlib.sha1()
+        for name in sorted(seen - {"*"}):
+            source, filename = sources[name]
+            h.update(f"{name}\0{filename}\0{source}\0".encode())
+        digests[root] = h.hexdigest()
+    return digests
 
 
 def all_template_names(env: jinja2.Environment) -> list[str]:
-    return sorted(n for n in env.list_templates() if n.endswith((".html", ".xml", ".txt")))
+    return sorted(n for n in env.list_templates() if n.endswith((".html", ".xml", ".txt"))
+                  and not n.startswith("assets/"))
 
 
 def render_output(env: jinja2.Environment, page: Page, context: dict, config: SiteConfig,

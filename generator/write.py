@@ -70,7 +70,10 @@ def remove_stale(out_dir: Path, relpaths: set[str]) -> int:
     """Delete outputs of an earlier build that this build no longer produces (inside out_dir only)."""
     removed = 0
     for rel in sorted(relpaths):
-        target = safe_target(out_dir, rel)
+        try:
+            target = safe_target(out_dir, rel)
+        except OutsideOutputError:
+            continue  # a tampered manifest never deletes anything outside the output
         if target.is_file():
             target.unlink()
             removed += 1

@@ -1,0 +1,196 @@
+"""The build of the sample site: golden output, downloads, .ics, safety of the writer."""
+import csv
+import io
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from generator import write
+from generator.build import MANIFEST, BuildError, build_site
+from generator.model import PARIS
+from generator.urls import page_paths
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)  # the build date every golden page shows
+
+
+def files_under(folder: Path, skip=("assets/", MANIFEST)) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(skip)
+    }
+
+
+@pytest.fixture
+def built(sample_site, tmp_path):
+    out = tmp_path / "build" / "site"
+    result = build_site(sample_site, out, now=NOW, jobs=1)
+    return out, result
+
+
+def test_golden_build(built):
+    """The sample site renders byte for byte as tests/fixtures/golden (CARRIERE_UPDATE_GOLDEN=1 rewrites it)."""
+    out, _ = built
+    actual = files_under(out)
+    if os.environ.get("CARRIERE_UPDATE_GOLDEN") == "1":
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, data in actual.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+    expected = files_under(GOLDEN)
+    assert sorted(actual) == sorted(expected)
+    for rel in expected:
+        assert actual[rel].decode() == expected[rel].decode(), rel
+
+
+def test_pages_follow_the_url_scheme(built, sample_site):
+    """Every path of docs/urls.md is built, and nothing else besides theme and copied files."""
+    out, _ = built
+    built_paths = set()
+    for rel in files_under(out, skip=("assets/", "fichiers/", MANIFEST)):
+        built_paths.add(rel[: -len("index.html")] if rel.endswith("index.html") and rel != "404.html" else rel)
+    assert built_paths == page_paths(sample_site)
+
+
+def test_second_build_writes_nothing(built, sample_site):
+    out, first = built
+    assert first.written == len(files_under(out, skip=(MANIFEST,)))
+    again = build_site(sample_site, out, now=NOW, jobs=1)
+    assert (again.rendered, again.written, again.unchanged) == ([], 0, again.pages)
+
+
+def test_forced_build_renders_all_but_writes_nothing(built, sample_site):
+    out, first = built
+    again = build_site(sample_site, out, now=NOW, jobs=1, force=True)
+    assert len(again.rendered) == first.pages
+    assert again.written == 0
+
+
+def test_parallel_build_gives_the_same_bytes(built, sample_site, tmp_path, monkeypatch):
+    import generator.build as build_module
+
+    out, _ = built
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 2)
+    other = tmp_path / "build" / "parallel"
+    result = build_site(sample_site, other, now=NOW, jobs=2)
+    assert len(result.rendered) == result.pages
+    assert files_under(other) == files_under(out)
+
+
+def test_ics_has_one_event_per_phase(built, sample_site):
+    out, _ = built
+    campaign = sample_site.campaigns[0]
+    cal = Calendar.from_ical((out / f"plannings/{campaign.slug}.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert [str(e["SUMMARY"]) for e in events] == [f"{p.label} — {campaign.title}" for p in campaign.phases]
+    assert [e.decoded("DTSTART") for e in events] == [p.start for p in campaign.phases]
+    assert all(e["DTSTART"].params["TZID"] == "Europe/Paris" for e in events)
+    assert [str(e["UID"]) for e in events] == [
+        f"{campaign.slug}-{p.code}@carriere.ac-exemple.example" for p in campaign.phases
+    ]
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Paris"]
+
+
+def test_postes_csv_opens_in_a_spreadsheet(built, sample_site):
+    out, _ = built
+    slug = sample_site.postes[0].campagne
+    raw = (out / f"postes/{slug}.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["code_poste", "campagne", "mouvement"]
+    expected = [p for p in sample_site.postes if p.campagne == slug]
+    assert sorted(r[0] for r in rows[1:]) == sorted(p.code_poste for p in expected)
+    first = next(r for r in rows[1:] if r[0] == expected[0].code_poste)
+    assert first[rows[0].index("voeu_url")] == (
+        f"/app/mobilite/voeu?campagne={slug}&type=ETB&code={expected[0].uai}&poste={expected[0].code_poste}"
+    )
+
+
+def test_postes_json_lists_every_poste(built, sample_site):
+    out, _ = built
+    slug = sample_site.postes[0].campagne
+    data = json.loads((out / f"postes/{slug}.json").read_text(encoding="utf-8"))
+    assert data["campagne"] == slug
+    assert data["avertissement"].startswith("Liste indicative et non exhaustive")
+    by_code = {p["code_poste"]: p for p in data["postes"]}
+    for poste in sample_site.postes:
+        if poste.campagne == slug:
+            assert by_code[poste.code_poste]["uai"] == poste.uai
+            assert by_code[poste.code_poste]["discipline_code"] == poste.discipline_code
+
+
+def test_postes_page_links_each_poste_to_the_app(built, sample_site):
+    out, _ = built
+    poste = sample_site.postes[0]
+    html = (out / f"postes/{poste.campagne}/index.html").read_text(encoding="utf-8")
+    link = (f'href="/app/mobilite/voeu?campagne={poste.campagne}&amp;type=ETB&amp;code={poste.uai}'
+            f'&amp;poste={poste.code_poste}"')
+    assert link in html
+    assert "La liste des postes vacants est indicative et non exhaustive" in html
+
+
+def test_fichiers_and_assets_are_copied(built, sample_site_dir):
+    out, _ = built
+    assert (out / "fichiers/annexe-intra.pdf").read_bytes() == (
+        sample_site_dir / "content/fichiers/annexe-intra.pdf").read_bytes()
+    for name in ("theme.css", "print.css", "planning.js", "postes.js", "search.js"):
+        assert (out / "assets" / name).is_file(), name
+
+
+def test_removed_guide_disappears_from_the_build(built, sample_site):
+    out, _ = built
+    gone = sample_site.guides.pop()
+    result = build_site(sample_site, out, now=NOW, jobs=1)
+    assert not (out / f"guides/{gone.slug}").exists()
+    assert result.removed == 1
+    assert gone.title not in (out / "guides/index.html").read_text(encoding="utf-8")
+
+
+def test_sitemap_has_absolute_urls(built):
+    out, _ = built
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://carriere.ac-exemple.example/guides/</loc>" in sitemap
+    assert "404.html" not in sitemap
+
+
+@pytest.mark.parametrize("relpath", ["../evil.html", "/etc/evil.html", "guides/../../evil.html"])
+def test_writer_refuses_paths_outside_the_output(tmp_path, relpath):
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(write.OutsideOutputError, match="chemin de sortie refusé"):
+        write.write_if_changed(out, relpath, b"x")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["out"]
+
+
+def test_writer_refuses_a_symlink_out_of_the_output(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (out / "guides").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(write.OutsideOutputError):
+        write.write_if_changed(out, "guides/x/index.html", b"x")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("target", [".", "content", "content/guides", "data"])
+def test_build_refuses_to_write_over_the_sources(sample_site, sample_site_dir, target):
+    before = files_under(sample_site_dir, skip=())
+    with pytest.raises(BuildError, match="dossier de sortie refusé"):
+        build_site(sample_site, sample_site_dir / target, now=NOW)
+    assert files_under(sample_site_dir, skip=()) == before
+
+
+def test_stale_outputs_are_removed_only_inside_the_output(built, sample_site, tmp_path):
+    out, _ = built
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["files"].append("../outside.txt")
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    (tmp_path / "build" / "outside.txt").write_text("keep me")
+    build_site(sample_site, out, now=NOW, jobs=1)
+    assert (tmp_path / "build" / "outside.txt").read_text() == "keep me"
