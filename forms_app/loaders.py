@@ -14,6 +14,16 @@ from .models.courrier import Message
 from .models.cv import CvEntry
 
 
+# Ids are 32-bit integers in every backend; a larger number from a URL names nothing.
+MAX_ID = 2**31 - 1
+
+
+def _checked(record_id: int) -> int:
+    if not 1 <= record_id <= MAX_ID:
+        abort(404)
+    return record_id
+
+
 def _is_gestionnaire() -> bool:
     return g.account is not None and g.account.role == "gestionnaire"
 
@@ -33,7 +43,7 @@ def load_dossier(agent_id: int) -> Agent:
         if own is None or own.id != agent_id:
             abort(404)
         return own
-    agent = get_session().get(Agent, agent_id)
+    agent = get_session().get(Agent, _checked(agent_id))
     if agent is None:
         abort(404)
     return agent
@@ -42,7 +52,7 @@ def load_dossier(agent_id: int) -> Agent:
 def load_cv_entry(entry_id: int) -> CvEntry:
     """An entry of the logged-in teacher's own CV."""
     agent = load_own_agent()
-    entry = get_session().get(CvEntry, entry_id)
+    entry = get_session().get(CvEntry, _checked(entry_id))
     if entry is None or entry.agent_id != agent.id:
         abort(404)
     return entry
@@ -70,7 +80,7 @@ def load_message(message_id: int) -> Message:
     if account is None:
         abort(404)
     message = get_session().scalar(
-        select(Message).where(Message.id == message_id, visible_messages(account))
+        select(Message).where(Message.id == _checked(message_id), visible_messages(account))
     )
     if message is None:
         abort(404)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import StringField, TextAreaField
+from wtforms.fields import EmailField, TelField
 from wtforms.validators import DataRequired, StopValidation
 
 from ..security import BaseForm
@@ -22,14 +23,17 @@ RUBRIQUES_SIGNALEMENT: dict[str, str] = {
 class PersoForm(BaseForm):
     """What a teacher may change in the dossier: phones and personal mail."""
 
-    telephone = StringField(
-        "Téléphone", filters=[strip], validators=[no_control(), longueur(30), phone_number()]
+    telephone = TelField(
+        "Téléphone", filters=[strip], validators=[no_control(), longueur(30), phone_number()],
+        render_kw={"autocomplete": "tel"},
     )
-    portable = StringField(
-        "Portable", filters=[strip], validators=[no_control(), longueur(30), phone_number(portable=True)]
+    portable = TelField(
+        "Portable", filters=[strip], validators=[no_control(), longueur(30), phone_number(portable=True)],
+        render_kw={"autocomplete": "mobile tel"},
     )
-    mail_perso = StringField(
-        "Mail personnel", filters=[strip], validators=[no_control(), longueur(254), mail]
+    mail_perso = EmailField(
+        "Mail personnel", filters=[strip], validators=[no_control(), longueur(254), mail],
+        render_kw={"autocomplete": "email"},
     )
 
 

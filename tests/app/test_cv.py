@@ -237,3 +237,18 @@ def test_buttons_without_csrf_change_nothing(app, client, teacher):
     assert client.post(f"/cv/entrees/{b}/monter").status_code == 400
     assert client.post(f"/cv/entrees/{b}/supprimer").status_code == 400
     assert entries(app, teacher.id, "formations") == [(1, "A"), (2, "B")]
+
+
+@pytest.mark.parametrize("big", ["2147483648", "99999999999999999999", "0"])
+def test_out_of_range_ids_are_404(client, teacher, big):
+    assert client.get(f"/cv/entrees/{big}/modifier").status_code == 404
+    assert client.get(f"/courrier/{big}").status_code == 404
+
+
+def test_out_of_range_ids_are_404_for_a_gestionnaire(app, make_gestionnaire, login):
+    g_client = app.test_client()
+    g_account, g_password = make_gestionnaire()
+    login(g_client, g_account.identifiant, g_password)
+    for url in ("/dossier/agents/99999999999999999999/", "/cv/agents/99999999999999999999/edition",
+                "/courrier/9223372036854775808"):
+        assert g_client.get(url).status_code == 404, url
