@@ -71,8 +71,10 @@ def _expire_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"date JJ/MM/AAAA attendue, par exemple 31/01/2027 (lu : {text})") from None
 
 
-def import_file(path: Path, url: str, expire: date | None, *, out=sys.stdout, err=sys.stderr) -> tuple[int, object]:
+def import_file(path: Path, url: str, expire: date | None, *, out=None, err=None) -> tuple[int, object]:
     """Check then import an agents CSV; return (exit code, outcome or None)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     from .agents_import import parse_agents
     from .agents_store import apply_import, end_of_day
     from .clock import system_now
