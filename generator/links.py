@@ -8,30 +8,48 @@ from .urls import link_target
 from .validate import suggest
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_CODE_SPAN = re.compile(r"`+[^`]*`+")
-_INLINE = re.compile(r"\]\(\s*<?([^\s)>]+)")
-_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
-_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
+_INLINE = re.compile(r"\]\(\s*<?([^\s)>]+)")  # inline link or image: ](target
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)  # [id]: target
+_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)  # raw HTML
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _blank_fences(body: str) -> str:
+    """Empty the lines of fenced code blocks, keeping line numbers."""
+    lines = body.split("\n")
+    fence: str | None = None
+    for index, text in enumerate(lines):
+        marker = _FENCE.match(text)
+        if marker and (fence is None or marker.group(1) == fence):
+            fence = marker.group(1) if fence is None else None
+            lines[index] = ""
+        elif fence is not None:
+            lines[index] = ""
+    return "\n".join(lines)
 
 
 def find_links(body: str, first_line: int) -> list[tuple[int, str]]:
     """Every link target of a Markdown body with its file line, code blocks and spans excluded."""
+    if "](" not in body and "]:" not in body and "=" not in body:
+        return []  # most paragraphs have no link: skip the regular expressions
+    text = _blank_fences(body) if ("```" in body or "~~~" in body) else body
+    if "`" in text:
+        text = _CODE_SPAN.sub(lambda m: " " * len(m.group()), text)
+    matches = list(_INLINE.finditer(text)) if "](" in text else []
+    if "]:" in text:
+        matches += _REFERENCE.finditer(text)
+    if "=" in text:
+        matches += _HTML.finditer(text)
+    if not matches:
+        return []
+    matches.sort(key=lambda m: m.start())
     found: list[tuple[int, str]] = []
-    fence: str | None = None
-    for number, text in enumerate(body.splitlines(), start=first_line):
-        marker = _FENCE.match(text)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)
-            elif marker.group(1) == fence:
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        text = _CODE_SPAN.sub("", text)
-        for pattern in (_INLINE, _REFERENCE, _HTML):
-            found.extend((number, m.group(1)) for m in pattern.finditer(text))
+    line, seen = first_line, 0
+    for m in matches:
+        line += text.count("\n", seen, m.start())
+        seen = m.start()
+        found.append((line, m.group(1)))
     return found
 
 

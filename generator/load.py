@@ -20,7 +20,7 @@ from .urls import page_paths
 def _files(folder: Path, *suffixes: str) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in suffixes)
+    return sorted((p for p in folder.iterdir() if p.suffix in suffixes and p.is_file()), key=lambda p: p.name)
 
 
 def _check_duplicate_references(notes: list[NoteDeService], report: Report) -> None:
@@ -105,9 +105,12 @@ def load_site(root: str | Path) -> tuple[Site | None, Report]:
     def file_exists(target: str) -> bool:
         return (root / "content" / target).is_file()
 
+    verdicts: dict[str, str | None] = {}  # the same links recur from page to page
     for doc, first_line in [*guides, *notes]:
         for line, href in find_links(doc.body_md, first_line):
-            problem = link_problem(href, pages, file_exists, app_url)
+            if href not in verdicts:
+                verdicts[href] = link_problem(href, pages, file_exists, app_url)
+            problem = verdicts[href]
             if problem:
                 report.error(doc.source.path, line, problem)
 

@@ -61,43 +61,43 @@ def _line(node: yaml.Node, offset: int) -> int:
     return node.start_mark.line + 1 + offset
 
 
-def _make_loader(offset: int, issues: list[YamlIssue]) -> type:
-    class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YMap:
-            out = YMap(_line(node, offset))
-            for key_node, value_node in node.value:
-                key_line = _line(key_node, offset)
-                if not isinstance(key_node, yaml.ScalarNode):
-                    issues.append(YamlIssue(key_line, "une clé doit être un simple mot : corrigez cette ligne."))
-                    continue
-                key = key_node.value
-                if key == "<<":
-                    issues.append(YamlIssue(key_line, "la fusion « << » n'est pas prise en charge : recopiez les clés."))
-                    continue
-                if key in out:
-                    issues.append(YamlIssue(
-                        key_line,
-                        f"la clé « {key} » apparaît deux fois (déjà ligne {out.key_lines[key]}) : "
-                        "gardez-en une seule.",
-                    ))
-                    continue
-                out[key] = self.construct_object(value_node, deep=True)
-                out.key_lines[key] = key_line
-            return out
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Build YMap/YList/str, recording lines shifted by `offset` and collecting `issues`."""
 
-        def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YList:
-            out = YList(_line(node, offset))
-            for child in node.value:
-                out.append(self.construct_object(child, deep=True))
-                out.item_lines.append(_line(child, offset))
-            return out
+    offset = 0
+    issues: list[YamlIssue]
 
-        def construct_scalar(self, node: yaml.Node) -> str:
-            if not isinstance(node, yaml.ScalarNode):
-                return ""
-            return node.value
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> YMap:
+        offset = self.offset
+        out = YMap(_line(node, offset))
+        for key_node, value_node in node.value:
+            key_line = _line(key_node, offset)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.issues.append(YamlIssue(key_line, "une clé doit être un simple mot : corrigez cette ligne."))
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.issues.append(YamlIssue(key_line, "la fusion « << » n'est pas prise en charge : recopiez les clés."))
+                continue
+            if key in out:
+                self.issues.append(YamlIssue(
+                    key_line,
+                    f"la clé « {key} » apparaît deux fois (déjà ligne {out.key_lines[key]}) : gardez-en une seule.",
+                ))
+                continue
+            out[key] = self.construct_object(value_node, deep=True)
+            out.key_lines[key] = key_line
+        return out
 
-    return Loader
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> YList:
+        out = YList(_line(node, self.offset))
+        for child in node.value:
+            out.append(self.construct_object(child, deep=True))
+            out.item_lines.append(_line(child, self.offset))
+        return out
+
+    def construct_scalar(self, node: yaml.Node) -> str:
+        return node.value if isinstance(node, yaml.ScalarNode) else ""
 
 
 # libyaml speaks English; the usual cases get a French wording, the rest is quoted as is.
@@ -131,8 +131,9 @@ def _syntax_issue(exc: yaml.YAMLError, offset: int) -> YamlIssue:
 
 def load_yaml(text: str, line_offset: int = 0) -> tuple[object, list[YamlIssue]]:
     """Parse one YAML document; raise YamlSyntaxError with the real file line on bad syntax."""
-    issues: list[YamlIssue] = []
-    loader = _make_loader(line_offset, issues)(text)
+    loader = _Loader(text)
+    loader.offset = line_offset
+    loader.issues = issues = []
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
