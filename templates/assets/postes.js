@@ -1,5 +1,5 @@
 /* Filter the postes tables as the visitor types (commune, département, discipline, établissement).
-   Without JavaScript the form stays hidden and the per-département sections and per-discipline pages remain. */
+   Without JavaScript the form stays hidden; the département anchors and per-discipline pages remain. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-filtres]");
@@ -7,7 +7,6 @@
   var inputs = form.querySelectorAll("[data-filtre]");
   var count = form.querySelector("[data-compte]");
   var rows = document.querySelectorAll("tr[data-poste]");
-  var sections = document.querySelectorAll("[data-section]");
   var timer = null;
 
   function fold(text) {
@@ -39,9 +38,6 @@
       }
       index[i].row.hidden = !ok;
       if (ok) { shown++; }
-    }
-    for (var s = 0; s < sections.length; s++) {
-      sections[s].hidden = sections[s].querySelector("tr[data-poste]:not([hidden])") === null;
     }
     count.textContent = shown === index.length
       ? index.length + " postes affichés."
