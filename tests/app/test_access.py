@@ -1,0 +1,150 @@
+"""Walk every URL rule of the app: anonymous visitors get nothing, no teacher reaches another's data.
+
+The walker discovers rules from app.url_map. Integer parameters are filled with the ids of the
+OTHER teacher's records; a new rule with a parameter the table below does not know fails the test,
+so that every new kind of record gets its access check.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import or_, select
+
+from forms_app.db import new_session, write_transaction
+
+MARKERS = ("Bérénice", "Rivalière", "Agrégation de mécanique céleste", "Objet confidentiel de Bérénice")
+PUBLIC = {("auth.login", "GET"), ("auth.login", "POST")}  # the login form shows no record
+STRING_PARAMS = {"slug": "diplomes", "onglet": "carriere"}  # not a default: no canonical redirect
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+@pytest.fixture
+def other_teacher(app, make_teacher):
+    """Bérénice Rivalière, with a dossier, a CV entry and messages both ways; returns her ids."""
+    from forms_app.courrier import send_message
+    from forms_app.models.cv import CvEntry
+
+    agent, account, _password = make_teacher(prenom="Bérénice", nom="Rivalière",
+                                             mail_pro="berenice.r@ac-montferrand.example")
+    db = new_session(app)
+    with write_transaction(db):
+        entry = CvEntry(agent_id=agent.id, rubrique="diplomes", rank=1, intitule=MARKERS[2], organisme="",
+                        niveau="", precisions="", updated_at=app.config["CLOCK"]())
+        db.add(entry)
+        to_her = send_message(db, to_account_id=account.id, sender_account_id=None,
+                              subject=MARKERS[3], body="Réponse à votre demande.")
+        from_her = send_message(db, to_role="gestionnaire", sender_account_id=account.id,
+                                subject=MARKERS[3] + " (envoi)", body="Ma question.")
+    ids = {"agent_id": agent.id, "account_id": account.id, "entry_id": entry.id,
+           "message_id": to_her.id, "sent_message_id": from_her.id}
+    db.close()
+    return ids
+
+
+def int_values(ids: dict) -> dict[str, list[int]]:
+    """Each integer parameter → the other teacher's ids to try."""
+    return {
+        "agent_id": [ids["agent_id"]],
+        "entry_id": [ids["entry_id"]],
+        "message_id": [ids["message_id"], ids["sent_message_id"]],
+        "account_id": [ids["account_id"]],
+    }
+
+
+def urls(app, ids: dict):
+    """(endpoint, method, url) for every rule, parameters filled."""
+    ints = int_values(ids)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        int_params = [name for name, conv in rule._converters.items() if conv.__class__.__name__ == "IntegerConverter"]
+        unknown = [p for p in int_params if p not in ints]
+        assert not unknown, f"{rule.rule}: paramètre {unknown} inconnu du test d'accès : ajoutez-le à int_values()"
+        combos = [{}]
+        for name in int_params:
+            combos = [{**c, name: value} for c in combos for value in ints[name]]
+        for combo in combos:
+            values = {**{n: STRING_PARAMS.get(n, "x") for n in rule.arguments if n not in int_params}, **combo}
+            values.update({k: v for k, v in (rule.defaults or {}).items() if k in values})
+            path = rule.build(values, append_unknown=False)[1]
+            for method in sorted(rule.methods - IGNORED_METHODS):
+                yield rule.endpoint, method, path, bool(int_params)
+
+
+def snapshot(app, ids: dict) -> tuple:
+    """What the other teacher owns, to prove nothing changed."""
+    from forms_app.models import Agent
+    from forms_app.models.courrier import Message
+    from forms_app.models.cv import CvEntry
+
+    db = new_session(app)
+    agent = db.get(Agent, ids["agent_id"])
+    state = (
+        agent.snapshot(),
+        [e.snapshot() for e in db.scalars(select(CvEntry).where(CvEntry.agent_id == ids["agent_id"]))],
+        [(m.subject, m.body, m.read_at) for m in db.scalars(
+            select(Message).where(or_(Message.to_account_id == ids["account_id"],
+                                      Message.sender_account_id == ids["account_id"],
+                                      Message.thread_id.in_([ids["message_id"], ids["sent_message_id"]])))
+            .order_by(Message.id))],
+    )
+    db.close()
+    return state
+
+
+def leaks(html: str) -> list[str]:
+    return [m for m in MARKERS if m in html]
+
+
+def test_anonymous_requests_are_refused_everywhere(app, other_teacher):
+    client = app.test_client()
+    before = snapshot(app, other_teacher)
+    seen = 0
+    for endpoint, method, url, _has_ids in urls(app, other_teacher):
+        response = client.open(url, method=method, data={"csrf_token": "x"})
+        html = response.get_data(as_text=True)
+        seen += 1
+        assert not leaks(html), (method, url)
+        if (endpoint, method) in PUBLIC:
+            continue
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/connexion"), (method, url)
+        else:
+            assert response.status_code in (400, 401, 403, 404, 405), (method, url, response.status_code)
+    assert seen >= 20
+    assert snapshot(app, other_teacher) == before
+
+
+def test_a_teacher_never_reaches_another_teachers_records(app, other_teacher, teacher_client, csrf):
+    client, _agent, _account = teacher_client
+    before = snapshot(app, other_teacher)
+    token = csrf(client.get("/").data)
+    checked = 0
+    for endpoint, method, url, has_ids in urls(app, other_teacher):
+        if endpoint == "auth.logout":
+            continue
+        data = {"csrf_token": token, "intitule": "piratage", "corps": "piratage", "objet": "piratage",
+                "message": "piratage", "telephone": "0473000000"}
+        response = client.open(url, method=method, data=data)
+        html = response.get_data(as_text=True)
+        assert not leaks(html), (method, url, response.status_code)
+        if has_ids:
+            assert response.status_code in (403, 404), (method, url, response.status_code)
+            checked += 1
+    assert checked >= 8
+    assert snapshot(app, other_teacher) == before
+    assert client.get("/compte").status_code == 200  # still logged in: the walk really ran as a teacher
+
+
+def test_walker_fails_on_an_unknown_integer_parameter(app, other_teacher):
+    from werkzeug.routing import Rule
+
+    app.url_map.add(Rule("/essai/<int:bidule_id>", endpoint="essai.voir"))
+    with pytest.raises(AssertionError, match="bidule_id"):
+        list(urls(app, other_teacher))
+
+
+def test_gestionnaire_reaches_a_teachers_dossier(gestionnaire_client, other_teacher):
+    client, _account = gestionnaire_client
+    response = client.get(f"/dossier/agents/{other_teacher['agent_id']}/")
+    assert response.status_code == 200 and "Rivalière" in response.get_data(as_text=True)
+
