@@ -221,12 +221,17 @@ def _teacher_of(session: Session, messages: list[Message]) -> int | None:
 def _show_thread(message: Message, form: ReponseForm, status: int = 200):
     session = get_session()
     messages = _thread(session, message.root_id)
+    teacher_id = _teacher_of(session, messages)
+    dossier = None
+    if g.account.role == GESTIONNAIRES and teacher_id is not None:
+        dossier = session.scalar(select(Account.agent_id).where(Account.id == teacher_id))
     return render_template(
         "app/courrier/fil.html",
         racine=messages[0] if messages else message,
         fil=_describe(messages, session),
         form=form,
-        peut_repondre=g.account.role != GESTIONNAIRES or _teacher_of(session, messages) is not None,
+        peut_repondre=g.account.role != GESTIONNAIRES or teacher_id is not None,
+        dossier_agent_id=dossier,
     ), status
 
 

@@ -27,11 +27,17 @@ def _rubrique(slug: str) -> Rubrique:
     return rubrique
 
 
-def _entries(session: Session, agent_id: int, rubrique: str | None = None) -> list[CvEntry]:
+def _entries(
+    session: Session, agent_id: int, rubrique: str | None = None, *, lock: bool = False
+) -> list[CvEntry]:
+    """Entries in display order; lock=True inside a write so two moves cannot interleave."""
     query = select(CvEntry).where(CvEntry.agent_id == agent_id)
     if rubrique is not None:
         query = query.where(CvEntry.rubrique == rubrique)
-    return list(session.scalars(query.order_by(CvEntry.rubrique, CvEntry.rank, CvEntry.id)))
+    query = query.order_by(CvEntry.rubrique, CvEntry.rank, CvEntry.id)
+    if lock:
+        query = query.with_for_update()
+    return list(session.scalars(query))
 
 
 def _renumber(entries: list[CvEntry]) -> None:
@@ -87,7 +93,7 @@ def ajouter(slug: str):
         return _form_page(form, None, 400)
     session = get_session()
     with write_transaction(session):
-        entries = _entries(session, agent.id, slug)
+        entries = _entries(session, agent.id, slug, lock=True)
         if len(entries) >= MAX_ENTRIES:
             form.intitule.errors.append(
                 f"Cette rubrique compte déjà {MAX_ENTRIES} entrées, le maximum : "
@@ -158,7 +164,7 @@ def supprimer(entry_id: int):
         before = entry.snapshot()
         session.delete(entry)
         session.flush()
-        _renumber(_entries(session, entry.agent_id, entry.rubrique))
+        _renumber(_entries(session, entry.agent_id, entry.rubrique, lock=True))
         audit.record(session, actor_id=g.account.id, action="cv.suppression",
                      target=f"cv_entry:{entry_id}", before=before)
     flash("L'entrée a été supprimée.", "success")
@@ -172,7 +178,7 @@ def _move(entry_id: int, step: int):
     session = get_session()
     moved = False
     with write_transaction(session):
-        entries = _entries(session, entry.agent_id, entry.rubrique)
+        entries = _entries(session, entry.agent_id, entry.rubrique, lock=True)
         ids = [e.id for e in entries]
         index = ids.index(entry.id) if entry.id in ids else -1
         target = index + step

@@ -192,6 +192,7 @@ def test_signalement_reaches_the_gestionnaires_courrier(app, client, teacher, ma
     assert "Rubrique Enfants" in thread
     assert "Date d'effet 15/10/2026" in thread
     assert "Naissance de notre troisième enfant." in thread
+    assert f'href="/dossier/agents/{teacher.id}/"' in text(client.get(f"/courrier/{message.id}"))
 
 
 SIGNALEMENT_REFUSALS = [
