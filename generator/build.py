@@ -192,12 +192,11 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
         bar.close()
         _JOB = None
 
-    copied: list[str] = []
-    for src, prefix in copies:
-        rels, written = write.copy_tree(src, out, prefix)
-        copied += rels
-        result.written += written
-    produced = set(keys) | set(copied)
+    files: dict[str, Path] = {}
+    for src, prefix in copies:  # later folders win: the académie's assets over the project's
+        files.update(write.collect_files(src, prefix))
+    result.written += write.copy_files(files, out)
+    produced = set(keys) | set(files)
     stale = set(manifest.get("files", [])) - produced
     result.removed = write.remove_stale(out, stale)
     result.unchanged = len(pages) - outputs_written

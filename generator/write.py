@@ -36,34 +36,38 @@ def write_if_changed(out_dir: Path, relpath: str, data: bytes) -> bool:
     return True
 
 
-def copy_tree(src: Path, out_dir: Path, prefix: str) -> tuple[list[str], int]:
-    """Copy every file of `src` to `out_dir/prefix`, skipping same size+mtime; return (relpaths, written)."""
-    relpaths: list[str] = []
-    written = 0
+def collect_files(src: Path, prefix: str) -> dict[str, Path]:
+    """Output path -> source file for every file under `src` (hidden files skipped)."""
+    found: dict[str, Path] = {}
     if not src.is_dir():
-        return relpaths, written
+        return found
     for dirpath, dirnames, filenames in os.walk(src):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith("."):
+            if not name.startswith("."):
+                source = Path(dirpath) / name
+                found[f"{prefix}/{source.relative_to(src).as_posix()}"] = source
+    return found
+
+
+def copy_files(files: dict[str, Path], out_dir: Path) -> int:
+    """Copy each source to its output path unless size and mtime (or bytes) match; return the count written."""
+    written = 0
+    for rel, source in sorted(files.items()):
+        target = safe_target(out_dir, rel)
+        st = source.stat()
+        try:
+            tt = target.stat()
+            if tt.st_size == st.st_size and int(tt.st_mtime) == int(st.st_mtime):
                 continue
-            source = Path(dirpath) / name
-            rel = f"{prefix}/{source.relative_to(src).as_posix()}"
-            relpaths.append(rel)
-            target = safe_target(out_dir, rel)
-            st = source.stat()
-            try:
-                tt = target.stat()
-                if tt.st_size == st.st_size and int(tt.st_mtime) == int(st.st_mtime):
-                    continue
-                if tt.st_size == st.st_size and target.read_bytes() == source.read_bytes():
-                    os.utime(target, (st.st_atime, st.st_mtime))
-                    continue
-            except FileNotFoundError:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-            written += 1
-    return relpaths, written
+            if tt.st_size == st.st_size and target.read_bytes() == source.read_bytes():
+                os.utime(target, (st.st_atime, st.st_mtime))
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        written += 1
+    return written
 
 
 def remove_stale(out_dir: Path, relpaths: set[str]) -> int:

@@ -194,3 +194,23 @@ def test_stale_outputs_are_removed_only_inside_the_output(built, sample_site, tm
     (tmp_path / "build" / "outside.txt").write_text("keep me")
     build_site(sample_site, out, now=NOW, jobs=1)
     assert (tmp_path / "build" / "outside.txt").read_text() == "keep me"
+
+
+def test_academie_templates_and_assets_override_ours(sample_site_dir, tmp_path):
+    from generator.load import load_site
+
+    (sample_site_dir / "gabarits/assets").mkdir(parents=True)
+    (sample_site_dir / "gabarits/assets/theme.css").write_text("body { color: #000; }\n")
+    (sample_site_dir / "gabarits/site").mkdir()
+    (sample_site_dir / "gabarits/site/404.html").write_text(
+        '{% extends "base.html" %}{% block title %}Perdu{% endblock %}{% block main %}<h1>Perdu ?</h1>{% endblock %}')
+    site_yaml = sample_site_dir / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "templates: gabarits\n", encoding="utf-8")
+    site, report = load_site(sample_site_dir)
+    assert site is not None, report.lines()
+    out = tmp_path / "build" / "site"
+    build_site(site, out, now=NOW, jobs=1)
+    assert (out / "assets/theme.css").read_text() == "body { color: #000; }\n"
+    assert (out / "assets/planning.js").is_file()
+    assert "<title>Perdu — Portail carrière" in (out / "404.html").read_text(encoding="utf-8")
+    assert build_site(site, out, now=NOW, jobs=1).written == 0
