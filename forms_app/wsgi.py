@@ -13,7 +13,6 @@ from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import wrap_file
 
 from .config import REPO_ROOT
 
@@ -70,10 +69,8 @@ class StaticSite:
         mimetype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if mimetype.startswith("text/") or mimetype in ("application/javascript", "application/json"):
             mimetype += "; charset=utf-8"
-        handle = found.open("rb")
-        headers = {**SITE_HEADERS, "Content-Length": str(found.stat().st_size)}
-        response = Response(wrap_file(environ, handle), status, headers, content_type=mimetype,
-                            direct_passthrough=True)
+        # Pages are small; reading whole files keeps no handle open (Werkzeug drops the body for HEAD).
+        response = Response(found.read_bytes(), status, SITE_HEADERS, content_type=mimetype)
         return response(environ, start_response)
 
 

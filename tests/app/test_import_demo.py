@@ -1,0 +1,117 @@
+"""`carriere demo`: database, demo agents, gestionnaire, clock inside the saisie window; the one-port app."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pyotp
+import pytest
+from werkzeug.test import Client
+
+from forms_app import cli
+from forms_app.config import DEFAULTS
+from forms_app.wsgi import combine
+from generator.cli import main as carriere
+from generator.model import PARIS
+
+
+@pytest.fixture
+def demo_env(tmp_path, monkeypatch):
+    """A throwaway demo database; the site build is skipped (the generator's own tests cover it)."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("CARRIERE_DATABASE_URL", url)
+    for name in ("CARRIERE_NOW", "CARRIERE_DEV", "CARRIERE_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setitem(DEFAULTS, "ARGON2_PARAMS", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+    monkeypatch.setattr(cli, "_build", lambda root: tmp_path / "site")
+    return url
+
+
+def test_demo_prepares_everything_and_prints_the_accounts(demo_env, capsys, monkeypatch):
+    assert carriere(["demo", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert "Enseignants (premier mot de passe = NUMEN, à changer à la première connexion) :" in out
+    first = re.search(r"^  (jdupont)\s+Jean Dupont\s+([0-9A-Z]{13})$", out, re.M)
+    assert first, out
+    assert "identifiant : gestion" in out and f"mot de passe : {cli.DEMO_GESTIONNAIRE_PASSWORD}" in out
+    secret = re.search(r"clé TOTP : ([A-Z2-7 ]+)  \(code du moment : carriere demo-totp\)", out).group(1)
+
+    # The printed credentials open the app built from the same environment.
+    from forms_app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "démo"})
+    client = app.test_client()
+    token = lambda page: re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # noqa: E731
+    page = client.get("/connexion").get_data(as_text=True)
+    response = client.post("/connexion", data={"identifiant": "jdupont", "password": first.group(2), "csrf_token": token(page)})
+    assert response.headers["Location"] == "/"
+    other = app.test_client()
+    page = other.get("/connexion").get_data(as_text=True)
+    response = other.post("/connexion", data={"identifiant": "gestion", "password": cli.DEMO_GESTIONNAIRE_PASSWORD,
+                                               "csrf_token": token(page)})
+    assert response.headers["Location"] == "/connexion/code"
+    page = other.get("/connexion/code").get_data(as_text=True)
+    code = pyotp.TOTP(secret.replace(" ", "")).now()
+    assert other.post("/connexion/code", data={"code": code, "csrf_token": token(page)}).status_code == 302
+    assert other.get("/").status_code == 200
+    app.extensions["carriere_db"]["engine"].dispose()
+
+    assert carriere(["demo-totp"]) == 0
+    assert re.fullmatch(r"\d{6}\n", capsys.readouterr().out)
+
+
+def test_demo_is_rerunnable(demo_env, capsys):
+    assert carriere(["demo", "--no-serve"]) == 0
+    capsys.readouterr()
+    assert carriere(["demo", "--no-serve"]) == 0
+    assert "0 créé, 0 mis à jour, 36 inchangés" in capsys.readouterr().out.replace("37", "36")
+
+
+@pytest.mark.parametrize(
+    "real, expected",
+    [
+        (datetime(2026, 11, 25, 9, 0, tzinfo=PARIS), None),  # window open: the real clock
+        (datetime(2027, 1, 15, 9, 0, tzinfo=PARIS), datetime(2026, 11, 18, 12, 0, tzinfo=PARIS)),
+        (datetime(2026, 9, 1, 9, 0, tzinfo=PARIS), datetime(2026, 11, 18, 12, 0, tzinfo=PARIS)),
+    ],
+)
+def test_demo_clock_lands_inside_the_saisie_window(project_root, monkeypatch, real, expected):
+    import forms_app.clock
+
+    monkeypatch.delenv("CARRIERE_NOW", raising=False)
+    monkeypatch.setattr(forms_app.clock, "system_now", lambda: real)
+    assert cli._demo_now(project_root) == expected
+
+
+# --- one port: the site at /, the app at /app -------------------------------------------------
+
+
+@pytest.fixture
+def combined(app, tmp_path):
+    site = tmp_path / "site"
+    (site / "guides").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Accueil du site</h1>", encoding="utf-8")
+    (site / "guides" / "index.html").write_text("<h1>Guides</h1>", encoding="utf-8")
+    (site / "404.html").write_text("<h1>Page introuvable du site</h1>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("ne pas servir", encoding="utf-8")
+    return Client(combine(site, app))
+
+
+def test_site_at_root_and_app_under_app(combined):
+    home = combined.get("/")
+    assert home.status_code == 200 and "Accueil du site" in home.get_data(as_text=True)
+    assert home.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert home.headers["X-Content-Type-Options"] == "nosniff"
+    login = combined.get("/app/connexion").get_data(as_text=True)
+    assert 'action="/app/connexion"' in login
+    assert combined.get("/app/").headers["Location"].startswith("/app/connexion")
+
+
+def test_site_folders_missing_pages_and_escapes(combined):
+    assert combined.get("/guides").headers["Location"] == "/guides/"
+    assert "Guides" in combined.get("/guides/").get_data(as_text=True)
+    missing = combined.get("/nulle-part/")
+    assert missing.status_code == 404 and "Page introuvable du site" in missing.get_data(as_text=True)
+    assert combined.get("/../secret.txt").status_code == 404
+    assert combined.get("/%2e%2e/secret.txt").status_code == 404
+    assert combined.post("/").status_code == 405
