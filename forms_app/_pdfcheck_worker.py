@@ -16,11 +16,12 @@ import warnings
 import zlib
 from typing import Any
 
-# A 300 Ko upload that inflates past this (over 400 to 1) is a bomb, not a rapport d'inspection;
-# inflating costs about a second per 200 Mo here, so the budget also bounds the time spent.
-INFLATE_BUDGET = 128 * 1024 * 1024
+# A 300 Ko upload that inflates past this (over 200 to 1) is a bomb, not a rapport d'inspection
+# (two A4 pages scanned in colour at 300 dpi and stored uncompressed-then-deflated still fit).
+# Inflating costs about half a second per 100 Mo here: the budget also bounds the time spent.
+INFLATE_BUDGET = 64 * 1024 * 1024
 # Any single stream decoded by pypdf itself (filter chains, LZW…) stops here.
-STREAM_LIMIT = 64 * 1024 * 1024
+STREAM_LIMIT = 32 * 1024 * 1024
 # Objects visited from the trailer; an honest 300 Ko file has a few thousand.
 NODE_BUDGET = 200_000
 # Arrays and dictionaries written inside one another in a single object; real files stay under ten,

@@ -233,6 +233,55 @@ def raw_pdf(objects: list[bytes], root: int = 1) -> bytes:
     return bytes(out)
 
 
+def javascript_in_object_stream() -> bytes:
+    """A document script stored inside a compressed object stream, behind a cross-reference stream."""
+    packed = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript << /Names [(init) 6 0 R] >> >> >>",
+        6: b"<< /S /JavaScript /JS (app.alert(1)) >>",
+    }
+    bodies, offsets, position = [], [], 0
+    for body in packed.values():
+        offsets.append(position)
+        bodies.append(body)
+        position += len(body) + 1
+    header = b" ".join(b"%d %d" % (number, offset) for number, offset in zip(packed, offsets)) + b"\n"
+    packed_data = zlib.compress(header + b"\n".join(bodies) + b"\n")
+    plain = page_objects(flate_stream(zlib.compress(PAGE_TEXT)))[1:]  # pages, page, content: 2, 3, 4
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    where: dict[int, int] = {}
+    for number, body in enumerate(plain, start=2):
+        where[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    where[5] = len(out)
+    out += (
+        b"5 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (len(packed), len(header), len(packed_data))
+        + packed_data
+        + b"\nendstream\nendobj\n"
+    )
+    where[7] = len(out)
+    rows = [(0, 0, 0xFFFF)]
+    for number in range(1, 8):
+        if number in packed:
+            rows.append((2, 5, list(packed).index(number)))
+        else:
+            rows.append((1, where[number], 0))
+    table = b"".join(kind.to_bytes(1, "big") + a.to_bytes(4, "big") + b.to_bytes(2, "big") for kind, a, b in rows)
+    out += (
+        b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % where[7]
+    )
+    return bytes(out)
+
+
+def escaped_names() -> bytes:
+    """/OpenAction and /JavaScript spelt with #xx escapes, which readers decode to the same names."""
+    objects = page_objects(flate_stream(zlib.compress(PAGE_TEXT)))
+    objects[0] = b"<< /Type /Catalog /Pages 2 0 R /Open#41ction << /S /Java#53cript /J#53 (app.alert(1)) >> >>"
+    return raw_pdf(objects)
+
+
 def page_objects(content: bytes, extra_page_entries: bytes = b"") -> list[bytes]:
     """Catalog (1), pages (2), page (3) and its content stream (4)."""
     return [
@@ -250,31 +299,35 @@ def flate_stream(compressed: bytes, filters: bytes = b"/FlateDecode") -> bytes:
 
 @functools.cache
 def deflated_zeros(megabytes: int) -> bytes:
-    """Zeros compressed as small as zlib makes them (about 1 000 to 1)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
-    chunk = bytes(4 * 1024 * 1024)
-    parts = [packer.compress(chunk) for _ in range(megabytes // 4)]
-    return b"".join(parts) + packer.flush()
+    """Zeros in zlib format at about 1 000 to 1, built in milliseconds from one repeated block."""
+    block = bytes(1024 * 1024)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+    # A full flush resets the dictionary, so the same compressed run can follow itself.
+    run = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    # Adler-32 of n zero bytes: the low sum stays 1, the high sum is n modulo 65521.
+    checksum = ((megabytes * len(block)) % 65521) << 16 | 1
+    body = run * megabytes + packer.flush(zlib.Z_FINISH)
+    return b"\x78\xda" + body + checksum.to_bytes(4, "big")
 
 
 def compression_bomb() -> bytes:
-    """One page whose content stream is 200 Mo of zeros in about 200 Ko."""
-    return raw_pdf(page_objects(flate_stream(deflated_zeros(200))))
+    """One page whose content stream is 280 Mo of zeros in about 290 Ko."""
+    return raw_pdf(page_objects(flate_stream(deflated_zeros(280))))
 
 
 def nested_compression_bomb() -> bytes:
-    """A content stream deflated twice: 200 Mo of zeros in under a kilobyte."""
-    twice = zlib.compress(deflated_zeros(200), 9)
+    """A content stream deflated twice: 1 Go of zeros in a few kilobytes."""
+    twice = zlib.compress(deflated_zeros(1024), 9)
     return raw_pdf(page_objects(flate_stream(twice, b"[/FlateDecode /FlateDecode]")))
 
 
-def deeply_nested_arrays(depth: int = 20_000) -> bytes:
+def deeply_nested_arrays(depth: int = 5_000) -> bytes:
     """A page entry holding an array inside an array, depth times."""
     nested = b"[" * depth + b"0" + b"]" * depth
     return raw_pdf(page_objects(flate_stream(zlib.compress(PAGE_TEXT)), b"/Nested " + nested + b" "))
 
 
-def deeply_nested_dicts(depth: int = 10_000) -> bytes:
+def deeply_nested_dicts(depth: int = 3_000) -> bytes:
     """A page entry holding a dictionary inside a dictionary, depth times."""
     nested = b"<< /D " * depth + b"0" + b" >>" * depth
     return raw_pdf(page_objects(flate_stream(zlib.compress(PAGE_TEXT)), b"/Nested " + nested + b" "))
@@ -287,7 +340,7 @@ def page_tree_loop() -> bytes:
     return raw_pdf(objects)
 
 
-def long_reference_chain(length: int = 4_000) -> bytes:
+def long_reference_chain(length: int = 2_000) -> bytes:
     """Thousands of indirect dictionaries, each pointing to the next: deep, but harmless."""
     objects = page_objects(flate_stream(zlib.compress(PAGE_TEXT)), b"/Chain 5 0 R ")
     for number in range(5, 5 + length):
