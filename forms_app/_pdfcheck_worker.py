@@ -51,8 +51,20 @@ ACTION_TYPES = {
     "/GoToR": "remote",
     "/GoToE": "remote",
     "/RichMediaExecute": "richmedia",
+    "/Rendition": "richmedia",
+    "/Movie": "richmedia",
+    "/Sound": "richmedia",
 }
-SUBTYPES = {"/FileAttachment": "fileattachment", "/RichMedia": "richmedia"}
+SUBTYPES = {
+    "/FileAttachment": "fileattachment",
+    "/RichMedia": "richmedia",
+    "/Screen": "richmedia",
+    "/Movie": "richmedia",
+    "/Sound": "richmedia",
+    "/3D": "richmedia",
+}
+# A /URI action is an ordinary link, unless its address runs a script or opens a local or shared file.
+URI_SCHEMES = {"javascript:": "javascript", "file:": "file_uri", "\\\\": "file_uri"}
 TYPES = {"/EmbeddedFile": "embedded"}
 PLAIN_STREAM_FILTERS = {"/FlateDecode", "/LZWDecode", "/RunLengthDecode", "/ASCII85Decode", "/ASCIIHexDecode"}
 
@@ -98,6 +110,19 @@ def name_of(value: Any) -> str | None:
     return str(value) if isinstance(value, str) and str(value).startswith("/") else None
 
 
+def uri_findings(value: Any) -> set[str]:
+    """What a link address does, when it does more than open a web page."""
+    if hasattr(value, "get_object"):
+        value = value.get_object()
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return set()
+    # Browsers drop leading blanks and control characters before reading the scheme; so do we.
+    address = "".join(char for char in value if ord(char) > 32).lower()
+    return {code for prefix, code in URI_SCHEMES.items() if address.startswith(prefix)}
+
+
 def walk(trailer: Any) -> tuple[set[str], list[Any]]:
     """Visit every object reachable from the trailer without recursion; return findings and streams."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
@@ -127,6 +152,8 @@ def walk(trailer: Any) -> tuple[set[str], list[Any]]:
                 name = name_of(dict.get(node, key))
                 if name in table:
                     found.add(table[name])
+            if name_of(dict.get(node, "/S")) == "/URI":
+                found.update(uri_findings(dict.get(node, "/URI")))
             if isinstance(node, StreamObject):
                 streams.append(node)
         elif isinstance(node, ArrayObject):

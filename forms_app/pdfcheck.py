@@ -56,12 +56,13 @@ ACTIVE_CONTENT = {
     "aa": "des actions automatiques (AA)",
     "launch": "une action qui lance une application (Launch)",
     "remote": "un lien qui ouvre un autre fichier (GoToR)",
+    "file_uri": "un lien vers un fichier local ou réseau (file:)",
     "submitform": "une action d'envoi de formulaire (SubmitForm)",
     "importdata": "une action d'import de données (ImportData)",
     "embedded": "un fichier incorporé (EmbeddedFile)",
     "fileattachment": "une annotation avec pièce jointe (FileAttachment)",
     "xfa": "un formulaire XFA",
-    "richmedia": "du contenu multimédia (RichMedia)",
+    "richmedia": "du contenu multimédia (son, vidéo, 3D ou RichMedia)",
 }
 REFUSALS = {
     "encrypted": MSG_ENCRYPTED,

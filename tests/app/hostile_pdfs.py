@@ -153,6 +153,45 @@ def remote_goto() -> bytes:
     return annotated("/A", remote)
 
 
+def uri_action(address: str) -> bytes:
+    """A link to an address."""
+    return annotated("/A", DictionaryObject({name("/S"): name("/URI"), name("/URI"): TextStringObject(address)}))
+
+
+def javascript_uri() -> bytes:
+    """A link whose address is a script, with a blank and a tab to dodge a naive prefix test."""
+    return uri_action(" java\tscript:app.alert(1)")
+
+
+def unc_uri() -> bytes:
+    """A link to a file on a network share."""
+    return uri_action("\\\\serveur.invalid\\partage\\note.pdf")
+
+
+def web_link() -> bytes:
+    """An ordinary link to a web page, which an honest rapport may carry."""
+    return uri_action("https://www.education.gouv.fr/")
+
+
+def sound_annotation() -> bytes:
+    """An annotation that plays a sound."""
+    sound = DecodedStreamObject()
+    sound.set_data(bytes(800))
+    sound[name("/Type")] = name("/Sound")
+    sound[name("/R")] = NumberObject(8000)
+    writer = one_page_writer()
+    annotation = DictionaryObject(
+        {
+            name("/Type"): name("/Annot"),
+            name("/Subtype"): name("/Sound"),
+            name("/Rect"): ArrayObject([FloatObject(v) for v in (72, 700, 90, 720)]),
+            name("/Sound"): writer._add_object(sound),
+        }
+    )
+    writer.pages[0][name("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    return to_bytes(writer)
+
+
 def embedded_file() -> bytes:
     """A file embedded in the document (/Names /EmbeddedFiles)."""
     writer = one_page_writer()

@@ -59,6 +59,9 @@ HOSTILE = [
     ("action Launch", hostile.launch_action, active("une action qui lance une application (Launch)")),
     ("action SubmitForm", hostile.submit_form, active("une action d'envoi de formulaire (SubmitForm)")),
     ("action GoToR", hostile.remote_goto, active("un lien qui ouvre un autre fichier (GoToR)")),
+    ("lien javascript:", hostile.javascript_uri, active("du JavaScript")),
+    ("lien vers un partage réseau", hostile.unc_uri, active("un lien vers un fichier local ou réseau (file:)")),
+    ("annotation sonore", hostile.sound_annotation, active("du contenu multimédia (son, vidéo, 3D ou RichMedia)")),
     ("fichier incorporé", hostile.embedded_file, active("un fichier incorporé (EmbeddedFile)")),
     (
         "annotation pièce jointe",
@@ -97,6 +100,10 @@ def test_honest_one_page_pdf_is_accepted_with_its_hash_and_page_count():
     assert report.pages == 1
     assert report.size == len(data)
     assert report.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_ordinary_web_link_is_accepted():
+    assert screen_pdf(hostile.web_link(), max_bytes=CAP).pages == 1
 
 
 def test_long_chain_of_references_is_walked_without_recursion_and_accepted():
