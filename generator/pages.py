@@ -13,15 +13,18 @@ from .frdates import STATE_LABELS, iso
 from .model import Campaign, Guide, NoteDeService, Phase, Site
 
 ETATS_POSTE = {"V": "Vacant", "SV": "Susceptible d'être vacant"}
-HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+HEADING = re.compile(r"^#{2,3}[ \t]+(.*)$", re.MULTILINE)
 
 
 class Digested:
     """A sequence whose fingerprint is computed once, so big tables are hashed once per build."""
 
-    def __init__(self, items: list | tuple, digest: str | None = None) -> None:
+    def __init__(self, items: list | tuple, texts: list[str] | None = None) -> None:
         self.items = items
-        self.digest = digest or hashlib.sha1(repr(items).encode()).hexdigest()
+        if texts is None:
+            # Named tuples as plain tuples: their repr then runs in C.
+            texts = [repr(tuple(x) if isinstance(x, tuple) else x) for x in items]
+        self.digest = hashlib.sha1("\x1e".join(texts).encode()).hexdigest()
 
     def __iter__(self):
         return iter(self.items)
@@ -135,13 +138,17 @@ def campaign_state(campaign: Campaign, now: datetime) -> tuple[str, PhaseView | 
     return "ouverte", None
 
 
-def voeu_url(app_url: str, row_campaign: str, uai: str, code_poste: str) -> str:
+def _q(value: str) -> str:
+    return value if value.isalnum() and value.isascii() else quote(value)
+
+
+def voeu_url_prefix(app_url: str, campagne: str) -> str:
+    return f"{app_url.rstrip('/')}/mobilite/voeu?campagne={quote(campagne)}&type=ETB&code="
+
+
+def voeu_url(app_url: str, campagne: str, uai: str, code_poste: str) -> str:
     """The app's "ajouter un vœu" link with the établissement and the poste filled in."""
-    base = app_url.rstrip("/")
-    return (
-        f"{base}/mobilite/voeu?campagne={quote(row_campaign)}&type=ETB"
-        f"&code={quote(uai)}&poste={quote(code_poste)}"
-    )
+    return f"{voeu_url_prefix(app_url, campagne)}{_q(uai)}&poste={_q(code_poste)}"
 
 
 @dataclass
@@ -163,34 +170,41 @@ class SiteView:
         self.note_by_slug = {n.slug: n for n in site.notes}
         ref = site.referentiel
         app_url = site.config.app_url
+        mouvements = {(c.slug, m.code): m.label for c in site.campaigns for m in c.mouvements}
+        places: dict[str, tuple[str, str, str, str]] = {}  # uai -> établissement, commune, code postal, dpt
+        for uai, etab in ref.etablissements.items():
+            commune = ref.communes.get(etab.commune)
+            dpt = ref.departements.get(uai[:3])
+            places[uai] = (f"{etab.type} {etab.nom}", commune.libelle if commune else "", etab.code_postal,
+                           dpt.libelle if dpt else uai[:3])
+        disciplines = {code: d.libelle for code, d in ref.disciplines.items()}
+        prefixes = {c.slug: voeu_url_prefix(app_url, c.slug) for c in site.campaigns}
         by_campaign: dict[str, list[PosteRow]] = defaultdict(list)
         for p in site.postes:
-            campaign = site.campaign(p.campagne)
-            mouvement = campaign.mouvement(p.mouvement) if campaign else None
-            etab = ref.etablissements.get(p.uai)
-            commune = ref.communes.get(etab.commune) if etab else None
-            dpt = ref.departements.get(p.uai[:3])
-            disc = ref.disciplines.get(p.discipline_code)
+            etab_label, commune_label, code_postal, dpt_label = places.get(p.uai, (p.uai, "", "", p.uai[:3]))
+            uai, code = p.uai, p.code_poste
+            if not (uai.isalnum() and uai.isascii() and code.isalnum() and code.isascii()):
+                uai, code = quote(uai), quote(code)
             by_campaign[p.campagne].append(PosteRow(
-                p.code_poste, p.campagne, p.mouvement,
-                mouvement.label if mouvement else p.mouvement,
-                p.discipline_code, disc.libelle if disc else p.discipline_code,
-                p.uai, f"{etab.type} {etab.nom}" if etab else p.uai,
-                commune.libelle if commune else "", etab.code_postal if etab else "",
-                p.uai[:3], dpt.libelle if dpt else p.uai[:3],
+                p.code_poste, p.campagne, p.mouvement, mouvements.get((p.campagne, p.mouvement), p.mouvement),
+                p.discipline_code, disciplines.get(p.discipline_code, p.discipline_code),
+                p.uai, etab_label, commune_label, code_postal, p.uai[:3], dpt_label,
                 p.specificite, p.profil, ETATS_POSTE.get(p.etat, p.etat),
                 p.education_prioritaire, p.publie_le.isoformat(), p.contact,
-                voeu_url(app_url, p.campagne, p.uai, p.code_poste),
+                f"{prefixes.get(p.campagne) or voeu_url_prefix(app_url, p.campagne)}{uai}&poste={code}",
             ))
         self.rows = {}
         self.groups = {}
         for slug, rows in by_campaign.items():
             rows.sort(key=lambda r: (r.departement_code, r.commune, r.etablissement, r.code_poste))
-            self.rows[slug] = Digested(rows)
-            grouped: dict[tuple[str, str], list[PosteRow]] = defaultdict(list)
-            for r in rows:
-                grouped[(r.mouvement, r.discipline_code)].append(r)
-            self.groups[slug] = {k: Digested(v) for k, v in sorted(grouped.items())}
+            texts = ["\x1f".join(r) for r in rows]  # every field is a string: join, hashed once
+            self.rows[slug] = Digested(rows, texts)
+            grouped: dict[tuple[str, str], tuple[list[PosteRow], list[str]]] = defaultdict(lambda: ([], []))
+            for r, text in zip(rows, texts):
+                group = grouped[(r.mouvement, r.discipline_code)]
+                group[0].append(r)
+                group[1].append(text)
+            self.groups[slug] = {k: Digested(*v) for k, v in sorted(grouped.items())}
 
     def campaign_card(self, c: Campaign) -> CampaignCard:
         state, key = campaign_state(c, self.now)
@@ -284,13 +298,13 @@ def _home(view: SiteView, page: Page, pages: list[Page]) -> dict:
     return {
         "campaigns": current,
         "notes": [view.note_card(n) for n in view.notes[:5]],
-        "guides": [view.guide_card(g) for g in view.guides[:6]],
+        "guides": Digested([view.guide_card(g) for g in view.guides[:6]]),
         "guide_count": len(view.guides),
     }
 
 
 def _guides(view: SiteView, page: Page, pages: list[Page]) -> dict:
-    return {"guides": [view.guide_card(g) for g in view.guides]}
+    return {"guides": Digested([view.guide_card(g) for g in view.guides])}
 
 
 def _guide(view: SiteView, page: Page, pages: list[Page]) -> dict:
@@ -380,7 +394,7 @@ def _static(view: SiteView, page: Page, pages: list[Page]) -> dict:
 
 
 def _plan(view: SiteView, page: Page, pages: list[Page]) -> dict:
-    return {"entries": [(p.url, p.title) for p in pages if p.kind == "html" and p.in_sitemap]}
+    return {"entries": Digested([(p.url, p.title) for p in pages if p.kind == "html" and p.in_sitemap])}
 
 
 def _ics(view: SiteView, page: Page, pages: list[Page]) -> dict:
@@ -396,7 +410,7 @@ def _postes_data(view: SiteView, page: Page, pages: list[Page]) -> dict:
 def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
     entries = []
     for g in view.guides:
-        headings = " ".join(HEADING.findall(g.body_md))
+        headings = " ".join(h.rstrip("# \t") for h in HEADING.findall(g.body_md))
         entries.append(("Guide", g.url, g.title, g.summary, " ".join((*g.tags, *g.audience, headings))))
     for n in view.notes:
         entries.append(("Note de service", n.url, f"{n.title} (n° {n.reference})", n.summary,
@@ -409,11 +423,11 @@ def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
     for p in pages:
         if p.builder in ("static", "plan", "guides", "notes", "plannings", "postes_index") and p.in_sitemap:
             entries.append(("Page", p.url, p.title, "", ""))
-    return {"entries": entries}
+    return {"entries": Digested(entries)}
 
 
 def _sitemap(view: SiteView, page: Page, pages: list[Page]) -> dict:
-    return {"urls": [p.url for p in pages if p.in_sitemap and p.kind == "html"]}
+    return {"urls": Digested([p.url for p in pages if p.in_sitemap and p.kind == "html"])}
 
 
 CONTEXTS: dict[str, Callable[[SiteView, Page, list[Page]], dict]] = {
