@@ -1,8 +1,10 @@
 """Forms of the auth blueprint (login, code, password, TOTP), with their French messages."""
 from __future__ import annotations
 
+import re
+
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from .security import BaseForm
 
@@ -14,6 +16,10 @@ MSG_CONFIRM = "Saisissez une deuxième fois le nouveau mot de passe."
 MSG_CURRENT = "Saisissez votre mot de passe actuel."
 
 
+# An identifiant is printable text without controls (PostgreSQL refuses NUL in strings).
+PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*\Z")
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -22,7 +28,8 @@ class LoginForm(BaseForm):
     identifiant = StringField(
         "Compte utilisateur",
         filters=[_strip],
-        validators=[DataRequired(MSG_IDENTIFIANT), Length(max=200, message=MSG_IDENTIFIANT)],
+        validators=[DataRequired(MSG_IDENTIFIANT), Length(max=200, message=MSG_IDENTIFIANT),
+                    Regexp(PRINTABLE, message=MSG_IDENTIFIANT)],
     )
     password = PasswordField(
         "Mot de passe", validators=[DataRequired(MSG_PASSWORD), Length(max=1000, message=MSG_PASSWORD)]
@@ -33,7 +40,7 @@ class CodeForm(BaseForm):
     code = StringField(
         "Code de vérification",
         filters=[_strip],
-        validators=[DataRequired(MSG_CODE), Length(max=40, message=MSG_CODE)],
+        validators=[DataRequired(MSG_CODE), Length(max=40, message=MSG_CODE), Regexp(PRINTABLE, message=MSG_CODE)],
     )
 
 

@@ -29,7 +29,7 @@ def grouped(secret: str) -> str:
 def matching_step(secret: str, code: str, at: datetime, last_step: int | None) -> int | None:
     """The time step this code belongs to (±1 step of drift), if not used before; else None."""
     code = "".join(code.split())
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(at)
