@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from generator.model import PARIS
@@ -110,7 +111,13 @@ def unread_count() -> dict:
     account = getattr(g, "account", None)
     if account is None:
         return {"unread_count": 0}
-    return {"unread_count": unread_count_for(get_session(), account)}
+    session = get_session()
+    try:
+        return {"unread_count": unread_count_for(session, account)}
+    except SQLAlchemyError:
+        # An error page rendered after a failed transaction still needs its header.
+        session.rollback()
+        return {"unread_count": 0}
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, Account]:
