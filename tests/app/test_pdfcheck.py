@@ -9,6 +9,8 @@ import subprocess
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import hostile_pdfs as hostile
 from forms_app import pdfcheck
@@ -100,6 +102,24 @@ def test_honest_one_page_pdf_is_accepted_with_its_hash_and_page_count():
     assert report.pages == 1
     assert report.size == len(data)
     assert report.sha256 == hashlib.sha256(data).hexdigest()
+
+
+KNOWN_REFUSALS = {ENCRYPTED, NO_PAGE, DAMAGED, BOMB, TOO_COMPLEX, TIMEOUT, NOT_PDF}
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_damaged_honest_file_is_accepted_whole_or_refused_with_a_known_message(changes):
+    data = bytearray(hostile.valid_pdf())
+    for position, value in changes:
+        data[position % len(data)] = value
+    try:
+        report = screen_pdf(bytes(data), max_bytes=CAP)
+    except PdfRefused as refused:
+        named = refused.message.startswith("Ce PDF contient ") and refused.message.endswith(SAVE)
+        assert refused.message in KNOWN_REFUSALS or named
+    else:
+        assert report.pages == 1
 
 
 def test_ordinary_web_link_is_accepted():
