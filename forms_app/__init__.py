@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dossier.bp)
     app.register_blueprint(cv.bp)
     app.register_blueprint(courrier.bp)
+    from .mobilite import bp as mobilite_bp; app.register_blueprint(mobilite_bp)  # noqa: E702
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -1,0 +1,169 @@
+"""Helpers the mobilité views share: campaign lookup, window guard, load-or-404, the version check."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, g, make_response
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from generator.model import Campaign, Mouvement
+
+from ..clock import now
+from ..content import current_site
+from ..db import get_session
+from ..errors import render_error
+from ..loaders import MAX_ID, load_own_agent
+from ..models.mobilite import Demande, Lettre, PieceJointe, Voeu
+from ..rules import fenetre
+from ..rules.demandes import etat, peut_saisir_voeux
+
+
+def site_or_404():
+    site = current_site()
+    if site is None:
+        abort(404)
+    return site
+
+
+def campagne_or_404(slug: str) -> Campaign:
+    campaign = site_or_404().campaign(slug)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def refuse(code: int, message: str):
+    """Stop the request with the app's error page and this French message."""
+    abort(make_response(render_error(code, message)))
+
+
+def saisie_ouverte(campaign: Campaign) -> bool:
+    return fenetre.refus(campaign.saisie, now()) is None
+
+
+def garde_saisie(campaign: Campaign) -> None:
+    """403 with the window when a write comes outside the saisie."""
+    try:
+        fenetre.verifier_saisie(campaign, now())
+    except fenetre.FenetreFermee as exc:
+        refuse(403, exc.message)
+
+
+def _checked(record_id: int) -> int:
+    if not 1 <= record_id <= MAX_ID:
+        abort(404)
+    return record_id
+
+
+def load_demande(demande_id: int) -> Demande:
+    """A demande of the logged-in teacher (404 otherwise)."""
+    agent = load_own_agent()
+    demande = get_session().get(Demande, _checked(demande_id))
+    if demande is None or demande.agent_id != agent.id:
+        abort(404)
+    return demande
+
+
+def load_voeu(voeu_id: int) -> Voeu:
+    voeu = get_session().get(Voeu, _checked(voeu_id))
+    if voeu is None:
+        abort(404)
+    load_demande(voeu.demande_id)
+    return voeu
+
+
+def load_piece(piece_id: int) -> PieceJointe:
+    """A pièce jointe: its owner's, or any for a gestionnaire."""
+    piece = get_session().get(PieceJointe, _checked(piece_id))
+    if piece is None:
+        abort(404)
+    if g.account is not None and g.account.role == "gestionnaire":
+        return piece
+    load_demande(piece.demande_id)
+    return piece
+
+
+def voeux_de(session: Session, demande_id: int) -> list[Voeu]:
+    return list(session.scalars(select(Voeu).where(Voeu.demande_id == demande_id).order_by(Voeu.rank, Voeu.id)))
+
+
+def lettre_de(session: Session, demande_id: int) -> Lettre | None:
+    return session.scalar(select(Lettre).where(Lettre.demande_id == demande_id))
+
+
+def prendre_version(session: Session, demande_id: int, version: str | None) -> bool:
+    """Move the list from `version` to the next one; False when the form was stale.
+
+    The conditional UPDATE is the lock: a concurrent writer waits on the row, then finds the
+    version changed and gets 0 rows.
+    """
+    try:
+        expected = int(version or "")
+    except ValueError:
+        return False
+    result = session.execute(
+        update(Demande)
+        .where(Demande.id == demande_id, Demande.voeux_version == expected)
+        .values(voeux_version=expected + 1, updated_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+@dataclass
+class LigneDemande:
+    """One row of the list of demandes."""
+
+    demande: Demande
+    campaign: Campaign
+    mouvement: Mouvement | None
+    discipline: str
+    preference: str
+    nb_voeux: int
+    lettre_enregistree: bool
+
+    @property
+    def etat(self) -> str:
+        return etat(self.mouvement, self.lettre_enregistree, self.nb_voeux)
+
+    @property
+    def etoile(self) -> bool:
+        return self.mouvement is not None and self.mouvement.lettre_motivation
+
+    @property
+    def voeux_permis(self) -> bool:
+        return peut_saisir_voeux(self.mouvement, self.lettre_enregistree)
+
+    @property
+    def libelle(self) -> str:
+        parts = [self.mouvement.label if self.mouvement else self.demande.mouvement]
+        if self.discipline:
+            parts.append(self.discipline)
+        if self.preference:
+            parts.append(f"Préférence : {self.preference}")
+        return " ".join(parts)
+
+
+def ligne(session: Session, demande: Demande, campaign: Campaign | None = None) -> LigneDemande:
+    site = site_or_404()
+    campaign = campaign or site.campaign(demande.campagne)
+    if campaign is None:
+        abort(404)
+    mouvement = campaign.mouvement(demande.mouvement)
+    discipline = site.referentiel.disciplines.get(demande.discipline)
+    preference = next((p.label for p in (mouvement.preferences if mouvement else ()) if p.code == demande.preference), demande.preference)
+    nb = session.scalar(select(func.count(Voeu.id)).where(Voeu.demande_id == demande.id)) or 0
+    lettre = lettre_de(session, demande.id)
+    return LigneDemande(
+        demande, campaign, mouvement,
+        discipline.libelle if discipline else demande.discipline, preference, nb,
+        lettre is not None and lettre.enregistree_at is not None,
+    )
+
+
+def demandes_de(session: Session, agent_id: int, campagne: str | None = None) -> list[Demande]:
+    query = select(Demande).where(Demande.agent_id == agent_id)
+    if campagne is not None:
+        query = query.where(Demande.campagne == campagne)
+    return list(session.scalars(query.order_by(Demande.created_at, Demande.id)))

@@ -1,0 +1,62 @@
+"""Forms of the mobilité area."""
+from __future__ import annotations
+
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.fields import TelField
+
+from ..forms.common import longueur, no_control, strip
+from ..forms.common import telephone as phone_number
+from ..security import BaseForm
+
+
+class ButtonForm(BaseForm):
+    """Only the CSRF token: delete a demande, a pièce."""
+
+
+class VersionForm(BaseForm):
+    """A button on the vœu list: carries the version of the list it was shown with."""
+
+    version = HiddenField()
+
+
+class VoeuForm(BaseForm):
+    """"Enregistrer" a vœu found by its code."""
+
+    version = HiddenField()
+    type = HiddenField()
+    code = HiddenField()
+    poste = HiddenField()
+
+
+class LettreForm(BaseForm):
+    texte = TextAreaField("Lettre de motivation", validators=[no_control(multiline=True)])
+
+
+class TelephonesForm(BaseForm):
+    telephone = TelField("Téléphone", filters=[strip],
+                         validators=[no_control(), longueur(30), phone_number()],
+                         render_kw={"autocomplete": "tel"})
+    portable = TelField("Portable", filters=[strip],
+                        validators=[no_control(), longueur(30), phone_number(portable=True)],
+                        render_kw={"autocomplete": "mobile tel"})
+
+
+class PieceForm(BaseForm):
+    kind = HiddenField()
+
+
+class CreationForm(BaseForm):
+    mouvement = HiddenField()
+    discipline = HiddenField()
+    preference = HiddenField()
+
+
+class RechercheForm(BaseForm):
+    """Not posted: read from the query string of "Rechercher"."""
+
+    class Meta:
+        csrf = False
+
+    type = StringField()
+    code = StringField()
+    q = StringField()

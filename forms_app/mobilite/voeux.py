@@ -1,0 +1,234 @@
+"""Vœux: the ranked list of a demande, adding by code or guided search, ▲ ▼, deletion; all versioned."""
+from __future__ import annotations
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from generator.model import VOEU_TYPES
+
+from .. import audit
+from ..auth import login_required
+from ..clock import now
+from ..db import get_session, write_transaction
+from ..loaders import load_own_agent
+from ..models.mobilite import Voeu
+from ..rules import codes, rangs
+from ..rules.demandes import MSG_LETTRE_AVANT
+from ..rules.voeux import MSG_PERIME, refus_ajout, refus_type, types_permis
+from ..security import form_view
+from . import bp
+from .bareme import bareme_de
+from .common import (
+    campagne_or_404, demandes_de, garde_saisie, ligne, load_demande, load_voeu, prendre_version,
+    saisie_ouverte, site_or_404, voeux_de,
+)
+from .forms import VersionForm, VoeuForm
+from .pieces import pieces_de
+
+
+def _liste(demande_id: int, *, status: int = 200, erreur: str | None = None):
+    """The demande's page: its vœux, lettre, pièces and barème."""
+    demande = load_demande(demande_id)
+    session = get_session()
+    session.refresh(demande)
+    campaign = campagne_or_404(demande.campagne)
+    return render_template(
+        "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign),
+        demande=demande, voeux=voeux_de(session, demande.id), types=VOEU_TYPES,
+        ouverte=saisie_ouverte(campaign), bouton=VersionForm(), erreur=erreur,
+        pieces=pieces_de(session, demande, campaign), bareme=bareme_de(campaign),
+        attention=MSG_LETTRE_AVANT,
+    ), status
+
+
+@bp.get("/demandes/<int:demande_id>/")
+@login_required
+def demande(demande_id: int):
+    """"Liste de vos vœux" of one demande."""
+    return _liste(demande_id)
+
+
+def _garde_lettre(demande_id: int) -> None:
+    """A starred movement's vœux wait for the saved lettre: 409 with the ATTENTION rule."""
+    demande = load_demande(demande_id)
+    if not ligne(get_session(), demande).voeux_permis:
+        abort(make_response(_liste(demande_id, status=409, erreur=MSG_LETTRE_AVANT)))
+
+
+def _ajout_page(demande_id: int, *, status: int = 200, erreur: str | None = None, resolu=None,
+                resultats=None, type_: str = "", code: str = "", q: str = "", poste: str = ""):
+    demande = load_demande(demande_id)
+    session = get_session()
+    campaign = campagne_or_404(demande.campagne)
+    form = VoeuForm(data={"version": str(demande.voeux_version), "type": type_, "code": code, "poste": poste})
+    return render_template(
+        "app/mobilite/ajouter_voeu.html", campaign=campaign, ligne=ligne(session, demande, campaign),
+        demande=demande, types=types_permis(campaign), type_=type_, code=code, q=q, poste=poste,
+        resolu=resolu, resultats=resultats, form=form, erreur=erreur,
+        nb=len(voeux_de(session, demande.id)),
+    ), status
+
+
+@bp.get("/demandes/<int:demande_id>/voeux/ajouter")
+@login_required
+def ajouter_voeu(demande_id: int):
+    """"Ajouter un vœu": type and code, "Rechercher" shows the libellé; no code: guided search."""
+    demande = load_demande(demande_id)
+    campaign = campagne_or_404(demande.campagne)
+    garde_saisie(campaign)
+    _garde_lettre(demande_id)
+    type_ = request.args.get("type", "")[:3]
+    code = request.args.get("code", "")[:40]
+    q = request.args.get("q", "")[:80].strip()
+    poste = request.args.get("poste", "")[:30]
+    if "type" not in request.args:
+        return _ajout_page(demande_id, code=code)
+    message = refus_type(campaign, type_)
+    if message:
+        return _ajout_page(demande_id, status=400, erreur=message, type_=type_, code=code)
+    ref = site_or_404().referentiel
+    if not codes.normaliser(code):
+        resultats = codes.rechercher(ref, type_, q) if q else None
+        return _ajout_page(demande_id, type_=type_, q=q, resultats=resultats)
+    try:
+        resolu = codes.resoudre(ref, type_, code)
+    except codes.CodeRefuse as exc:
+        return _ajout_page(demande_id, status=400, erreur=exc.message, type_=type_, code=code)
+    return _ajout_page(demande_id, type_=type_, code=resolu.code, resolu=resolu, poste=poste)
+
+
+@bp.post("/demandes/<int:demande_id>/voeux/ajouter")
+@login_required
+@form_view
+def enregistrer_voeu(demande_id: int):
+    """"Enregistrer": add the vœu at the end of the list, if the list has not changed meanwhile."""
+    demande = load_demande(demande_id)
+    campaign = campagne_or_404(demande.campagne)
+    garde_saisie(campaign)
+    _garde_lettre(demande_id)
+    form = VoeuForm()
+    if not form.validate():
+        return _ajout_page(demande_id, status=400, erreur=form.csrf_token.errors[0] if form.csrf_failed else None)
+    type_, poste = (form.type.data or "")[:3], (form.poste.data or "")[:30]
+    try:
+        resolu = codes.resoudre(site_or_404().referentiel, type_, form.code.data or "")
+    except codes.CodeRefuse as exc:
+        return _ajout_page(demande_id, status=400, erreur=refus_type(campaign, type_) or exc.message,
+                           type_=type_, code=form.code.data or "")
+    session = get_session()
+    erreur = None
+    stale = False
+    try:
+        with write_transaction(session):
+            if not prendre_version(session, demande_id, form.version.data):
+                stale = True
+            else:
+                voeux = voeux_de(session, demande_id)
+                erreur = refus_ajout(campaign, [(v.type, v.code) for v in voeux], resolu.type, resolu.code)
+                if erreur is None:
+                    voeu = Voeu(demande_id=demande_id, rank=len(voeux) + 1, type=resolu.type, code=resolu.code,
+                                libelle=resolu.libelle[:300], poste=poste, created_at=now())
+                    session.add(voeu)
+                    session.flush()
+                    audit.record(session, actor_id=g.account.id, action="mobilite.voeu.ajout",
+                                 target=f"demande:{demande_id}",
+                                 before={"voeux": [v.snapshot() for v in voeux]},
+                                 after={"voeux": [v.snapshot() for v in voeux] + [voeu.snapshot()]})
+                else:
+                    session.rollback()
+    except IntegrityError:
+        stale = True
+    if stale:
+        return _liste(demande_id, status=409, erreur=MSG_PERIME)
+    if erreur:
+        return _ajout_page(demande_id, status=409, erreur=erreur, type_=type_, code=resolu.code)
+    flash("Le vœu est enregistré.", "success")
+    return redirect(url_for("mobilite.demande", demande_id=demande_id))
+
+
+def _changer(voeu_id: int, operation):
+    """Apply operation(ids, voeu_id) -> new order (None: no move) under the version check."""
+    voeu = load_voeu(voeu_id)
+    demande_id = voeu.demande_id
+    campaign = campagne_or_404(load_demande(demande_id).campagne)
+    garde_saisie(campaign)
+    form = VersionForm()
+    if not form.validate():
+        abort(400)
+    session = get_session()
+    with write_transaction(session):
+        if not prendre_version(session, demande_id, form.version.data):
+            stale = True
+        else:
+            stale = False
+            voeux = voeux_de(session, demande_id)
+            before = [v.snapshot() for v in voeux]
+            by_id = {v.id: v for v in voeux}
+            order = operation([v.id for v in voeux], voeu_id)
+            if order is None:
+                session.rollback()
+            else:
+                for gone in set(by_id) - set(order):
+                    session.delete(by_id[gone])
+                session.flush()
+                for vid, rank in rangs.rangs(order).items():
+                    by_id[vid].rank = rank
+                audit.record(session, actor_id=g.account.id, action=operation.__name__,
+                             target=f"demande:{demande_id}", before={"voeux": before},
+                             after={"voeux": [by_id[v].snapshot() for v in order]})
+    if stale:
+        return _liste(demande_id, status=409, erreur=MSG_PERIME)
+    return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#voeux")
+
+
+def _monter(ids, item):
+    return rangs.deplacer(ids, item, -1)
+
+
+def _descendre(ids, item):
+    return rangs.deplacer(ids, item, +1)
+
+
+def _supprimer(ids, item):
+    return rangs.retirer(ids, item)
+
+
+_monter.__name__ = "mobilite.voeu.monter"
+_descendre.__name__ = "mobilite.voeu.descendre"
+_supprimer.__name__ = "mobilite.voeu.suppression"
+
+
+@bp.post("/voeux/<int:voeu_id>/monter")
+@login_required
+def monter(voeu_id: int):
+    """▲"""
+    return _changer(voeu_id, _monter)
+
+
+@bp.post("/voeux/<int:voeu_id>/descendre")
+@login_required
+def descendre(voeu_id: int):
+    """▼"""
+    return _changer(voeu_id, _descendre)
+
+
+@bp.post("/voeux/<int:voeu_id>/supprimer")
+@login_required
+def supprimer_voeu(voeu_id: int):
+    """Delete a vœu; the ranks close up."""
+    return _changer(voeu_id, _supprimer)
+
+
+@bp.get("/voeu")
+@login_required
+def depuis_poste():
+    """From a postes vacants page: land on "Ajouter un vœu" with type and code filled in."""
+    campaign = campagne_or_404(request.args.get("campagne", ""))
+    agent = load_own_agent()
+    args = {k: request.args.get(k, "")[:40] for k in ("type", "code", "poste")}
+    session = get_session()
+    lignes = [ligne(session, d, campaign) for d in demandes_de(session, agent.id, campaign.slug)]
+    if len(lignes) == 1:
+        return redirect(url_for("mobilite.ajouter_voeu", demande_id=lignes[0].demande.id, **args))
+    return render_template("app/mobilite/choisir_demande.html", campaign=campaign, lignes=lignes, args=args,
+                           ouverte=saisie_ouverte(campaign))

@@ -1,0 +1,1 @@
+"""Pure domain rules of the mobilité area: no Flask, no database, plain data in and out."""

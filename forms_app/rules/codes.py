@@ -1,0 +1,131 @@
+"""Vœu codes: resolve a typed code in the référentiel, or search it by name, commune or département."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from generator.frdates import NBSP
+from generator.model import VOEU_TYPES, Referentiel, is_valid_uai
+
+MSG_CODE_VIDE = f"Saisissez le code ou le numéro du vœu, ou cliquez sur «{NBSP}Rechercher{NBSP}» sans code pour une saisie guidée."
+MSG_UAI = f"Le code «{NBSP}{{code}}{NBSP}» n'est pas un code d'établissement (UAI){NBSP}: 7 chiffres puis une lettre, par exemple 0630021F."
+MSG_INCONNU = f"Aucun {{quoi}} ne porte le code «{NBSP}{{code}}{NBSP}» dans le référentiel de l'académie{NBSP}: vérifiez le code ou utilisez la saisie guidée."
+MSG_ZONES = (
+    f"Les zones de remplacement ne figurent pas encore dans le référentiel de l'académie{NBSP}: "
+    "choisissez un autre type de vœu ou contactez votre gestionnaire."
+)
+QUOI = {
+    "ETB": "établissement",
+    "COM": "commune",
+    "GEO": "groupement de communes",
+    "DPT": "département",
+    "ACA": "académie",
+}
+MAX_RESULTATS = 40
+
+
+@dataclass(frozen=True)
+class VoeuResolu:
+    type: str
+    code: str
+    libelle: str
+
+
+class CodeRefuse(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def normaliser(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def _departement_code(code: str) -> str:
+    """"63" or "063" -> "063"; "2A" stays as typed."""
+    return code.zfill(3) if code.isdigit() and len(code) < 3 else code
+
+
+def _etb_libelle(ref: Referentiel, uai: str) -> str:
+    e = ref.etablissements[uai]
+    commune = ref.communes.get(e.commune)
+    ville = commune.libelle if commune else e.code_postal
+    return " ".join(part for part in (e.type, e.nom, e.adresse, ville) if part)
+
+
+def libelle(ref: Referentiel, type_: str, code: str) -> str | None:
+    """The label of a known code, None when the référentiel lacks it."""
+    if type_ == "ETB":
+        return _etb_libelle(ref, code) if code in ref.etablissements else None
+    if type_ == "COM":
+        c = ref.communes.get(code)
+        return f"{c.libelle} ({c.code_postal})" if c and c.code_postal else (c.libelle if c else None)
+    if type_ == "GEO":
+        g = ref.groupements.get(code)
+        return g.libelle if g else None
+    if type_ == "DPT":
+        d = ref.departements.get(code)
+        return d.libelle if d else None
+    if type_ == "ACA":
+        a = ref.academies.get(code)
+        return f"Académie de {a.libelle}" if a else None
+    return None
+
+
+def resoudre(ref: Referentiel, type_: str, code: str) -> VoeuResolu:
+    """The vœu this (type, code) names, or CodeRefuse with what to fix."""
+    code = normaliser(code)
+    if not code:
+        raise CodeRefuse(MSG_CODE_VIDE)
+    if type_.startswith("ZR"):
+        raise CodeRefuse(MSG_ZONES)
+    if type_ == "ETB" and not is_valid_uai(code):
+        raise CodeRefuse(MSG_UAI.format(code=code[:20]))
+    if type_ == "DPT":
+        code = _departement_code(code)
+    found = libelle(ref, type_, code)
+    if found is None:
+        raise CodeRefuse(MSG_INCONNU.format(quoi=QUOI.get(type_, "vœu"), code=code[:20]))
+    return VoeuResolu(type_, code, found)
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents, hyphens as spaces: "Clermont-Ferrand" matches "clermont ferrand"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.lower().replace("-", " ").replace("'", " ").split())
+
+
+def rechercher(ref: Referentiel, type_: str, texte: str) -> list[VoeuResolu]:
+    """Guided search: every vœu of this type whose name, commune or département holds all the words."""
+    words = _plain(texte).split()
+    if type_.startswith("ZR") or type_ not in VOEU_TYPES:
+        return []
+
+    def haystack(*parts: str) -> str:
+        return _plain(" ".join(parts))
+
+    candidates: list[tuple[str, str]] = []  # (code, searchable text)
+    if type_ == "ETB":
+        for uai, e in ref.etablissements.items():
+            commune = ref.communes.get(e.commune)
+            dpt = ref.departements.get(e.departement)
+            candidates.append((uai, haystack(uai, e.type, e.nom, commune.libelle if commune else "",
+                                             e.code_postal, dpt.libelle if dpt else "")))
+    elif type_ == "COM":
+        for code, c in ref.communes.items():
+            dpt = ref.departements.get(c.departement)
+            candidates.append((code, haystack(code, c.libelle, c.code_postal, dpt.libelle if dpt else "")))
+    elif type_ == "GEO":
+        for code, g in ref.groupements.items():
+            dpt = ref.departements.get(g.departement)
+            communes = " ".join(ref.communes[c].libelle for c in g.communes if c in ref.communes)
+            candidates.append((code, haystack(code, g.libelle, dpt.libelle if dpt else "", communes)))
+    elif type_ == "DPT":
+        candidates = [(code, haystack(code, d.libelle)) for code, d in ref.departements.items()]
+    elif type_ == "ACA":
+        candidates = [(code, haystack(code, a.libelle)) for code, a in ref.academies.items()]
+    found = [code for code, text in candidates if all(w in text for w in words)]
+    results = [VoeuResolu(type_, code, libelle(ref, type_, code) or code) for code in found]
+    results.sort(key=lambda r: _plain(r.libelle))
+    return results[:MAX_RESULTATS]

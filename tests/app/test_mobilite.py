@@ -1,0 +1,253 @@
+"""Mobilité through the test client: services, demandes in steps, lettre, vœux, refusals, récapitulatif."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from forms_app.db import new_session
+from forms_app.models import AuditEntry, Agent
+from forms_app.models.mobilite import Demande, Lettre, Voeu
+from forms_app.rules.demandes import ETAT_COMPLETE, ETAT_LETTRE, ETAT_VOEUX, MSG_DOUBLON, MSG_LETTRE_AVANT
+from forms_app.rules.voeux import MSG_PERIME
+
+
+NBSP = "\u00a0"
+SPEC = "specifique-2027"
+INTRA = "intra-2027"
+
+
+def csrf_from(html) -> str:
+    """The CSRF token of the first form of a page."""
+    if isinstance(html, bytes):
+        html = html.decode()
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def text_of(response) -> str:
+    """Visible text of a page, entities decoded, blanks collapsed (non-breaking spaces kept)."""
+    html = response.data.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def creer_demande(client, slug: str, mouvement: str, discipline: str = "", preference: str = ""):
+    page = f"/mobilite/{slug}/ajouter?mouvement={mouvement}&discipline={discipline}&preference={preference}"
+    token = csrf_from(client.get(page).data)
+    return client.post(f"/mobilite/{slug}/ajouter", data={
+        "csrf_token": token, "mouvement": mouvement, "discipline": discipline, "preference": preference})
+
+
+def demande_ids(app, agent_id: int) -> list[int]:
+    db = new_session(app)
+    ids = list(db.scalars(select(Demande.id).where(Demande.agent_id == agent_id).order_by(Demande.id)))
+    db.close()
+    return ids
+
+
+def voeux_of(app, demande_id: int) -> list[tuple[int, str, str]]:
+    db = new_session(app)
+    rows = [(v.rank, v.type, v.code) for v in db.scalars(
+        select(Voeu).where(Voeu.demande_id == demande_id).order_by(Voeu.rank))]
+    db.close()
+    return rows
+
+
+def version_of(client, demande_id: int) -> str:
+    html = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&code=0630021F").data.decode()
+    return re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html).group(0).split('"')[-2]
+
+
+def add_voeu(client, demande_id: int, type_: str, code: str, version: str | None = None):
+    page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type={type_}&code={code}")
+    html = page.data.decode()
+    found = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', html)
+    token = csrf_from(html)
+    return client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter", data={
+        "csrf_token": token, "type": type_, "code": code,
+        "version": version if version is not None else (found.group(1) if found else "0")})
+
+
+def save_lettre(client, demande_id: int, texte: str = "Madame, Monsieur, je souhaite enseigner en CPGE."):
+    token = csrf_from(client.get(f"/mobilite/demandes/{demande_id}/lettre").data)
+    return client.post(f"/mobilite/demandes/{demande_id}/lettre", data={"csrf_token": token, "texte": texte})
+
+
+# --- services ---------------------------------------------------------------------------------
+
+def test_services_page_lists_campaigns_with_state_and_planning(teacher_client):
+    client, _agent, _account = teacher_client
+    text = text_of(client.get("/mobilite/"))
+    assert "Mouvements spécifiques 2027 saisie ouverte" in text
+    assert "Mouvement intra-académique 2027 saisie à venir" in text
+    assert f"Du mardi 17 novembre 2026 à 12{NBSP}h{NBSP}00 au mardi 8 décembre 2026 à 12{NBSP}h{NBSP}00 : Saisie et modification des demandes, lettres de motivation et vœux" in text
+    assert 'href="/plannings/specifique-2027/"' in client.get("/mobilite/").data.decode()
+
+
+# --- demandes ---------------------------------------------------------------------------------
+
+def test_demande_in_steps_movement_discipline_preference(app, teacher_client):
+    client, agent, _account = teacher_client
+    step1 = text_of(client.get(f"/mobilite/{SPEC}/ajouter"))
+    assert "*Classes préparatoires aux grandes écoles" in step1 and "Enseignement en langue occitane" in step1
+    step2 = text_of(client.get(f"/mobilite/{SPEC}/ajouter?mouvement=CPGE"))
+    assert "Critère mouvement : Classes préparatoires aux grandes écoles" in step2
+    assert "Sélectionnez une discipline de mouvement en cliquant sur son lien" in step2
+    step3 = text_of(client.get(f"/mobilite/{SPEC}/ajouter?mouvement=CPGE&discipline=L1500"))
+    assert "Physique, chimie et sciences de l'ingénieur" in step3
+    response = creer_demande(client, SPEC, "CPGE", "L1500", "PCSI")
+    assert response.status_code == 302
+    text = text_of(client.get(f"/mobilite/{SPEC}/"))
+    assert ("*Classes préparatoires aux grandes écoles Physique-chimie Préférence : "
+            "Physique, chimie et sciences de l'ingénieur 0 " + ETAT_LETTRE) in text
+    assert "20/11/2026 à 10:00" in text
+    db = new_session(app)
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "mobilite.demande.creation")).one()
+    db.close()
+    assert '"mouvement": "CPGE"' in entry.after
+
+
+def test_second_demande_for_same_movement_and_discipline_is_refused(app, teacher_client):
+    client, agent, _ = teacher_client
+    assert creer_demande(client, SPEC, "CINE", "L0202").status_code == 302
+    response = creer_demande(client, SPEC, "CINE", "L0202")
+    assert response.status_code == 409
+    assert MSG_DOUBLON in text_of(response)
+    assert creer_demande(client, SPEC, "CINE", "L1800").status_code == 302
+    assert len(demande_ids(app, agent.id)) == 2
+
+
+@pytest.mark.parametrize("mouvement, discipline, preference, message", [
+    ("XYZ", "", "", "Ce mouvement n'existe pas dans cette campagne\u00a0: choisissez-en un dans la liste."),
+    ("CPGE", "", "MPSI", "Choisissez une discipline de mouvement dans la liste\u00a0: ce mouvement en demande une."),
+    ("CPGE", "L1300", "", "Choisissez une préférence dans la liste\u00a0: ce mouvement en demande une."),
+])
+def test_forged_demande_is_refused(teacher_client, mouvement, discipline, preference, message):
+    client, _, _ = teacher_client
+    token = csrf_from(client.get(f"/mobilite/{SPEC}/").data)
+    response = client.post(f"/mobilite/{SPEC}/ajouter", data={
+        "csrf_token": token, "mouvement": mouvement, "discipline": discipline, "preference": preference})
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+def test_delete_demande_after_confirmation(app, teacher_client):
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "OCCITAN", "L1300")
+    (demande_id,) = demande_ids(app, agent.id)
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    confirm = client.get(f"/mobilite/demandes/{demande_id}/supprimer")
+    assert "Voulez-vous vraiment supprimer la demande" in text_of(confirm)
+    response = client.post(f"/mobilite/demandes/{demande_id}/supprimer", data={"csrf_token": csrf_from(confirm.data)})
+    assert response.status_code == 302
+    assert demande_ids(app, agent.id) == []
+    assert voeux_of(app, demande_id) == []
+
+
+def test_another_teachers_demande_answers_404(app, client, teacher_client, make_teacher, login):
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "OCCITAN", "L1300")
+    (demande_id,) = demande_ids(app, agent.id)
+    other = app.test_client()
+    _a, account, password = make_teacher(nom="Martin")
+    login(other, account.identifiant, password)
+    assert other.get(f"/mobilite/demandes/{demande_id}/").status_code == 404
+    assert other.get(f"/mobilite/demandes/{demande_id}/lettre").status_code == 404
+
+
+# --- lettre -----------------------------------------------------------------------------------
+
+def test_starred_movement_needs_the_lettre_before_voeux(app, teacher_client):
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "CPGE", "L1300", "MPSI")
+    (demande_id,) = demande_ids(app, agent.id)
+    page = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert MSG_LETTRE_AVANT in page and "Ajouter un vœu" not in page
+    refused = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&code=0630021F")
+    assert refused.status_code == 409
+    assert MSG_LETTRE_AVANT in text_of(refused)
+    forged = client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter", data={
+        "csrf_token": csrf_from(client.get(f"/mobilite/{SPEC}/").data), "type": "ETB", "code": "0630021F",
+        "version": "0"})
+    assert forged.status_code == 409
+    assert voeux_of(app, demande_id) == []
+    assert save_lettre(client, demande_id).status_code == 302
+    assert "Visualiser la lettre de motivation" in text_of(client.get(f"/mobilite/{SPEC}/"))
+    assert ETAT_VOEUX in text_of(client.get(f"/mobilite/{SPEC}/"))
+    assert add_voeu(client, demande_id, "ETB", "0630021F").status_code == 302
+    assert f"1 {ETAT_COMPLETE}" in text_of(client.get(f"/mobilite/{SPEC}/"))
+
+
+def test_lettre_view_change_and_length_cap(app, teacher_client):
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "THEA", "L0202")
+    (demande_id,) = demande_ids(app, agent.id)
+    assert "La lettre de motivation est vide\u00a0: rédigez-la avant de l'enregistrer." in text_of(
+        save_lettre(client, demande_id, "   "))
+    too_long = save_lettre(client, demande_id, "a" * 5001)
+    assert too_long.status_code == 400
+    assert "La lettre de motivation compte 5001 caractères\u00a0; le maximum est 5000\u00a0: raccourcissez-la." in text_of(too_long)
+    save_lettre(client, demande_id, "Première version.\nDeuxième paragraphe.")
+    seen = text_of(client.get(f"/mobilite/demandes/{demande_id}/lettre?voir=1"))
+    assert "Première version." in seen and "Deuxième paragraphe." in seen
+    save_lettre(client, demande_id, "Version corrigée.")
+    db = new_session(app)
+    lettre = db.scalars(select(Lettre).where(Lettre.demande_id == demande_id)).one()
+    db.close()
+    assert lettre.texte == "Version corrigée."
+
+
+def test_draft_autosave_endpoint_keeps_the_text(app, teacher_client):
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "THEA", "L0202")
+    (demande_id,) = demande_ids(app, agent.id)
+    page = client.get(f"/mobilite/demandes/{demande_id}/lettre")
+    token = csrf_from(page.data)
+    assert 'aria-live="polite"' in page.data.decode()
+    refused = client.post(f"/mobilite/demandes/{demande_id}/lettre/brouillon", data={"texte": "sans jeton"})
+    assert refused.status_code == 400
+    response = client.post(f"/mobilite/demandes/{demande_id}/lettre/brouillon", data={"texte": "Un brouillon"},
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 200
+    assert response.get_json()["message"] == "Brouillon enregistré à 10:00"
+    again = client.get(f"/mobilite/demandes/{demande_id}/lettre")
+    assert "Un brouillon</textarea>" in again.data.decode()
+    # A draft is not a saved lettre: vœux still wait.
+    assert ETAT_LETTRE in text_of(client.get(f"/mobilite/{SPEC}/"))
+
+
+# --- vœux -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def occitan(app, teacher_client):
+    """A teacher with one demande whose movement needs no lettre: (client, demande_id)."""
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "OCCITAN", "L1000")
+    (demande_id,) = demande_ids(app, agent.id)
+    return client, demande_id
+
+
+def test_rechercher_shows_the_libelle_then_enregistrer(app, occitan):
+    client, demande_id = occitan
+    found = text_of(client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&code=0630021f"))
+    assert "Enregistrement du vœu" in found
+    assert "Libellé LPO Lycée des métiers La Fayette 21 boulevard Robert Schuman Clermont-Ferrand" in found
+    assert add_voeu(client, demande_id, "ETB", "0630021F").status_code == 302
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "1 0630021F Établissement LPO Lycée des métiers La Fayette" in text
+    assert voeux_of(app, demande_id) == [(1, "ETB", "0630021F")]
+
+
+@pytest.mark.parametrize("type_, code, message", [
+    ("ETB", "0630021G", "Le code «\u00a00630021G\u00a0» n'est pas un code d'établissement (UAI)\u00a0: 7 chiffres puis une lettre, par exemple 0630021F."),
+    ("ETB", "0630000H", "Aucun établissement ne porte le code «\u00a00630000H\u00a0» dans le référentiel de l'académie\u00a0: vérifiez le code ou utilisez la saisie guidée."),
+    ("COM", "99999", "Aucun commune ne porte le code"),
+    ("ZRE", "ZRE063", "Le type de vœu «\u00a0Zone de remplacement (établissement)\u00a0» n'est pas accepté par cette campagne\u00a0: choisissez parmi établissement, commune, groupement de communes, département, académie."),
+])
+def test_bad_codes_are_refused(occitan, type_, code, message):
+    client, demande_id = occitan
+    response = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type={type_}&code={code}")
+    assert response.status_code == 400
+    assert message in text_of(response)
