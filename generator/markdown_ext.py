@@ -40,7 +40,9 @@ class _SiteLinks(Treeprocessor):
             if child.tag == "table"
         ]
         for parent, index, table in tables:
-            wrap = etree.Element("div", {"class": "table-wrap"})
+            # Focusable so a keyboard can scroll a wide table on a narrow screen.
+            wrap = etree.Element("div", {"class": "table-wrap", "tabindex": "0", "role": "region",
+                                         "aria-label": "Tableau"})
             parent.remove(table)
             wrap.append(table)
             parent.insert(index, wrap)
