@@ -289,7 +289,7 @@ def ecrire():
     if not gestionnaire:
         del form.destinataire  # a teacher always writes to the gestionnaires' box
     if request.method == "GET" and gestionnaire:
-        form.destinataire.data = request.args.get("a", "")[:80]
+        form.destinataire.data = "".join(c for c in request.args.get("a", "") if c.isprintable())[:80]
     if request.method == "GET":
         return render_template("app/courrier/ecrire.html", form=form, gestionnaire=gestionnaire)
     valid = form.validate()

@@ -158,7 +158,8 @@ def signaler():
 @role_required("gestionnaire")
 def agents():
     """Find a teacher's dossier by name or identifiant (gestionnaires)."""
-    q = request.args.get("q", "").strip()[:80]
+    # Control characters (NUL above all) would make PostgreSQL refuse the query: drop them.
+    q = "".join(c for c in request.args.get("q", "") if c.isprintable()).strip()[:80]
     rows = []
     if q:
         pattern = f"%{q.lower()}%"

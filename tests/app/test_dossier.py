@@ -268,3 +268,13 @@ def test_csrf_failure_keeps_the_input_and_changes_nothing(app, client, teacher):
         "telephone": "04 73 99 88 77", "portable": "", "mail_perso": ""})
     assert again.status_code == 302
     assert agent_row(app, teacher.id).telephone == "04 73 99 88 77"
+
+
+@pytest.mark.postgres
+def test_dossier_search_ignores_control_characters(app, client, make_teacher, make_gestionnaire, login):
+    make_teacher(**DOSSIER)
+    g_account, g_password = make_gestionnaire()
+    login(client, g_account.identifiant, g_password)
+    response = client.get("/dossier/agents/?q=tarte%00muche")
+    assert response.status_code == 200
+    assert "Tartemuche Claire" in text(response)
