@@ -97,6 +97,8 @@ def init_app(app: Flask) -> None:
     def inject_site() -> dict:
         return {"site": site_config()}
 
+    app.jinja_env.globals["libelle_discipline"] = libelle_discipline
+
 
 def current_site():
     """The Site model, or None when the content could not be loaded."""
@@ -106,3 +108,10 @@ def current_site():
 def site_config() -> SiteConfig:
     site = current_site()
     return site.config if site is not None else FALLBACK_CONFIG
+
+
+def libelle_discipline(code: str) -> str:
+    """"L1300" → "mathématiques" through the référentiel; the text itself when it is no known code."""
+    site = current_site()
+    discipline = site.referentiel.disciplines.get(code) if site is not None and code else None
+    return discipline.libelle if discipline is not None else (code or "")
