@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import mimetypes
 import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -87,28 +85,10 @@ def example_build(tmp_path_factory) -> tuple:
 
 
 def static_site_app(site_dir: Path) -> WsgiApp:
-    """Serve a built site the way a plain web server would: index.html for folders, 404.html else."""
-    site_dir = site_dir.resolve()
+    """The built site as the product serves it (forms_app.wsgi): same headers, CSP included."""
+    from forms_app.wsgi import StaticSite
 
-    def app(environ, start_response):
-        rel = unquote(environ.get("PATH_INFO", "/")).lstrip("/")
-        target = (site_dir / rel).resolve()
-        if target.is_dir():
-            if rel and not rel.endswith("/"):
-                start_response("301 Moved Permanently", [("Location", "/" + rel + "/")])
-                return [b""]
-            target = target / "index.html"
-        status = "200 OK"
-        if not target.is_file() or site_dir not in target.parents:
-            status, target = "404 Not Found", site_dir / "404.html"
-        body = target.read_bytes() if target.is_file() else b"404"
-        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if ctype.startswith("text/") or ctype in ("application/json", "application/javascript"):
-            ctype += "; charset=utf-8"
-        start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
-        return [body]
-
-    return app
+    return StaticSite(site_dir)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -142,7 +122,7 @@ def nu_errors(folder: Path) -> list[str]:
     """Validate every .html file under folder in one Java start; return `file:line: message` lines."""
     java = require_java()
     proc = subprocess.run(
-        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", "--stdout",
+        [java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", str(vnu_jar()), "--errors-only", "--format", "json", "--stdout",
          "--skip-non-html", str(folder)],
         capture_output=True,
         text=True,
@@ -226,3 +206,55 @@ def save_pages(pages: Iterable[tuple[str, str]], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, html in pages:
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
+
+
+FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+def demo_agents(*noms: str) -> str:
+    """The header and the rows of data/agents-demo.csv whose "Prénom Nom" is listed."""
+    lines = (ROOT / "data" / "agents-demo.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    wanted = []
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(";")))
+        if f"{row['prenom']} {row['nom']}" in noms:
+            wanted.append(line)
+    assert len(wanted) == len(noms), f"agents de démonstration introuvables : {noms}"
+    return "\n".join([lines[0], *wanted]) + "\n"
+
+
+def make_app_world(folder: Path, agents_csv: str):
+    """A migrated SQLite database with the agents imported the way `carriere agents import` does."""
+    import io
+
+    from forms_app.cli import import_file
+    from forms_app.db import make_engine
+    from forms_app.migrate import upgrade
+
+    url = f"sqlite:///{folder / 'app.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    csv_path = folder / "agents.csv"
+    csv_path.write_text(agents_csv, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code, _ = import_file(csv_path, url, None, out=out, err=err)
+    assert code == 0, err.getvalue()
+    return url
+
+
+def combined_app(site_dir: Path, database_url: str):
+    """The built site at / and the forms app at /app, as forms_app.wsgi serves them."""
+    from forms_app import create_app
+    from forms_app.wsgi import combine
+
+    app = create_app({
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "clé des tests navigateur",
+        "ARGON2_PARAMS": FAST_ARGON2,
+        "SITE_ROOT": str(ROOT),
+        "DEV": True,  # plain http on 127.0.0.1: cookies without Secure
+    })
+    return app, combine(site_dir, app)
+

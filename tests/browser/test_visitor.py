@@ -70,7 +70,7 @@ def test_download_postes_csv(page, example_site, campagne):
         page.get_by_role("link", name=re.compile(r"\bCSV\b")).first.click()
     download = info.value
     assert download.suggested_filename == f"{campagne}.csv"
-    raw = open(download.path(), "rb").read()
+    raw = download.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "le CSV doit commencer par une marque d'ordre (BOM) pour les tableurs"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][: len(CSV_HEADER_START)] == CSV_HEADER_START, rows[0]
