@@ -14,6 +14,7 @@ class Run:
     label: str
     wall_s: float
     cpu_s: float  # user + system of the whole process tree
+    sys_s: float  # the system part of cpu_s
     max_rss_mib: float  # largest single process of the tree (kernel's ru_maxrss)
     tree_pss_mib: float  # peak of the summed PSS of the tree, sampled every 50 ms
     returncode: int
@@ -92,6 +93,7 @@ def run(label: str, command: list[str], cwd: Path | None = None, env: dict | Non
         label=label,
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
+        sys_s=usage.ru_stime,
         max_rss_mib=usage.ru_maxrss / 1024,
         tree_pss_mib=peak[0] / 1024,
         returncode=proc.returncode,
