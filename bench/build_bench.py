@@ -91,8 +91,8 @@ def bench_peer(tool: str, command: list[str], out: Path) -> Result:
 
 
 def print_table(results: list[Result], reference: Result | None) -> None:
-    head = f"{'outil':<18} {'pages':>6} {'mur s':>8} {'CPU s':>8} {'pages/s':>9} " \
-           f"{'dont sys':>8} {'RSS max MiB':>12} {'PSS arbre MiB':>14} {'ratio mur':>10} {'ratio pages/s':>14}"
+    head = f"{'outil':<18} {'pages':>6} {'mur s':>8} {'CPU s':>8} {'dont sys':>8} {'pages/s':>9} " \
+           f"{'RSS max MiB':>12} {'PSS arbre MiB':>14} {'ratio mur':>10} {'ratio pages/s':>14}"
     print(head)
     print("-" * len(head))
     for r in results:
@@ -100,7 +100,7 @@ def print_table(results: list[Result], reference: Result | None) -> None:
         if reference is not None:
             wall_ratio = f"{r.run.wall_s / reference.run.wall_s:.2f}×"
             rate_ratio = f"{reference.pages_per_s / r.pages_per_s:.2f}×" if r.pages_per_s else ""
-        print(f"{r.tool:<18} {r.pages:>6} {r.run.wall_s:>8.2f} {r.run.cpu_s:>8.2f} {r.pages_per_s:>9.0f} {r.run.sys_s:>8.2f} "
+        print(f"{r.tool:<18} {r.pages:>6} {r.run.wall_s:>8.2f} {r.run.cpu_s:>8.2f} {r.run.sys_s:>8.2f} {r.pages_per_s:>9.0f} "
               f"{r.run.max_rss_mib:>12.0f} {r.run.tree_pss_mib:>14.0f} {wall_ratio:>10} {rate_ratio:>14}")
 
 
