@@ -161,6 +161,36 @@ def walk(trailer: Any) -> tuple[set[str], list[Any]]:
     return found, streams
 
 
+def count_pages(root: Any) -> int:
+    """Count the leaves of the page tree, refusing a node reached twice (a loop, or a diamond that
+    would make a reader that flattens the tree, pypdf included, list 2^n pages)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    todo: list[Any] = [dict.get(root, "/Pages")]
+    seen: set[tuple[int, int]] = set()
+    pages = 0
+    while todo:
+        node = todo.pop()
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref in seen:
+                raise Refusal("damaged")
+            seen.add(ref)
+            node = node.get_object()
+        if len(seen) > NODE_BUDGET:
+            raise Refusal("too_complex")
+        if not isinstance(node, DictionaryObject):
+            continue  # a missing kid: viewers skip it
+        kids = dict.get(node, "/Kids")
+        if hasattr(kids, "get_object"):
+            kids = kids.get_object()
+        if isinstance(kids, ArrayObject):
+            todo.extend(list.__iter__(kids))
+        elif name_of(dict.get(node, "/Type")) != "/Pages":
+            pages += 1
+    return pages
+
+
 def filter_names(stream: Any) -> list[str]:
     """The stream's filters as a list of names (empty when it is stored as is)."""
     filters = stream.get("/Filter")
@@ -230,7 +260,10 @@ def examine(data: bytes) -> dict[str, Any]:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise Refusal("encrypted")
-        pages = len(reader.pages)
+        root = reader.trailer["/Root"]
+        if not isinstance(root, pypdf.generic.DictionaryObject):
+            raise Refusal("damaged")
+        pages = count_pages(root)
         if pages == 0:
             raise Refusal("no_page")
         found, streams = walk(reader.trailer)

@@ -379,6 +379,19 @@ def page_tree_loop() -> bytes:
     return raw_pdf(objects)
 
 
+def page_tree_diamond(levels: int = 30) -> bytes:
+    """Page tree nodes that each list the next node twice: one page object, 2^30 pages to a reader
+    that flattens the tree."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for level in range(levels):
+        kid = 3 + level
+        objects.append(b"<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count %d >>" % (kid, kid, 2 ** (levels - level)))
+    page = 2 + levels
+    objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % (page - 1, page + 1))
+    objects.append(flate_stream(zlib.compress(PAGE_TEXT)))
+    return raw_pdf(objects)
+
+
 def long_reference_chain(length: int = 2_000) -> bytes:
     """Thousands of indirect dictionaries, each pointing to the next: deep, but harmless."""
     objects = page_objects(flate_stream(zlib.compress(PAGE_TEXT)), b"/Chain 5 0 R ")

@@ -76,6 +76,7 @@ HOSTILE = [
     ("pas un PDF, nommé .pdf", hostile.not_a_pdf, NOT_PDF),
     ("déchets après l'en-tête", hostile.garbage_after_header, DAMAGED),
     ("arbre des pages en boucle", hostile.page_tree_loop, DAMAGED),
+    ("arbre des pages en losanges (2^30 pages)", hostile.page_tree_diamond, DAMAGED),
     ("bombe de compression", hostile.compression_bomb, BOMB),
     ("bombe de compression à deux étages", hostile.nested_compression_bomb, BOMB),
     ("tableaux imbriqués 5 000 fois", hostile.deeply_nested_arrays, TOO_COMPLEX),
