@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from forms_app.models import AuditEntry, Agent
 from forms_app.models.mobilite import Demande, Lettre, Voeu
 from forms_app.rules.demandes import ETAT_COMPLETE, ETAT_LETTRE, ETAT_VOEUX, MSG_DOUBLON, MSG_LETTRE_AVANT
 from forms_app.rules.voeux import MSG_PERIME
+from generator.model import PARIS
 
 
 NBSP = "\u00a0"
@@ -251,3 +254,172 @@ def test_bad_codes_are_refused(occitan, type_, code, message):
     response = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type={type_}&code={code}")
     assert response.status_code == 400
     assert message in text_of(response)
+
+
+def insert_voeux(app, demande_id: int, codes: list[str]) -> None:
+    """Put ETB vœux straight in the database, as if entered earlier."""
+    from forms_app.db import write_transaction
+    from forms_app.models.mobilite import Voeu as V
+
+    moment = app.config["CLOCK"]()
+    db = new_session(app)
+    with write_transaction(db):
+        start = len(voeux_of(app, demande_id))
+        for i, code in enumerate(codes, start=start + 1):
+            db.add(V(demande_id=demande_id, rank=i, type="ETB", code=code, libelle=code, poste="", created_at=moment))
+    db.close()
+
+
+def uais(project_root, n: int, skip: str = "") -> list[str]:
+    lines = (project_root / "data" / "etablissements.csv").read_text(encoding="utf-8").splitlines()[1:]
+    return [line.split(";")[0] for line in lines if not line.startswith(skip or "#")][:n]
+
+
+def test_duplicate_and_limit_are_refused(app, occitan, project_root):
+    client, demande_id = occitan
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    dup = add_voeu(client, demande_id, "ETB", "0630021F")
+    assert dup.status_code == 409
+    assert "Ce vœu figure déjà dans votre liste (vœu n°\u00a01)\u00a0: vous ne pouvez pas le saisir deux fois." in text_of(dup)
+    insert_voeux(app, demande_id, uais(project_root, 14, skip="0630021F"))
+    assert "Ajouter un vœu" not in text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    over = add_voeu(client, demande_id, "DPT", "63")
+    assert over.status_code == 409
+    assert "Vous avez déjà saisi 15 vœux, le maximum pour cette campagne." in text_of(over)
+    assert len(voeux_of(app, demande_id)) == 15
+
+
+def test_geographic_voeux_resolve(app, occitan):
+    client, demande_id = occitan
+    for type_, code in (("COM", "63113"), ("GEO", "003951"), ("DPT", "63"), ("ACA", "06")):
+        assert add_voeu(client, demande_id, type_, code).status_code == 302, (type_, code)
+    assert voeux_of(app, demande_id) == [(1, "COM", "63113"), (2, "GEO", "003951"), (3, "DPT", "063"),
+                                         (4, "ACA", "06")]
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "1 63113 Commune Clermont-Ferrand (63000)" in text and "3 063 Département Puy-de-Dôme" in text
+    assert "4 06 Académie Académie de Montferrand" in text
+
+
+def test_guided_search_lists_matches_to_pick(occitan):
+    client, demande_id = occitan
+    page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&code=&q=la+fayette+clermont")
+    text = text_of(page)
+    assert "Résultats de la recherche" in text
+    assert "0630021F — LPO Lycée des métiers La Fayette 21 boulevard Robert Schuman Clermont-Ferrand" in text
+    assert f'href="/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&amp;code=0630021F"' in page.data.decode()
+    none = text_of(client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=COM&code=&q=zzzz"))
+    assert "Aucun résultat : essayez un autre nom, une commune ou un département." in none
+
+
+def move(client, demande_id: int, voeu_rank: int, action: str, version: str | None = None):
+    html = client.get(f"/mobilite/demandes/{demande_id}/").data.decode()
+    ids = re.findall(r'<tr id="voeu-(\d+)">', html)
+    shown = re.search(r'name="version" value="(\d+)"', html).group(1)
+    return client.post(f"/mobilite/voeux/{ids[voeu_rank - 1]}/{action}",
+                       data={"csrf_token": csrf_from(html), "version": version if version is not None else shown})
+
+
+def test_move_up_down_and_delete_keep_ranks_without_gaps(app, occitan):
+    client, demande_id = occitan
+    for code in ("0630021F", "63113", "63"):
+        add_voeu(client, demande_id, "ETB" if len(code) == 8 else ("COM" if len(code) == 5 else "DPT"), code)
+    html = client.get(f"/mobilite/demandes/{demande_id}/").data.decode()
+    assert 'aria-label="Monter le vœu 3"' in html and 'aria-label="Descendre le vœu 1"' in html
+    assert 'aria-label="Monter le vœu 1"' not in html
+    assert move(client, demande_id, 3, "monter").status_code == 302
+    assert [c for _r, _t, c in voeux_of(app, demande_id)] == ["0630021F", "063", "63113"]
+    assert move(client, demande_id, 1, "descendre").status_code == 302
+    assert [c for _r, _t, c in voeux_of(app, demande_id)] == ["063", "0630021F", "63113"]
+    assert move(client, demande_id, 1, "supprimer").status_code == 302
+    assert voeux_of(app, demande_id) == [(1, "ETB", "0630021F"), (2, "COM", "63113")]
+
+
+def test_stale_form_is_refused_with_the_current_list(app, occitan):
+    client, demande_id = occitan
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    add_voeu(client, demande_id, "COM", "63113")
+    html = client.get(f"/mobilite/demandes/{demande_id}/").data.decode()
+    old_version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    assert move(client, demande_id, 2, "monter").status_code == 302
+    stale = move(client, demande_id, 2, "monter", version=old_version)
+    assert stale.status_code == 409
+    assert MSG_PERIME in text_of(stale)
+    assert "1 63113 Commune" in text_of(stale)
+    # A double click on "Enregistrer": the second submission carries the same version.
+    page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=DPT&code=63").data.decode()
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page).group(1)
+    first = add_voeu(client, demande_id, "DPT", "63", version=version)
+    second = add_voeu(client, demande_id, "DPT", "63", version=version)
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert MSG_PERIME in text_of(second)
+    assert [r for r, _t, _c in voeux_of(app, demande_id)] == [1, 2, 3]
+
+
+def test_from_a_poste_lands_on_the_add_screen(app, client, make_teacher, login):
+    url = f"/mobilite/voeu?campagne={SPEC}&type=ETB&code=0630021F&poste=S27-0018"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/connexion?next=" in anonymous.headers["Location"]
+    client.get(anonymous.headers["Location"])
+    _agent, account, password = make_teacher()
+    after_login = login(client, account.identifiant, password)
+    assert after_login.headers["Location"].endswith(url)
+    none = text_of(client.get(url))
+    assert "Vous n'avez aucune demande dans cette campagne" in none and "Ajouter une demande" in none
+    creer_demande(client, SPEC, "OCCITAN", "L1000")
+    one = client.get(url)
+    assert one.status_code == 302 and "type=ETB" in one.headers["Location"] and "poste=S27-0018" in one.headers["Location"]
+    landing = text_of(client.get(one.headers["Location"]))
+    assert "Enregistrement du vœu" in landing and "Poste S27-0018" in landing
+    creer_demande(client, SPEC, "OCCITAN", "L1300")
+    several = text_of(client.get(url))
+    assert "choisissez celle à laquelle ajouter ce vœu" in several
+
+
+def test_recapitulatif_lists_demandes_and_voeux_with_last_change(app, occitan, clock):
+    client, demande_id = occitan
+    clock.advance(minutes=20)
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    text = text_of(client.get(f"/mobilite/{SPEC}/recapitulatif"))
+    assert "Récapitulatif de vos demandes — Mouvements spécifiques 2027" in text
+    assert "Dernière modification de vos demandes : 20/11/2026 à 10:20." in text
+    assert "1 0630021F Établissement LPO Lycée des métiers La Fayette" in text
+    assert "Éditer un récapitulatif" in text_of(client.get(f"/mobilite/{SPEC}/"))
+
+
+def test_phones_are_validated_and_stored(app, teacher_client):
+    client, agent, _ = teacher_client
+    page = client.get(f"/mobilite/{SPEC}/")
+    assert "Saisissez ou modifiez vos numéros de téléphone" in text_of(page)
+    bad = client.post(f"/mobilite/{SPEC}/telephones", data={"csrf_token": csrf_from(page.data),
+                                                           "telephone": "", "portable": "04 73 00 00 00"})
+    assert bad.status_code == 400
+    assert "Saisissez un numéro de portable à 10 chiffres commençant par 06 ou 07" in text_of(bad)
+    ok = client.post(f"/mobilite/{SPEC}/telephones", data={"csrf_token": csrf_from(page.data),
+                                                          "telephone": "0473123456", "portable": "+33612345678"})
+    assert ok.status_code == 302
+    db = new_session(app)
+    stored = db.get(Agent, agent.id)
+    db.close()
+    assert (stored.telephone, stored.portable) == ("04 73 12 34 56", "06 12 34 56 78")
+
+
+@pytest.fixture
+def intra_open(app_config):
+    """The business clock inside the intra-2027 saisie (the security clock stays as it is)."""
+    app_config["CLOCK"] = lambda: datetime(2027, 3, 20, 10, 0, tzinfo=PARIS)
+
+
+def test_bareme_is_shown_with_its_detail_and_marked_provisional(intra_open, app, client, make_teacher, login):
+    _agent, account, password = make_teacher(grade="classe normale", echelon=7, affectation_uai="0630021F")
+    login(client, account.identifiant, password)
+    token = csrf_from(client.get(f"/mobilite/{INTRA}/").data)
+    client.post(f"/mobilite/{INTRA}/ajouter", data={"csrf_token": token, "mouvement": "GEN"})
+    db = new_session(app)
+    demande_id = db.scalar(select(Demande.id))
+    db.close()
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "Votre barème (provisoire)" in text
+    assert "Barème provisoire, calculé à partir de votre dossier" in text
+    assert "Échelon (classe normale) 49 7 points par échelon, 7e échelon" in text
+    assert "Ancienneté dans le poste 150 5 ans dans le poste, dont 1 tranche de 4 ans" in text
+    assert "Total provisoire 199" in text
