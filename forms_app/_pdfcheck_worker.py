@@ -17,7 +17,7 @@ import zlib
 from typing import Any
 
 # A 300 Ko upload that inflates past this (over 200 to 1) is a bomb, not a rapport d'inspection
-# (two A4 pages scanned in colour at 300 dpi and stored uncompressed-then-deflated still fit).
+# (two A4 pages scanned in colour at 300 dpi, stored as deflated raw pixels, still fit).
 # Inflating costs about half a second per 100 Mo here: the budget also bounds the time spent.
 INFLATE_BUDGET = 64 * 1024 * 1024
 # Any single stream decoded by pypdf itself (filter chains, LZW…) stops here.
