@@ -224,8 +224,10 @@ def demo_agents(*noms: str) -> str:
     return "\n".join([lines[0], *wanted]) + "\n"
 
 
-def make_app_world(folder: Path, agents_csv: str):
-    """A migrated SQLite database with the agents imported the way `carriere agents import` does."""
+def make_app_world(folder: Path, agents_csv: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """A migrated SQLite database with the agents imported the way `carriere agents import` does.
+
+    Returns the database URL and, per "Prénom Nom", the (identifiant, NUMEN) a teacher receives."""
     import io
 
     from forms_app.cli import import_file
@@ -239,9 +241,9 @@ def make_app_world(folder: Path, agents_csv: str):
     csv_path = folder / "agents.csv"
     csv_path.write_text(agents_csv, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    code, _ = import_file(csv_path, url, None, out=out, err=err)
+    code, outcome = import_file(csv_path, url, None, out=out, err=err)
     assert code == 0, err.getvalue()
-    return url
+    return url, {c.nom_complet: (c.identifiant, c.numen) for c in outcome.created}
 
 
 def combined_app(site_dir: Path, database_url: str):

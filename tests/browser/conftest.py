@@ -55,17 +55,19 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris", "viewport": kit.DESKTOP}
 
 
-TEACHERS = ("Jean Dupont", "Jeanne Martin")  # one per journey that spends a first password
+# One per journey that spends a first password; the two Martin show the numbered identifiant.
+TEACHERS = ("Jean Dupont", "Jeanne Martin", "Julien Martin")
 
 
 @pytest.fixture(scope="session")
 def app_server(built_site, tmp_path_factory):
     """The built site at / and the forms app at /app on one free 127.0.0.1 port; demo teachers imported."""
     folder = tmp_path_factory.mktemp("app")
-    url = kit.make_app_world(folder, kit.demo_agents(*TEACHERS))
+    url, accounts = kit.make_app_world(folder, kit.demo_agents(*TEACHERS))
     app, wsgi = kit.combined_app(built_site[1], url)
     server = kit.LiveServer(wsgi)
     server.app = app
+    server.accounts = accounts
     yield server
     server.stop()
     app.extensions["carriere_db"]["engine"].dispose()

@@ -1,0 +1,118 @@
+"""A teacher's first visit, in Chromium, as a person reads the screens: with the mouse, then keyboard only."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+NEW_PASSWORD = "les volcans d'Auvergne dorment en hiver"
+DIPLOME = "Master de mathématiques appliquées"
+FOCUS_VISIBLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "aucun élément n'a le focus";
+  const style = getComputedStyle(el);
+  if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 1)
+    return `${el.tagName} « ${el.textContent.trim().slice(0, 40)} » : contour de focus invisible`;
+  return "";
+}"""
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def test_first_login_dossier_cv_logout(page, app_server):
+    identifiant, numen = app_server.accounts["Jean Dupont"]
+    page.goto(app_server.url + "app/")
+    expect(heading(page)).to_have_text("Connexion")
+    page.get_by_label("Compte utilisateur").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(numen)
+    page.get_by_role("button", name="Valider").click()
+
+    expect(heading(page)).to_have_text("Choisissez votre mot de passe")
+    page.goto(app_server.url + "app/dossier/")  # no other page before the password is changed
+    expect(heading(page)).to_have_text("Choisissez votre mot de passe")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill("trop court")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("trop court")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_text("Le mot de passe doit comporter au moins 12 caractères.")).to_be_visible()
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_text("Votre mot de passe a été changé.")).to_be_visible()
+
+    page.get_by_role("link", name="Votre dossier").click()
+    expect(heading(page)).to_have_text("Votre dossier")
+    expect(page.get_by_role("main")).to_contain_text("Monsieur Jean Dupont")
+    expect(page.get_by_role("main")).to_contain_text("0634067D")
+
+    page.get_by_role("link", name="Accueil").click()
+    page.get_by_role("link", name="Votre CV").click()
+    page.get_by_role("navigation", name="Rubriques du CV").get_by_role("link", name="Diplômes").click()
+    page.get_by_role("link", name="Ajouter un diplôme").click()
+    page.get_by_label("Intitulé du diplôme").fill(DIPLOME)
+    page.get_by_label("Année d'obtention").fill("2004")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("main")).to_contain_text(DIPLOME)
+
+    page.get_by_role("button", name="Quitter").click()
+    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    page.go_back()
+    page.wait_for_load_state()
+    body = page.locator("body").inner_text()
+    # "jdupont pour Jean Dupont" is the login page's own example: look for what only the dossier says.
+    for personal in (DIPLOME, "Monsieur Jean Dupont", "professeur agrégé", "0634067D", numen):
+        assert personal not in body, f"après déconnexion, le bouton Précédent montre « {personal} »"
+    page.goto(app_server.url + "app/cv/diplomes/")
+    expect(heading(page)).to_have_text("Connexion")
+
+
+def tab_to(page, target, what, limit=60):
+    """Press Tab until target has the focus, checking at each step that the focus is visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        problem = page.evaluate(FOCUS_VISIBLE)
+        assert not problem, f"{page.url} : {problem}"
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    pytest.fail(f"{page.url} : {what} n'est jamais atteint avec Tab")
+
+
+def press(page, role, name):
+    """Tab to a link or button by its name, press Enter and wait for the page it leads to."""
+    tab_to(page, page.get_by_role(role, name=name, exact=True), f"« {name} »")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def type_in(page, label, text, exact=False):
+    """Tab to a field by its label, then type, as a keyboard user does."""
+    tab_to(page, page.get_by_label(label, exact=exact), f"le champ « {label} »")
+    page.keyboard.type(text)
+
+
+def test_first_login_keyboard_only(page, app_server):
+    identifiant, numen = app_server.accounts["Jeanne Martin"]
+    page.goto(app_server.url + "app/")
+    type_in(page, "Compte utilisateur", identifiant)
+    type_in(page, "Mot de passe", numen)
+    page.keyboard.press("Enter")
+
+    expect(heading(page)).to_have_text("Choisissez votre mot de passe")
+    type_in(page, "Nouveau mot de passe", NEW_PASSWORD, exact=True)
+    type_in(page, "Confirmation du nouveau mot de passe", NEW_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Votre mot de passe a été changé.")).to_be_visible()
+
+    press(page, "link", "Votre dossier")
+    expect(heading(page)).to_have_text("Votre dossier")
+    expect(page.get_by_role("main")).to_contain_text("Jeanne Martin")
+
+    page.goto(app_server.url + "app/cv/diplomes/")
+    press(page, "link", "Ajouter un diplôme")
+    type_in(page, "Intitulé du diplôme", DIPLOME)
+    press(page, "button", "Enregistrer")
+    expect(page.get_by_role("main")).to_contain_text(DIPLOME)
+
+    press(page, "button", "Quitter")
+    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/app/connexion"))
