@@ -20,8 +20,11 @@ def demo_env(tmp_path, monkeypatch):
     """A throwaway demo database; the site build is skipped (the generator's own tests cover it)."""
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     monkeypatch.setenv("CARRIERE_DATABASE_URL", url)
+    # Set (then restored by monkeypatch) every variable `carriere demo` writes, so none leaks out.
     for name in ("CARRIERE_NOW", "CARRIERE_DEV", "CARRIERE_ROOT"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")
+    monkeypatch.delenv("CARRIERE_DEV")
+    monkeypatch.delenv("CARRIERE_ROOT")
     monkeypatch.setitem(DEFAULTS, "ARGON2_PARAMS", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
     monkeypatch.setattr(cli, "_build", lambda root: tmp_path / "site")
     return url
