@@ -35,7 +35,29 @@ def other_teacher(app, make_teacher):
         from_her = send_message(db, to_role="gestionnaire", sender_account_id=account.id,
                                 subject=MARKERS[3] + " (envoi)", body="Ma question.")
     ids = {"agent_id": agent.id, "account_id": account.id, "entry_id": entry.id,
-           "message_id": to_her.id, "sent_message_id": from_her.id}
+           "message_id": to_her.id, "sent_message_id": from_her.id, **_mobilite(app, agent.id)}
+    db.close()
+    return ids
+
+
+def _mobilite(app, agent_id: int) -> dict[str, int]:
+    """Her demande, with a lettre, a vœu and a pièce jointe (helper H8b)."""
+    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+
+    moment = app.config["CLOCK"]()
+    db = new_session(app)
+    with write_transaction(db):
+        demande = Demande(agent_id=agent_id, campagne="specifique-2027", mouvement="OCCITAN", discipline="L1000",
+                          preference="", voeux_version=0, created_at=moment, updated_at=moment)
+        db.add(demande)
+        db.flush()
+        voeu = Voeu(demande_id=demande.id, rank=1, type="ETB", code="0630021F", libelle=MARKERS[2], poste="",
+                    created_at=moment)
+        piece = PieceJointe(demande_id=demande.id, kind="rapport_inspection", filename="Riviere.pdf", size=5,
+                            pages=1, sha256="0" * 64, data=MARKERS[3].encode(), created_at=moment)
+        db.add_all([voeu, piece, Lettre(demande_id=demande.id, texte=MARKERS[3], brouillon="", enregistree_at=moment)])
+        db.flush()
+        ids = {"demande_id": demande.id, "voeu_id": voeu.id, "piece_id": piece.id}
     db.close()
     return ids
 
@@ -47,6 +69,9 @@ def int_values(ids: dict) -> dict[str, list[int]]:
         "entry_id": [ids["entry_id"]],
         "message_id": [ids["message_id"], ids["sent_message_id"]],
         "account_id": [ids["account_id"]],
+        "demande_id": [ids["demande_id"]],
+        "voeu_id": [ids["voeu_id"]],
+        "piece_id": [ids["piece_id"]],
     }
 
 
@@ -86,9 +111,22 @@ def snapshot(app, ids: dict) -> tuple:
                                       Message.sender_account_id == ids["account_id"],
                                       Message.thread_id.in_([ids["message_id"], ids["sent_message_id"]])))
             .order_by(Message.id))],
+        _mobilite_state(db, ids),
     )
     db.close()
     return state
+
+
+def _mobilite_state(db, ids: dict) -> tuple:
+    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+
+    demande = db.get(Demande, ids["demande_id"])
+    return (
+        demande.snapshot() if demande else None,
+        [(v.rank, v.code) for v in db.scalars(select(Voeu).where(Voeu.demande_id == ids["demande_id"]))],
+        [(x.texte, x.brouillon) for x in db.scalars(select(Lettre).where(Lettre.demande_id == ids["demande_id"]))],
+        [p.sha256 for p in db.scalars(select(PieceJointe).where(PieceJointe.demande_id == ids["demande_id"]))],
+    )
 
 
 def leaks(html: str) -> list[str]:
