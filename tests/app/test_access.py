@@ -11,17 +11,20 @@ from sqlalchemy import or_, select
 
 from forms_app.db import new_session, write_transaction
 
-MARKERS = ("Bérénice", "Rivalière", "Agrégation de mécanique céleste", "Objet confidentiel de Bérénice")
+MARKERS = ("Bérénice", "Rivalière", "Agrégation de mécanique céleste", "Objet confidentiel de Bérénice",
+           "Lettre secrète de Bérénice", "Vœu caché de Bérénice", "piece-de-berenice.pdf")
 PUBLIC = {("auth.login", "GET"), ("auth.login", "POST")}  # the login form shows no record
 STRING_PARAMS = {"slug": "diplomes", "onglet": "carriere"}  # not a default: no canonical redirect
+STRING_PARAMS_BY_AREA = {"mobilite": {"slug": "specifique-2027"}}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
 @pytest.fixture
 def other_teacher(app, make_teacher):
-    """Bérénice Rivalière, with a dossier, a CV entry and messages both ways; returns her ids."""
+    """Bérénice Rivalière, with a dossier, a CV entry, messages both ways and a demande; returns her ids."""
     from forms_app.courrier import send_message
     from forms_app.models.cv import CvEntry
+    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
 
     agent, account, _password = make_teacher(prenom="Bérénice", nom="Rivalière",
                                              mail_pro="berenice.r@ac-montferrand.example")
@@ -88,7 +91,8 @@ def urls(app, ids: dict):
         for name in int_params:
             combos = [{**c, name: value} for c in combos for value in ints[name]]
         for combo in combos:
-            values = {**{n: STRING_PARAMS.get(n, "x") for n in rule.arguments if n not in int_params}, **combo}
+            strings = {**STRING_PARAMS, **STRING_PARAMS_BY_AREA.get(rule.endpoint.split(".")[0], {})}
+            values = {**{n: strings.get(n, "x") for n in rule.arguments if n not in int_params}, **combo}
             values.update({k: v for k, v in (rule.defaults or {}).items() if k in values})
             path = rule.build(values, append_unknown=False)[1]
             for method in sorted(rule.methods - IGNORED_METHODS):
@@ -100,9 +104,11 @@ def snapshot(app, ids: dict) -> tuple:
     from forms_app.models import Agent
     from forms_app.models.courrier import Message
     from forms_app.models.cv import CvEntry
+    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
 
     db = new_session(app)
     agent = db.get(Agent, ids["agent_id"])
+    demande_ids = select(Demande.id).where(Demande.agent_id == ids["agent_id"])
     state = (
         agent.snapshot(),
         [e.snapshot() for e in db.scalars(select(CvEntry).where(CvEntry.agent_id == ids["agent_id"]))],
