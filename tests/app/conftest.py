@@ -87,6 +87,7 @@ def _throwaway_cluster(tmp: Path) -> tuple[str, callable] | None:
     def stop() -> None:
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
                        capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop
 
