@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import render, write
 from .model import PARIS, Site
-from .pages import Page, SiteView, page_context, plan_pages
+from .pages import Page, SiteView, fingerprint, page_context, plan_pages
 
 MANIFEST = ".carriere-manifest.json"
 MANIFEST_VERSION = 1
@@ -157,11 +157,12 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     old = manifest.get("outputs", {}) if manifest.get("code") == code else {}
     keys: dict[str, str] = {}
     dirty: list[int] = []
+    out_prefix = f"{out}{os.sep}"
     for i, (page, ctx) in enumerate(zip(pages, contexts)):
         h = hashlib.sha1(f"{config_digest}\0{page!r}\0{closures.get(page.template or '', '')}\0".encode())
-        h.update(repr(ctx).encode())
+        h.update(fingerprint(ctx).encode())
         key = keys[page.path] = h.hexdigest()
-        if old.get(page.path) != key or not (out / page.path).is_file():
+        if old.get(page.path) != key or not os.path.isfile(f"{out_prefix}{page.path}"):
             dirty.append(i)
 
     result = BuildResult(pages=len(pages))
@@ -202,7 +203,7 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     result.unchanged = len(pages) - outputs_written
     new_manifest = {"version": MANIFEST_VERSION, "code": code, "outputs": keys, "files": sorted(produced),
                     "template_refs": refs_cache}
-    write.write_if_changed(out, MANIFEST, json.dumps(new_manifest, indent=0, sort_keys=True).encode())
+    write.write_if_changed(out, MANIFEST, json.dumps(new_manifest, sort_keys=True, separators=(",", ":")).encode())
     result.seconds = time.perf_counter() - started
     return result
 

@@ -440,5 +440,17 @@ CONTEXTS: dict[str, Callable[[SiteView, Page, list[Page]], dict]] = {
 
 
 def page_context(view: SiteView, page: Page, pages: list[Page]) -> dict:
-    """The data a page shows; its repr() is the page's fingerprint."""
+    """The data a page shows; its fingerprint() decides whether the page is rendered again."""
     return CONTEXTS[page.builder](view, page, pages)
+
+
+def _guide_text(g: Guide) -> str:
+    return "\x1f".join((g.slug, g.title, g.summary, "\x1d".join(g.audience), str(g.order),
+                        "\x1d".join(g.tags), g.body_md, str(g.source)))
+
+
+def fingerprint(context: dict) -> str:
+    """A text that changes whenever anything the page shows changes (repr, with a fast path for guides)."""
+    if len(context) == 1 and isinstance(context.get("guide"), Guide):
+        return "guide\x1e" + _guide_text(context["guide"])
+    return repr(context)
