@@ -214,3 +214,18 @@ def test_academie_templates_and_assets_override_ours(sample_site_dir, tmp_path):
     assert (out / "assets/planning.js").is_file()
     assert "<title>Perdu — Portail carrière" in (out / "404.html").read_text(encoding="utf-8")
     assert build_site(site, out, now=NOW, jobs=1).written == 0
+
+
+def test_planning_states_without_javascript(built, sample_site):
+    """Each phase shows its state at build time, with its ISO dates for the script, and says when."""
+    out, _ = built
+    campaign = sample_site.campaigns[0]
+    html = (out / f"plannings/{campaign.slug}/index.html").read_text(encoding="utf-8")
+    assert "État au 25 novembre 2026, date de génération de la page." in html
+    labels = {"a_venir": "à venir", "ouverte": "ouverte", "close": "close"}
+    for phase in campaign.phases:
+        end = phase.end.isoformat(timespec="minutes") if phase.end else ""
+        span = (f'data-etat data-debut="{phase.start.isoformat(timespec="minutes")}" data-fin="{end}">'
+                f"{labels[phase.state_at(NOW)]}</span>")
+        assert span in html, phase.code
+    assert '<script src="/assets/planning.js" defer></script>' in html
