@@ -25,6 +25,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(kit.CHROMIUM), "args": kit.CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _short_waits(request):
+    """A missing label fails in seconds, not after Playwright's default 30 s."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(10_000)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """(site, folder): the repository's example academy, rendered once per session."""

@@ -1,0 +1,128 @@
+"""Every page of the forms app a teacher meets, logged out and in, with its forms' error states:
+zero axe-core violations in Chromium, and the HTML the browser received valid for the Nu validator."""
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from playwright.sync_api import expect
+
+import carriere_kit as kit
+
+NEW_PASSWORD = "la bibliothèque du lycée ferme à dix-huit heures"
+
+
+class Audit:
+    """Visit pages, run axe on each, keep the HTML the browser received for one Nu batch."""
+
+    def __init__(self, page):
+        self.page = page
+        self.documents = []
+        self.problems: list[str] = []
+        self.html: list[tuple[str, str]] = []
+        page.on("response", self._keep)
+
+    def _keep(self, response):
+        if response.request.resource_type == "document" and response.frame == self.page.main_frame:
+            self.documents.append(response)
+
+    def check(self, name: str, status: int = 200) -> None:
+        """Check the page now shown, as `name`."""
+        self.page.wait_for_load_state()
+        response = self.documents[-1]
+        assert response.status == status, f"{name} : statut {response.status} au lieu de {status}"
+        self.html.append((name, response.text()))
+        kit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=kit.SCREENSHOTS / f"app-{name}.png", full_page=True)
+        for line in kit.axe_violations(self.page):
+            self.problems.append(f"axe, {name} ({self.page.url}) : {line}")
+
+    def goto(self, path: str, name: str, status: int = 200) -> None:
+        self.page.goto(path)
+        self.check(name, status)
+
+
+def test_app_pages_are_accessible_and_valid(page, app_server, tmp_path):
+    identifiant, numen = app_server.accounts["Julien Martin"]
+    app = app_server.url + "app/"
+    audit = Audit(page)
+    main = page.get_by_role("main")
+
+    audit.goto(app + "connexion", "connexion")
+    page.get_by_role("button", name="Valider").click()
+    expect(main).to_contain_text("Saisissez votre compte utilisateur")
+    audit.check("connexion-vide", 400)
+    page.get_by_label("Compte utilisateur").fill(identifiant)
+    page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
+    page.get_by_role("button", name="Valider").click()
+    expect(main).to_contain_text("Compte utilisateur ou mot de passe incorrect.")
+    audit.check("connexion-erreur", 401)
+    audit.goto(app + "page-inconnue", "app-404", 404)
+
+    audit.goto(app + "connexion", "connexion")
+    page.get_by_label("Compte utilisateur").fill(identifiant)
+    page.get_by_label("Mot de passe").fill(numen)
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choisissez votre mot de passe")
+    audit.check("mot-de-passe-impose")
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(NEW_PASSWORD + " !")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(main).to_contain_text("Les deux mots de passe saisis sont différents")
+    audit.check("mot-de-passe-erreur", 400)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(main).to_contain_text("Votre assistant carrière")
+    audit.check("accueil")
+
+    audit.goto(app + "dossier/", "dossier")
+    tabs = page.get_by_role("main").get_by_role("navigation").first.get_by_role("link")
+    for href in tabs.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        audit.goto(urljoin(page.url, href), "dossier-" + href.rstrip("/").rsplit("/", 1)[-1])
+    audit.goto(app + "dossier/perso", "dossier-perso")
+    page.get_by_label(re.compile("^Téléphone")).fill("pas un numéro")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_label(re.compile("^Téléphone"))).to_have_attribute("aria-invalid", "true")
+    audit.check("dossier-perso-erreur", 400)
+    audit.goto(app + "dossier/signaler", "signaler")
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(main).to_contain_text("Décrivez le changement de situation.")
+    audit.check("signaler-erreur", 400)
+
+    audit.goto(app + "cv/", "cv")
+    audit.goto(app + "cv/diplomes/", "cv-rubrique")
+    page.get_by_role("link", name="Ajouter un diplôme").click()
+    audit.check("cv-ajouter")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_label("Intitulé du diplôme")).to_have_attribute("aria-invalid", "true")
+    audit.check("cv-ajouter-erreur", 400)
+    page.get_by_label("Intitulé du diplôme").fill("Licence de mathématiques")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(main).to_contain_text("Licence de mathématiques")
+    audit.check("cv-rubrique-remplie")
+    audit.goto(app + "cv/edition", "cv-edition")
+
+    audit.goto(app + "courrier/", "courrier")
+    audit.goto(app + "courrier/ecrire", "courrier-ecrire")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(main).to_contain_text("Indiquez l'objet du message.")
+    audit.check("courrier-ecrire-erreur", 400)
+    audit.goto(app + "compte", "compte")
+    audit.goto(app + "compte/double-authentification", "double-authentification")
+    audit.goto(app + "mobilite/", "services")
+
+    kit.save_pages(audit.html, tmp_path / "pages")
+    nu = kit.nu_errors(tmp_path / "pages")
+    problems = audit.problems + [f"Nu, {line}" for line in nu]
+    assert not problems, f"{len(problems)} problème(s) :\n" + "\n".join(problems)
+    assert len(audit.html) >= 25
+
+
+def test_voeu_link_from_a_poste_asks_to_log_in_and_keeps_the_target(page, app_server, example_site):
+    poste = next(p for p in example_site.postes if p.campagne == kit.postes_campaign(example_site))
+    page.goto(app_server.url + f"postes/{poste.campagne}/")
+    row = page.get_by_role("row").filter(has_text=poste.code_poste)
+    row.get_by_role("link", name=re.compile("Ajouter à mes vœux")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
+    expect(page.get_by_text("Connectez-vous pour accéder à cette page.")).to_be_visible()
+    expected = f"/mobilite/voeu?campagne={poste.campagne}&type=ETB&code={poste.uai}&poste={poste.code_poste}"
+    assert parse_qs(urlsplit(page.url).query).get("next") == [expected], page.url
