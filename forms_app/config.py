@@ -50,13 +50,19 @@ def secret_key(instance_path: str) -> str:
     if from_env:
         return from_env
     path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
-    return key
+    if not path.exists():
+        # Several workers may start at once: write aside, then link atomically; the first one wins.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def configure(app: Flask, test_config: dict | None) -> None:
