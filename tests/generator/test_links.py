@@ -47,8 +47,8 @@ def target_file(out: Path, base_path: str, path: str) -> Path:
     return out / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
 
 
-def test_every_internal_link_resolves(example):
-    site, out = example
+def broken_links(site, out: Path) -> tuple[list[str], int]:
+    """Internal links of every built page whose target file or anchor is missing, and how many were checked."""
     base, app = site.config.base_path, site.config.app_url.rstrip("/")
     pages = sorted(out.rglob("*.html"))
     parsed = {p: parse(p) for p in pages}
@@ -72,8 +72,29 @@ def test_every_internal_link_resolves(example):
                 ids = parsed[target].ids if target in parsed else parse(target).ids
                 if parts.fragment not in ids:
                     broken.append(f"{page.relative_to(out)}: {href} (ancre absente)")
+    return broken, checked
+
+
+def test_every_internal_link_resolves(example):
+    broken, checked = broken_links(*example)
     assert checked > 500
     assert broken == []
+
+
+def test_links_follow_a_base_path(sample_site_dir, tmp_path):
+    """A site served under /carriere/ links every page, asset and file under /carriere/."""
+    site_yaml = sample_site_dir / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("chemin: /", "chemin: /carriere/"),
+                         encoding="utf-8")
+    site, report = load_site(sample_site_dir)
+    assert site is not None, report.lines()
+    assert site.config.base_path == "/carriere/"
+    out = tmp_path / "build" / "site"
+    build_site(site, out, now=datetime(2026, 11, 25, 10, 0, tzinfo=PARIS), jobs=1)
+    broken, checked = broken_links(site, out)
+    assert checked > 100
+    assert broken == []
+    assert 'href="/carriere/assets/theme.css"' in (out / "guides/index.html").read_text(encoding="utf-8")
 
 
 def test_links_from_postes_reach_the_app(example):
