@@ -53,6 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
+    proxies = int(app.config.get("PROXIES") or 0)
+    if proxies:
+        # Behind N reverse proxies, the client address (throttling, audit) is in X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
     app.jinja_env.filters["date_heure"] = _date_heure
     app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions
     return app

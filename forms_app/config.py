@@ -28,6 +28,7 @@ DEFAULTS = {
     "THROTTLE_ACCOUNT": (5, 5, 300),
     "THROTTLE_ADDRESS": (20, 5, 900),
     "FIXED_NOW": None,
+    "PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-* headers are trusted
 }
 
 
@@ -70,6 +71,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config.from_mapping(DEFAULTS)
     if os.environ.get("CARRIERE_DEV", "") == "1":
         app.config["DEV"] = True
+    proxies = os.environ.get("CARRIERE_PROXIES", "").strip()
+    if proxies.isdigit():
+        app.config["PROXIES"] = int(proxies)
     if test_config:
         app.config.from_mapping(test_config)
     app.config.setdefault("SITE_ROOT", site_root())

@@ -89,3 +89,14 @@ def test_success_clears_the_account_counter(client, make_teacher, form_post, log
     other = app.test_client()
     for _ in range(4):
         assert fail(other, form_post).status_code == 401  # counting starts again from zero
+
+
+def test_behind_a_proxy_each_client_has_its_own_address_counter(app_config, make_teacher, form_post):
+    app = create_app({**app_config, "PROXIES": 1})
+    client = app.test_client()
+    for n in range(20):
+        fail(client, form_post, identifiant=f"inconnu{n}", headers={"X-Forwarded-For": "203.0.113.9"})
+    blocked = fail(client, form_post, identifiant="autre", headers={"X-Forwarded-For": "203.0.113.9"})
+    other = fail(client, form_post, identifiant="autre", headers={"X-Forwarded-For": "203.0.113.10"})
+    assert blocked.status_code == 429 and other.status_code == 401
+    app.extensions["carriere_db"]["engine"].dispose()
