@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 
 from .model import PARIS, Campaign, SiteConfig
+from .search import absolute_base
 
 
 def campaign_ics(campaign: Campaign, config: SiteConfig, now: datetime) -> bytes:
     """Serialise the phases of `campaign`; `now` stamps the events (DTSTAMP)."""
     host = urlsplit(config.base_url).hostname or "portail-carriere.invalid"
-    page = f"{config.base_url.rstrip('/')}{config.base_path}{campaign.url}"
+    page = absolute_base(config) + campaign.url
     cal = Calendar()
     cal.add("prodid", f"-//{config.academie}//{config.title}//FR")
     cal.add("version", "2.0")
