@@ -351,3 +351,28 @@ def test_clock_banner_shows_when_now_is_fixed(app_config, make_teacher, login, m
 def test_no_banner_with_the_real_clock(client):
     assert "Horloge de démonstration" not in client.get("/connexion").data.decode()
 
+
+
+def test_unknown_identifiant_costs_one_password_verification_too(app, client, make_teacher, form_post, monkeypatch):
+    make_teacher()
+    calls: list[str] = []
+
+    class Spy:
+        """The app's hasher, recording which hash each verification used."""
+
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def verify(self, password_hash, password):
+            calls.append(password_hash)
+            return self.real.verify(password_hash, password)
+
+    monkeypatch.setitem(app.extensions, "carriere_hasher", Spy(app.extensions["carriere_hasher"]))
+    form_post(client, "/connexion", {"identifiant": "jdupont", "password": "pas le bon mot de passe"})
+    form_post(client, "/connexion", {"identifiant": "zzinconnu", "password": "pas le bon mot de passe"})
+    assert len(calls) == 2
+    assert calls[1] == app.extensions["carriere_dummy_hash"]
+    assert calls[0].split("$")[:4] == calls[1].split("$")[:4]  # same algorithm and cost

@@ -118,3 +118,15 @@ def test_site_folders_missing_pages_and_escapes(combined):
     assert combined.get("/../secret.txt").status_code == 404
     assert combined.get("/%2e%2e/secret.txt").status_code == 404
     assert combined.post("/").status_code == 405
+
+
+def test_login_under_app_returns_to_the_asked_page(combined, make_teacher):
+    _agent, account, password = make_teacher()
+    response = combined.get("/app/compte")
+    assert response.headers["Location"] == "/app/connexion?next=/compte"
+    page = combined.get(response.headers["Location"]).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = combined.post("/app/connexion", data={"identifiant": account.identifiant, "password": password,
+                                                     "csrf_token": token})
+    assert response.headers["Location"] == "/app/compte"
+    assert combined.get("/app/compte").status_code == 200
