@@ -12,8 +12,10 @@
   var timer = null;
   var MAX = 50;
 
+  // Lower case, no accents, words separated by single spaces, with a leading space to find word starts.
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return " " + text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae")
+      .replace(/[^a-z0-9]+/g, " ").trim();
   }
 
   function load() {
@@ -29,14 +31,19 @@
   }
 
   function search(query) {
-    var terms = fold(query).split(/[\s'’,;:.!?()«»"-]+/).filter(function (t) { return t.length > 1; });
+    var terms = fold(query).split(" ").filter(function (t) { return t.length > 1; });
     if (!terms.length) { return null; }
     var found = [];
     entries.forEach(function (e) {
       var score = 0;
       for (var i = 0; i < terms.length; i++) {
-        if (e.fa.indexOf(terms[i]) === -1) { return; }
-        score += e.ft.indexOf(terms[i]) !== -1 ? 3 : 1;
+        var term = terms[i];
+        if (e.fa.indexOf(term) === -1) { return; }
+        // A word of the title starting with the term counts most, then the title, then a word elsewhere.
+        if (e.ft.indexOf(" " + term) !== -1) { score += 8; }
+        else if (e.ft.indexOf(term) !== -1) { score += 3; }
+        else if (e.fa.indexOf(" " + term) !== -1) { score += 2; }
+        else { score += 1; }
       }
       found.push([score, e]);
     });
