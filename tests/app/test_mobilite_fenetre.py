@@ -123,3 +123,64 @@ def test_writes_at_the_open_edges_are_accepted(business, app, setup, moment):
     db = new_session(app)
     assert db.scalars(select(Voeu.code).order_by(Voeu.rank)).all() == ["0630021F", "63113"]
     db.close()
+
+
+# --- a publisher's file, across a DST change, edited while the app runs ------------------------
+
+@pytest.fixture
+def dst_site(tmp_path, project_root, app_config, monkeypatch):
+    """A copy of the example content whose specifique saisie spans the October DST change."""
+    import shutil
+
+    from forms_app import content
+
+    root = tmp_path / "site"
+    shutil.copytree(project_root / "content", root / "content")
+    shutil.copytree(project_root / "data", root / "data")
+    path = root / "content" / "campagnes" / "specifique-2027.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    debut: 2026-11-17 12:00\n    fin: 2026-12-08 12:00", "    debut: 2026-10-23 12:00\n    fin: 2026-10-26 12:00")
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(content, "CHECK_EVERY", 0.0)  # look at the files on every request
+    holder = content.SiteHolder(str(root))
+    assert holder.site is not None, holder.problems
+    app_config["SITE_HOLDER"] = holder
+    app_config["SITE_ROOT"] = str(root)
+    return path
+
+
+def test_window_from_the_campaign_file_across_dst_and_after_an_edit(dst_site, business, app, setup):
+    from datetime import timezone
+
+    client, demande_id, _voeu_id, token = setup
+
+    def add(code: str) -> int:
+        return client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter", data={
+            "csrf_token": token, "type": "COM", "code": code,
+            "version": str(len(voeux(app)) - 1)}).status_code
+
+    # Opens at 12:00 summer time (10:00 UTC), closes at 12:00 winter time (11:00 UTC).
+    business.current = datetime(2026, 10, 26, 11, 0, tzinfo=timezone.utc) - timedelta(microseconds=1)
+    assert add("63113") == 302
+    business.current = datetime(2026, 10, 26, 11, 0, tzinfo=timezone.utc)
+    refused = client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter", data={
+        "csrf_token": token, "type": "COM", "code": "03190", "version": "1"})
+    assert refused.status_code == 403
+    assert ("La saisie est fermée\u00a0: elle était ouverte du vendredi 23 octobre 2026 à 12\u00a0h\u00a000 "
+            "au lundi 26 octobre 2026 à 12\u00a0h\u00a000.") in text_of(refused)
+    # The publisher moves the deadline by one day: the app follows without a restart.
+    dst_site.write_text(dst_site.read_text(encoding="utf-8").replace("fin: 2026-10-26 12:00", "fin: 2026-10-27 12:00"),
+                        encoding="utf-8")
+    import os
+
+    later = dst_site.stat().st_mtime + 5
+    os.utime(dst_site, (later, later))
+    assert add("03190") == 302
+    assert [code for code in voeux(app)] == ["0630021F", "63113", "03190"]
+
+
+def voeux(app) -> list[str]:
+    db = new_session(app)
+    codes = db.scalars(select(Voeu.code).order_by(Voeu.rank)).all()
+    db.close()
+    return codes
