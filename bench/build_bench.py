@@ -83,11 +83,17 @@ def bench_ours(root: Path, out: Path, edited: Path) -> tuple[Result, list[tuple[
     return Result("Portail carrière", pages, full[0]), [full, again, one, warm]
 
 
-def bench_peer(tool: str, command: list[str], out: Path) -> Result:
+def bench_peer(tool: str, command: list[str], out: Path, edited: Path | None) -> tuple[Result, measure.Run | None]:
+    """Full build from an empty output, then (if asked) the same command after editing one guide."""
     if out.exists():
         shutil.rmtree(out)
     run = check(measure.run(tool, command))
-    return Result(tool, measure.count_pages(out), run)
+    result = Result(tool, measure.count_pages(out), run)
+    if edited is None:
+        return result, None
+    with edited.open("a", encoding="utf-8") as handle:
+        handle.write("\nUn paragraphe ajouté pour mesurer la reconstruction.\n")
+    return result, check(measure.run(f"{tool}, un guide modifié", command))
 
 
 def print_table(results: list[Result], reference: Result | None) -> None:
@@ -110,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postes", type=int, default=20000, help="nombre de postes vacants (20000)")
     parser.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
                         help="mesurer aussi Pelican et MkDocs (oui)")
+    parser.add_argument("--peer-rebuilds", action=argparse.BooleanOptionalAction, default=True,
+                        help="reconstruire aussi chez les pairs après avoir modifié un guide (oui)")
     parser.add_argument("--ours", action=argparse.BooleanOptionalAction, default=True,
                         help="mesurer notre générateur (oui)")
     parser.add_argument("--workdir", type=Path, default=HERE / "out", help="dossier de travail (bench/out)")
@@ -123,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     ours: Result | None = None
     incremental: list[tuple[measure.Run, dict]] = []
+    peer_rebuilds: list[measure.Run] = []
     if args.ours:
         edited = work / "site" / "content" / "guides" / f"guide-{args.guides // 2:05d}.md"
         ours, incremental = bench_ours(generated.root, work / "build-ours", edited)
@@ -132,10 +141,18 @@ def main(argv: list[str] | None = None) -> int:
         print("Pairs : " + ", ".join(f"{k} {v}" for k, v in peers.versions(bin_dir).items()))
         peers.write_pelican(work / "pelican", generated.guides)
         peers.write_mkdocs(work / "mkdocs", generated.guides)
-        out = work / "build-pelican"
-        results.append(bench_peer("Pelican", peers.pelican_command(bin_dir, work / "pelican", out), out))
-        out = work / "build-mkdocs"
-        results.append(bench_peer("MkDocs", peers.mkdocs_command(bin_dir, work / "mkdocs", out), out))
+        slug = f"guide-{args.guides // 2:05d}.md"
+        for tool, command, edited in (
+            ("Pelican", peers.pelican_command(bin_dir, work / "pelican", work / "build-pelican"),
+             work / "pelican" / "content" / slug),
+            ("MkDocs", peers.mkdocs_command(bin_dir, work / "mkdocs", work / "build-mkdocs"),
+             work / "mkdocs" / "docs" / "guides" / slug),
+        ):
+            result, rebuild = bench_peer(tool, command, work / f"build-{tool.lower()}",
+                                         edited if args.peer_rebuilds else None)
+            results.append(result)
+            if rebuild is not None:
+                peer_rebuilds.append(rebuild)
 
     print()
     print_table(results, ours)
@@ -144,7 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         for run, stats in incremental:
             detail = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
                                for k, v in stats.items())
-            print(f"Notre build, {run.label} : {run.wall_s:.2f} s de bout en bout ({detail})")
+            print(f"Notre build, {run.label} : {run.wall_s:.2f} s de bout en bout, CPU {run.cpu_s:.2f} s "
+                  f"({detail})")
+    for run in peer_rebuilds:
+        print(f"{run.label} (reconstruction complète, sans mode incrémental) : {run.wall_s:.2f} s, "
+              f"CPU {run.cpu_s:.2f} s")
     print(f"\nCharge en fin de mesure : {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
