@@ -201,6 +201,13 @@ def postes_detail_url(site, campagne: str) -> str:
     return postes_group_path(campagne, first.mouvement, first.discipline_code)
 
 
+def screenshot(page, name: str, tallest: int = 6000) -> None:
+    """Save build/screenshots/<name>.png: the whole page, or its first screen when it is very long."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=height <= tallest, timeout=30_000)
+
+
 def save_pages(pages: Iterable[tuple[str, str]], folder: Path) -> None:
     """Write (name, html) pairs as name.html files, for one batch of the Nu validator."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,7 @@ class Audit:
         response = self.documents[-1]
         assert response.status == status, f"{name} : statut {response.status} au lieu de {status}"
         self.html.append((name, response.text()))
-        kit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=kit.SCREENSHOTS / f"app-{name}.png", full_page=True)
+        kit.screenshot(self.page, f"app-{name}")
         for line in kit.axe_violations(self.page):
             self.problems.append(f"axe, {name} ({self.page.url}) : {line}")
 

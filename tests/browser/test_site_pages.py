@@ -26,7 +26,7 @@ def open_page_type(page, site, pages, name):
     expected = 404 if name == "404" else 200
     assert response.status == expected, f"{pages[name]} : statut {response.status}"
     if name == "recherche":
-        word = site.guides[0].title.split()[0]
+        word = max(site.guides[0].title.split(), key=len)
         page.get_by_role("searchbox").fill(word)
         page.get_by_role("link", name=site.guides[0].title).first.wait_for()
 
@@ -36,8 +36,7 @@ def open_page_type(page, site, pages, name):
 def test_page_type(page, example_site, site_pages, name, width):
     page.set_viewport_size(WIDTHS[width])
     open_page_type(page, example_site, site_pages, name)
-    kit.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=kit.SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    kit.screenshot(page, f"{name}-{width}")
 
     violations = kit.axe_violations(page)
     assert not violations, f"axe-core, {site_pages[name]} ({width}) :\n" + "\n".join(violations)
