@@ -81,6 +81,13 @@ def _check_out_dir(site: Site, out_dir: Path) -> Path:
     return out
 
 
+def _relative(message: str, root: str) -> str:
+    """Show template paths relative to the site root, as every other message to a publisher."""
+    for prefix in {str(Path(root)) + os.sep, str(Path(root).resolve()) + os.sep}:
+        message = message.replace(prefix, "")
+    return message
+
+
 def _load_manifest(out: Path) -> dict:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
@@ -148,7 +155,11 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     env = render.make_env(site.root, site.config)
     manifest = {} if force else _load_manifest(out)
     refs_cache: dict[str, list[str]] = dict(manifest.get("template_refs", {}))
-    closures = render.template_digests(env, {p.template for p in pages if p.template}, refs_cache)
+    try:
+        closures = render.template_digests(env, {p.template for p in pages if p.template}, refs_cache)
+        render.check_syntax(env, sorted({p.template for p in pages if p.template}), site.root)
+    except render.TemplateProblem as exc:
+        raise BuildError(_relative(str(exc), site.root)) from None
     code = _code_digest()
     config_digest = hashlib.sha1(repr(site.config).encode()).hexdigest()
     copies = [(Path(site.root) / "content" / "fichiers", "fichiers")]
@@ -189,6 +200,8 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
                 done = _render_range(dirty[i:i + 32])
                 outputs_written += _record(result, done)
                 bar.advance(len(done))
+    except render.TemplateProblem as exc:
+        raise BuildError(_relative(str(exc), site.root)) from None
     finally:
         bar.close()
         _JOB = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,37 @@ from .model import PHASE_CODES, VOEU_TYPES, SiteConfig
 from .pages import Page
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class TemplateProblem(Exception):
+    """A template (usually an académie's override) cannot be compiled or rendered: `file:line: message`."""
+
+
+def _where(filename: str | None, root: str | None = None) -> str:
+    if not filename:
+        return "gabarit"
+    path = Path(filename)
+    for base in (Path(root) if root else None, PROJECT_TEMPLATES.parent):
+        if base is not None and path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return filename
+
+
+def syntax_problem(exc: jinja2.TemplateSyntaxError, root: str | None = None) -> TemplateProblem:
+    return TemplateProblem(
+        f"{_where(exc.filename, root)}:{exc.lineno}: erreur de syntaxe dans le gabarit : {exc.message} ; "
+        "corrigez le gabarit puis relancez la construction."
+    )
+
+
+def render_problem(exc: Exception, page_path: str, root: str | None = None) -> TemplateProblem:
+    """Point at the template line that failed, found in the traceback Jinja rewrites to templates."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))]
+    where = f"{_where(frames[-1].filename, root)}:{frames[-1].lineno}" if frames else "gabarit"
+    return TemplateProblem(
+        f"{where}: le gabarit ne peut pas produire « {page_path} » : {exc} ; "
+        "vérifiez les noms de variables et de blocs (voir docs/theme.md)."
+    )
 
 
 def template_dirs(root: str, config: SiteConfig) -> list[Path]:
@@ -102,6 +134,15 @@ def template_refs(env: jinja2.Environment, source: str, cache: dict[str, list[st
     return cache[key]
 
 
+def check_syntax(env: jinja2.Environment, names: list[str], root: str) -> None:
+    """Compile the given templates now, so a syntax error stops the build before anything is written."""
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise syntax_problem(exc, root) from None
+
+
 def template_digests(env: jinja2.Environment, roots: set[str], cache: dict[str, list[str]]) -> dict[str, str]:
     """For each page template, a hash of every template it loads (extends, include, import)."""
     sources = template_sources(env, all_template_names(env))
@@ -118,8 +159,19 @@ def template_digests(env: jinja2.Environment, roots: set[str], cache: dict[str, 
                 todo.extend(sources)
                 continue
             if current not in sources:
-                sources.update(template_sources(env, [current]))
-            todo.extend(template_refs(env, sources[current][0], cache))
+                try:
+                    sources.update(template_sources(env, [current]))
+                except jinja2.TemplateNotFound:
+                    raise TemplateProblem(f"gabarit introuvable : {current} ; vérifiez le nom dans extends, "
+                                          "include ou import, ou ajoutez le fichier.") from None
+            try:
+                todo.extend(template_refs(env, sources[current][0], cache))
+            except jinja2.TemplateSyntaxError as exc:
+                exc.filename = exc.filename or sources[current][1]
+                raise syntax_problem(exc) from None
+            except jinja2.TemplateNotFound as exc:
+                raise TemplateProblem(f"{sources[current][1]}: gabarit introuvable : {exc.name} ; "
+                                      "vérifiez le nom dans extends, include ou import.") from None
         h = hashlib.sha1()
         for name in sorted(seen - {"*"}):
             source, filename = sources[name]
@@ -138,10 +190,16 @@ def render_output(env: jinja2.Environment, page: Page, context: dict, config: Si
     """The bytes of one output file."""
     if page.kind == "html":
         assert page.template is not None
-        template = env.get_template(page.template)
+        try:
+            template = env.get_template(page.template)
+        except jinja2.TemplateSyntaxError as exc:
+            raise syntax_problem(exc) from None
         build = {"now": now, "date": frdates.date_fr(now.astimezone(frdates.PARIS).date(), weekday=False),
                  "datetime": frdates.datetime_fr(now)}
-        return template.render(site=config, page=page, build=build, **context).encode("utf-8")
+        try:
+            return template.render(site=config, page=page, build=build, **context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise render_problem(exc, page.path) from None
     if page.kind == "ics":
         return ics.campaign_ics(context["campaign"], config, now)
     if page.builder == "postes_csv":

@@ -229,3 +229,24 @@ def test_planning_states_without_javascript(built, sample_site):
                 f"{labels[phase.state_at(NOW)]}</span>")
         assert span in html, phase.code
     assert '<script src="/assets/planning.js" defer></script>' in html
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n',
+     "gabarits/site/404.html:3: erreur de syntaxe dans le gabarit : Expected an expression, got 'end of statement "
+     "block' ; corrigez le gabarit puis relancez la construction."),
+    ('{% extends "base.html" %}\n{% block title %}x{% endblock %}\n{% block main %}\n{{ inconnue.x }}\n{% endblock %}\n',
+     "gabarits/site/404.html:4: le gabarit ne peut pas produire « 404.html » : 'inconnue' is undefined ; "
+     "vérifiez les noms de variables et de blocs (voir docs/theme.md)."),
+])
+def test_a_broken_override_template_is_reported_with_file_and_line(sample_site_dir, tmp_path, template, message):
+    from generator.load import load_site
+
+    (sample_site_dir / "gabarits/site").mkdir(parents=True)
+    (sample_site_dir / "gabarits/site/404.html").write_text(template, encoding="utf-8")
+    site_yaml = sample_site_dir / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "templates: gabarits\n", encoding="utf-8")
+    site, _ = load_site(sample_site_dir)
+    with pytest.raises(BuildError) as info:
+        build_site(site, tmp_path / "build" / "site", now=NOW, jobs=1)
+    assert str(info.value) == message
