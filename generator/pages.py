@@ -101,6 +101,7 @@ class CampaignCard(NamedTuple):
     state_label: str
     key_phase: PhaseView | None
     has_postes: bool
+    over: bool  # every phase is closed
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ class SiteView:
         state, key = campaign_state(c, self.now)
         return CampaignCard(
             c.slug, c.url, c.title, c.summary, c.year, state, STATE_LABELS[state], key,
-            c.slug in self.rows,
+            c.slug in self.rows, all(p.state_at(self.now) == "close" for p in c.phases),
         )
 
     def guide_card(self, g: Guide) -> GuideCard:
@@ -293,10 +294,9 @@ def plan_pages(view: SiteView) -> list[Page]:
 # Context builders: plain data only, so repr() of a context is its fingerprint.
 
 def _home(view: SiteView, page: Page, pages: list[Page]) -> dict:
-    current = [view.campaign_card(c) for c in view.site.campaigns]
-    current = [c for c in current if c.state != "close"] or current[-3:]
+    cards = [view.campaign_card(c) for c in view.site.campaigns]
     return {
-        "campaigns": current,
+        "campaigns": [c for c in cards if not c.over],
         "notes": [view.note_card(n) for n in view.notes[:5]],
         "guides": Digested([view.guide_card(g) for g in view.guides[:6]]),
         "guide_count": len(view.guides),
