@@ -107,12 +107,10 @@ def supprimer(demande_id: int):
     """Ask for confirmation (GET), then delete the demande with its lettre, pièces and vœux (POST)."""
     demande = load_demande(demande_id)
     campaign = campagne_or_404(demande.campagne)
+    garde_saisie(campaign)
     if request.method == "GET":
-        if not saisie_ouverte(campaign):
-            garde_saisie(campaign)
         return render_template("app/mobilite/supprimer.html", campaign=campaign,
                                ligne=ligne(get_session(), demande, campaign), form=ButtonForm())
-    garde_saisie(campaign)
     if not ButtonForm().validate():
         abort(400)
     session = get_session()

@@ -1,7 +1,7 @@
 """Forms of the mobilité area."""
 from __future__ import annotations
 
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.fields import TelField
 
 from ..forms.common import longueur, no_control, strip
@@ -49,14 +49,3 @@ class CreationForm(BaseForm):
     mouvement = HiddenField()
     discipline = HiddenField()
     preference = HiddenField()
-
-
-class RechercheForm(BaseForm):
-    """Not posted: read from the query string of "Rechercher"."""
-
-    class Meta:
-        csrf = False
-
-    type = StringField()
-    code = StringField()
-    q = StringField()

@@ -110,10 +110,13 @@ def enregistrer_voeu(demande_id: int):
     if not form.validate():
         return _ajout_page(demande_id, status=400, erreur=form.csrf_token.errors[0] if form.csrf_failed else None)
     type_, poste = (form.type.data or "")[:3], (form.poste.data or "")[:30]
+    message = refus_type(campaign, type_)
+    if message:
+        return _ajout_page(demande_id, status=400, erreur=message)
     try:
         resolu = codes.resoudre(site_or_404().referentiel, type_, form.code.data or "")
     except codes.CodeRefuse as exc:
-        return _ajout_page(demande_id, status=400, erreur=refus_type(campaign, type_) or exc.message,
+        return _ajout_page(demande_id, status=400, erreur=exc.message,
                            type_=type_, code=form.code.data or "")
     session = get_session()
     erreur = None
@@ -146,7 +149,7 @@ def enregistrer_voeu(demande_id: int):
     return redirect(url_for("mobilite.demande", demande_id=demande_id))
 
 
-def _changer(voeu_id: int, operation):
+def _changer(voeu_id: int, operation, action: str):
     """Apply operation(ids, voeu_id) -> new order (None: no move) under the version check."""
     voeu = load_voeu(voeu_id)
     demande_id = voeu.demande_id
@@ -173,7 +176,7 @@ def _changer(voeu_id: int, operation):
                 session.flush()
                 for vid, rank in rangs.rangs(order).items():
                     by_id[vid].rank = rank
-                audit.record(session, actor_id=g.account.id, action=operation.__name__,
+                audit.record(session, actor_id=g.account.id, action=action,
                              target=f"demande:{demande_id}", before={"voeux": before},
                              after={"voeux": [by_id[v].snapshot() for v in order]})
     if stale:
@@ -181,42 +184,25 @@ def _changer(voeu_id: int, operation):
     return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#voeux")
 
 
-def _monter(ids, item):
-    return rangs.deplacer(ids, item, -1)
-
-
-def _descendre(ids, item):
-    return rangs.deplacer(ids, item, +1)
-
-
-def _supprimer(ids, item):
-    return rangs.retirer(ids, item)
-
-
-_monter.__name__ = "mobilite.voeu.monter"
-_descendre.__name__ = "mobilite.voeu.descendre"
-_supprimer.__name__ = "mobilite.voeu.suppression"
-
-
 @bp.post("/voeux/<int:voeu_id>/monter")
 @login_required
 def monter(voeu_id: int):
     """▲"""
-    return _changer(voeu_id, _monter)
+    return _changer(voeu_id, lambda ids, item: rangs.deplacer(ids, item, -1), "mobilite.voeu.monter")
 
 
 @bp.post("/voeux/<int:voeu_id>/descendre")
 @login_required
 def descendre(voeu_id: int):
     """▼"""
-    return _changer(voeu_id, _descendre)
+    return _changer(voeu_id, lambda ids, item: rangs.deplacer(ids, item, +1), "mobilite.voeu.descendre")
 
 
 @bp.post("/voeux/<int:voeu_id>/supprimer")
 @login_required
 def supprimer_voeu(voeu_id: int):
     """Delete a vœu; the ranks close up."""
-    return _changer(voeu_id, _supprimer)
+    return _changer(voeu_id, rangs.retirer, "mobilite.voeu.suppression")
 
 
 @bp.get("/voeu")
