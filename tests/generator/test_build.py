@@ -250,3 +250,17 @@ def test_a_broken_override_template_is_reported_with_file_and_line(sample_site_d
     with pytest.raises(BuildError) as info:
         build_site(site, tmp_path / "build" / "site", now=NOW, jobs=1)
     assert str(info.value) == message
+
+
+def test_progress_is_plain_lines_off_a_terminal(sample_site, tmp_path, capsys):
+    result = build_site(sample_site, tmp_path / "build" / "site", now=NOW, jobs=1, progress="auto")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == f"Rendu : {result.pages}/{result.pages} pages"
+    assert all(line.startswith("Rendu : ") for line in lines)
+
+
+def test_progress_callback_counts_rendered_pages(sample_site, tmp_path):
+    seen: list[tuple[int, int]] = []
+    result = build_site(sample_site, tmp_path / "build" / "site", now=NOW, jobs=1,
+                        progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (result.pages, result.pages)
