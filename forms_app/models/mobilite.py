@@ -94,7 +94,8 @@ class Voeu(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
 
     def snapshot(self) -> dict:
-        return {"rank": self.rank, "type": self.type, "code": self.code, "poste": self.poste}
+        # "numero", not "code": the audit log drops any key named "code" (TOTP codes).
+        return {"rank": self.rank, "type": self.type, "numero": self.code, "poste": self.poste}
 
 
 class Confirmation(Base):

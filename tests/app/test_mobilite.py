@@ -423,3 +423,34 @@ def test_bareme_is_shown_with_its_detail_and_marked_provisional(intra_open, app,
     assert "Échelon (classe normale) 49 7 points par échelon, 7e échelon" in text
     assert "Ancienneté dans le poste 150 5 ans dans le poste, dont 1 tranche de 4 ans" in text
     assert "Total provisoire 199" in text
+
+
+def test_forged_type_is_refused_and_list_edits_are_audited(app, occitan):
+    client, demande_id = occitan
+    token = csrf_from(client.get(f"/mobilite/demandes/{demande_id}/").data)
+    forged = client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter",
+                         data={"csrf_token": token, "type": "ZRA", "code": "06", "version": "0"})
+    assert forged.status_code == 400
+    assert ("Le type de vœu «\u00a0Zone de remplacement (académie)\u00a0» n'est pas accepté par cette campagne"
+            in text_of(forged))
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    add_voeu(client, demande_id, "COM", "63113")
+    move(client, demande_id, 2, "monter")
+    db = new_session(app)
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "mobilite.voeu.monter")).one()
+    db.close()
+    assert entry.target == f"demande:{demande_id}"
+    assert '{"numero": "0630021F", "poste": "", "rank": 1, "type": "ETB"}' in entry.before
+    assert '{"numero": "63113", "poste": "", "rank": 1, "type": "COM"}' in entry.after
+
+
+def test_closed_campaign_services_and_other_areas(app, teacher_client):
+    client, _agent, _ = teacher_client
+    assert client.get("/mobilite/inconnue/").status_code == 404
+    assert client.get("/mobilite/voeu?campagne=inconnue&type=ETB&code=0630021F").status_code == 404
+    intra = client.get(f"/mobilite/{INTRA}/")
+    assert intra.status_code == 200
+    assert "La saisie n'est pas encore ouverte\u00a0: elle sera ouverte du mercredi 17 mars 2027" in text_of(intra)
+    assert "Ajouter une demande" not in text_of(intra)
+    assert client.get(f"/mobilite/{INTRA}/ajouter").status_code == 403
+    assert 'href="/mobilite/">Services</a>' in client.get("/").data.decode()
