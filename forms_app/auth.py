@@ -23,7 +23,6 @@ from . import audit, throttle, totp
 from .auth_forms import (
     CodeForm,
     ConfirmPasswordForm,
-    EmptyForm,
     LoginForm,
     PasswordChangeForm,
     TotpEnrolForm,
@@ -274,13 +273,13 @@ def _pending_account() -> Account | None:
     return get_session().get(Account, account_id)
 
 
-def _use_code(account: Account, code: str) -> bool:
-    """Accept a TOTP code or an unused recovery code, once; call inside a write transaction."""
+def _use_code(account: Account, code: str) -> str | None:
+    """Accept a TOTP code or an unused recovery code, once; say which ("code" / "code de secours")."""
     db = get_session()
     step = totp.matching_step(account.totp_secret or "", code, now(), account.totp_last_step)
     if step is not None:
         account.totp_last_step = step
-        return True
+        return "code"
     row = db.scalar(
         select(RecoveryCode).where(
             RecoveryCode.account_id == account.id,
@@ -289,9 +288,9 @@ def _use_code(account: Account, code: str) -> bool:
         )
     )
     if row is None:
-        return False
+        return None
     row.used_at = now()
-    return True
+    return "code de secours"
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
@@ -314,11 +313,11 @@ def login_code():
         return _refuse_throttled(template, form, wait)
     with write_transaction(db):
         accepted = _use_code(account, form.code.data)
-    if not accepted:
+    if accepted is None:
         _record_failure(keys, account, "code de vérification incorrect")
         form.code.errors = [MSG_BAD_CODE]
         return render_template(template, form=form), 401
-    return _finish_login(account, "mot de passe et code")
+    return _finish_login(account, f"mot de passe et {accepted}")
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -335,10 +334,20 @@ def logout():
 # --- account ---------------------------------------------------------------------------------
 
 
+def _recovery_left(account: Account) -> int:
+    from sqlalchemy import func
+
+    return get_session().scalar(
+        select(func.count()).select_from(RecoveryCode)
+        .where(RecoveryCode.account_id == account.id, RecoveryCode.used_at.is_(None))
+    )
+
+
 @bp.route("/compte")
 @login_required
 def account():
-    return render_template("app/auth/compte.html", logout_form=EmptyForm(), disable_form=ConfirmPasswordForm())
+    return render_template("app/auth/compte.html", disable_form=ConfirmPasswordForm(),
+                           recovery_left=_recovery_left(g.account))
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
@@ -458,7 +467,8 @@ def totp_disable():
         form.password.errors = [MSG_CURRENT_WRONG]
         valid = False
     if not valid:
-        return render_template("app/auth/compte.html", logout_form=EmptyForm(), disable_form=form), 400
+        return render_template("app/auth/compte.html", disable_form=form,
+                               recovery_left=_recovery_left(account)), 400
     db = get_session()
     with write_transaction(db):
         account.totp_enabled = False

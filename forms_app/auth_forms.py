@@ -63,6 +63,3 @@ class ConfirmPasswordForm(BaseForm):
         "Mot de passe actuel", validators=[DataRequired(MSG_CURRENT), Length(max=1000, message=MSG_CURRENT)]
     )
 
-
-class EmptyForm(BaseForm):
-    """A form with only its CSRF token (logout and other buttons)."""

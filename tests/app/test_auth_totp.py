@@ -97,6 +97,12 @@ def test_recovery_code_works_once(app, make_teacher, login, clock, form_post):
         browser = app.test_client()
         form_post(browser, "/connexion", {"identifiant": account.identifiant, "password": password})
         assert form_post(browser, "/connexion/code", {"code": attempt}).status_code == expected
+    assert "<dt>Codes de secours restants</dt><dd>9 sur 10</dd>" in first.get("/compte").get_data(as_text=True)
+    db = new_session(app)
+    logins = db.scalars(select(AuditEntry.after).where(AuditEntry.action == "connexion")).all()
+    db.close()
+    assert logins[-1] == '{"methode": "mot de passe et code de secours"}'
+    assert codes[3] not in "".join(logins)
 
 
 def test_code_step_expires_after_five_minutes(app, make_teacher, login, clock, form_post):
