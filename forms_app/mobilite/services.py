@@ -10,7 +10,7 @@ from ..clock import now
 from ..db import get_session
 from ..rules.fenetre import etat_saisie
 from . import bp
-from .common import demandes_de, site_or_404
+from .common import demandes_de, ligne, site_or_404
 
 
 @bp.get("/")
@@ -24,12 +24,14 @@ def index():
     cartes = []
     for campaign in site.campaigns:
         state = etat_saisie(campaign, moment)
-        nb = len(demandes_de(session, agent.id, campaign.slug)) if agent is not None else 0
+        demandes = demandes_de(session, agent.id, campaign.slug) if agent is not None else []
+        lettres = [ln for ln in (ligne(session, d, campaign) for d in demandes) if ln.etoile]
         cartes.append({
             "campaign": campaign,
             "state": state,
             "state_label": STATE_LABELS[state],
             "phases": [(p, window_fr(p.start, p.end), STATE_LABELS[p.state_at(moment)]) for p in campaign.phases],
-            "nb_demandes": nb,
+            "nb_demandes": len(demandes),
+            "lettres": lettres,
         })
     return render_template("app/mobilite/services.html", cartes=cartes, site_model=site)

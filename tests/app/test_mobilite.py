@@ -178,6 +178,9 @@ def test_starred_movement_needs_the_lettre_before_voeux(app, teacher_client):
     assert voeux_of(app, demande_id) == []
     assert save_lettre(client, demande_id).status_code == 302
     assert "Visualiser la lettre de motivation" in text_of(client.get(f"/mobilite/{SPEC}/"))
+    services = text_of(client.get("/mobilite/"))
+    assert ("Lettre de motivation pour le mouvement Classes préparatoires aux grandes écoles Mathématiques "
+            "Préférence : Mathématiques, physique et sciences de l'ingénieur : Visualiser la lettre de motivation") in services
     assert ETAT_VOEUX in text_of(client.get(f"/mobilite/{SPEC}/"))
     assert add_voeu(client, demande_id, "ETB", "0630021F").status_code == 302
     assert f"1 {ETAT_COMPLETE}" in text_of(client.get(f"/mobilite/{SPEC}/"))
