@@ -92,6 +92,11 @@ def lettre_de(session: Session, demande_id: int) -> Lettre | None:
     return session.scalar(select(Lettre).where(Lettre.demande_id == demande_id))
 
 
+def verrouiller(session: Session, demande_id: int) -> None:
+    """Lock the demande's row for this transaction: two first writes of a lettre or a pièce queue up."""
+    session.execute(select(Demande.id).where(Demande.id == demande_id).with_for_update())
+
+
 def prendre_version(session: Session, demande_id: int, version: str | None) -> bool:
     """Move the list from `version` to the next one; False when the form was stale.
 

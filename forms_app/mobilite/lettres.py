@@ -12,7 +12,7 @@ from ..rules import fenetre
 from ..rules.demandes import LETTRE_MAX, refus_lettre
 from ..security import form_view
 from . import bp
-from .common import campagne_or_404, garde_saisie, lettre_de, ligne, load_demande, saisie_ouverte
+from .common import campagne_or_404, garde_saisie, lettre_de, ligne, load_demande, saisie_ouverte, verrouiller
 from .forms import LettreForm
 
 
@@ -59,6 +59,7 @@ def enregistrer_lettre(demande_id: int):
         return _page(demande_id, form=form, status=400)
     session = get_session()
     with write_transaction(session):
+        verrouiller(session, demande_id)
         lettre = lettre_de(session, demande_id)
         before = {"texte": lettre.texte} if lettre and lettre.enregistree_at else None
         if lettre is None:
@@ -88,6 +89,7 @@ def brouillon(demande_id: int):
         return jsonify(erreur=message), 400
     session = get_session()
     with write_transaction(session):
+        verrouiller(session, demande_id)
         lettre = lettre_de(session, demande_id)
         if lettre is None:
             lettre = Lettre(demande_id=demande_id, texte="", brouillon="")

@@ -20,7 +20,7 @@ from ..models.mobilite import Demande, PieceJointe
 from ..pdfcheck import PdfRefused, read_limited, screen_pdf
 from ..security import form_view
 from . import bp
-from .common import campagne_or_404, garde_saisie, load_demande, load_piece
+from .common import campagne_or_404, garde_saisie, load_demande, load_piece, verrouiller
 from .forms import ButtonForm, PieceForm
 
 MSG_KIND = f"Ce type de pièce n'est pas demandé par cette campagne{NBSP}: choisissez-en un dans la liste."
@@ -82,6 +82,7 @@ def deposer(demande_id: int):
         _refus(demande_id, exc.message, 413 if exc.code == "too_big" else 400)
     session = get_session()
     with write_transaction(session):
+        verrouiller(session, demande_id)
         old = session.scalar(select(PieceJointe).where(
             PieceJointe.demande_id == demande_id, PieceJointe.kind == piece_type.code))
         before = old.snapshot() if old else None

@@ -127,3 +127,43 @@ def test_concurrent_edits_keep_exactly_the_accepted_ones(app, make_teacher, logi
     assert [code for _rank, code in stored] == expected
     assert [rank for rank, _code in stored] == list(range(1, len(expected) + 1))
     assert version == ROUNDS
+
+
+@pytest.mark.postgres
+def test_concurrent_first_drafts_make_one_lettre(app, make_teacher, login, db_backend):
+    from forms_app.models.mobilite import Lettre
+
+    agent, account, password = make_teacher()
+    moment = app.config["CLOCK"]()
+    db = new_session(app)
+    with write_transaction(db):
+        demande = Demande(agent_id=agent.id, campagne=SPEC, mouvement="THEA", discipline="L0202",
+                          preference="", voeux_version=0, created_at=moment, updated_at=moment)
+        db.add(demande)
+        db.flush()
+        demande_id = demande.id
+    db.close()
+    clients, tokens = [], []
+    for _ in range(CLIENTS):
+        c = app.test_client()
+        login(c, account.identifiant, password)
+        clients.append(c)
+        tokens.append(CSRF.search(c.get(f"/mobilite/demandes/{demande_id}/lettre").data.decode()).group(1))
+    barrier = threading.Barrier(CLIENTS)
+    statuses: list[int] = [0] * CLIENTS
+
+    def run(i: int) -> None:
+        barrier.wait()
+        statuses[i] = clients[i].post(f"/mobilite/demandes/{demande_id}/lettre/brouillon",
+                                      data={"texte": f"brouillon {i}"}, headers={"X-CSRFToken": tokens[i]}).status_code
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert statuses == [200] * CLIENTS
+    db = new_session(app)
+    lettres = list(db.scalars(select(Lettre).where(Lettre.demande_id == demande_id)))
+    db.close()
+    assert len(lettres) == 1 and lettres[0].brouillon.startswith("brouillon ")
