@@ -11,6 +11,9 @@ PAGE_TYPES = [
     "postes-campagne", "postes-discipline", "recherche", "plan-du-site", "accessibilite",
     "mentions-legales", "donnees-personnelles", "404",
 ]
+# A campaign lists hundreds of postes in one table built by the same macro as the smaller pages:
+# axe checks its first 20 rows, which keeps the run in seconds.
+LONG_TABLE_TAIL = ["tbody tr:nth-child(n+21)"]
 WIDTHS = {"bureau": kit.DESKTOP, "mobile": kit.MOBILE}
 
 
@@ -38,7 +41,7 @@ def test_page_type(page, example_site, site_pages, name, width):
     open_page_type(page, example_site, site_pages, name)
     kit.screenshot(page, f"{name}-{width}")
 
-    violations = kit.axe_violations(page)
+    violations = kit.axe_violations(page, exclude=LONG_TABLE_TAIL if name == "postes-campagne" else None)
     assert not violations, f"axe-core, {site_pages[name]} ({width}) :\n" + "\n".join(violations)
 
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
