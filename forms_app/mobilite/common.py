@@ -92,9 +92,16 @@ def lettre_de(session: Session, demande_id: int) -> Lettre | None:
     return session.scalar(select(Lettre).where(Lettre.demande_id == demande_id))
 
 
-def verrouiller(session: Session, demande_id: int) -> None:
-    """Lock the demande's row for this transaction: two first writes of a lettre or a pièce queue up."""
-    session.execute(select(Demande.id).where(Demande.id == demande_id).with_for_update())
+def verrouiller(session: Session, demande_id: int, *, modifie: bool = True) -> None:
+    """Lock the demande's row for this transaction, so two first writes of a lettre or a pièce queue up.
+
+    modifie: the write changes the demande (the récapitulatif's "dernière modification").
+    """
+    if modifie:
+        session.execute(update(Demande).where(Demande.id == demande_id).values(updated_at=now())
+                        .execution_options(synchronize_session=False))
+    else:
+        session.execute(select(Demande.id).where(Demande.id == demande_id).with_for_update())
 
 
 def prendre_version(session: Session, demande_id: int, version: str | None) -> bool:

@@ -89,7 +89,7 @@ def brouillon(demande_id: int):
         return jsonify(erreur=message), 400
     session = get_session()
     with write_transaction(session):
-        verrouiller(session, demande_id)
+        verrouiller(session, demande_id, modifie=False)
         lettre = lettre_de(session, demande_id)
         if lettre is None:
             lettre = Lettre(demande_id=demande_id, texte="", brouillon="")

@@ -111,6 +111,7 @@ def supprimer_piece(piece_id: int):
         abort(400)
     session = get_session()
     with write_transaction(session):
+        verrouiller(session, demande.id)
         piece = session.get(PieceJointe, piece_id)
         if piece is not None:
             before = piece.snapshot()
