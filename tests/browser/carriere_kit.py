@@ -253,7 +253,7 @@ def make_app_world(folder: Path, agents_csv: str) -> tuple[str, dict[str, tuple[
     return url, {c.nom_complet: (c.identifiant, c.numen) for c in outcome.created}
 
 
-def combined_app(site_dir: Path, database_url: str):
+def combined_app(site_dir: Path, database_url: str, **config):
     """The built site at / and the forms app at /app, as forms_app.wsgi serves them."""
     from forms_app import create_app
     from forms_app.wsgi import combine
@@ -264,6 +264,7 @@ def combined_app(site_dir: Path, database_url: str):
         "ARGON2_PARAMS": FAST_ARGON2,
         "SITE_ROOT": str(ROOT),
         "DEV": True,  # plain http on 127.0.0.1: cookies without Secure
+        **config,
     })
     return app, combine(site_dir, app)
 
