@@ -71,11 +71,12 @@ class SiteHolder:
         except Exception as exc:  # a loader bug must not take the app down
             log.exception("chargement du contenu impossible")
             self.problems = [f"chargement du contenu impossible : {exc}"]
-            self.site = None
             return
         self.problems = [str(p) for p in getattr(report, "problems", [])]
         if site is None:
+            # Keep serving the last valid model: a typo saved by a publisher must not close the saisie.
             log.warning("contenu invalide sous %s : %s", self.root, "; ".join(self.problems[:5]))
+            return
         self.site = site
 
     def __call__(self):

@@ -44,3 +44,18 @@ def test_broken_content_keeps_the_app_up_without_a_model(tmp_path, project_root,
     holder = SiteHolder(str(root))
     assert holder() is None
     assert any("site.yaml" in p for p in holder.problems)
+
+
+def test_a_content_error_saved_later_keeps_the_last_valid_model(tmp_path, project_root, monkeypatch):
+    root = tmp_path / "site"
+    shutil.copytree(project_root / "tests" / "fixtures" / "sample-site", root)
+    monkeypatch.setattr(content, "CHECK_EVERY", 0.0)
+    holder = SiteHolder(str(root))
+    first = holder()
+    assert first is not None
+    path = root / "content" / "site.yaml"
+    path.write_text("academie: [non fermé\n", encoding="utf-8")
+    stamp = path.stat().st_mtime + 5
+    os.utime(path, (stamp, stamp))
+    assert holder() is first
+    assert any(p.startswith("content/site.yaml:2: erreur de syntaxe YAML") for p in holder.problems)
