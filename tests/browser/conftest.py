@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import carriere_kit as kit  # noqa: E402
+from generator.model import PARIS  # noqa: E402
 
 
 def pytest_collection_modifyitems(items):
@@ -63,7 +65,8 @@ def browser_context_args(browser_context_args):
 
 
 # One per journey that spends a first password; the two Martin show the numbered identifiant.
-TEACHERS = ("Jean Dupont", "Jeanne Martin", "Julien Martin")
+TEACHERS = ("Jean Dupont", "Jeanne Martin", "Julien Martin", "Loïc Le Goff")
+APP_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)  # the app's clock: inside specifique-2027's saisie
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +74,7 @@ def app_server(built_site, tmp_path_factory):
     """The built site at / and the forms app at /app on one free 127.0.0.1 port; demo teachers imported."""
     folder = tmp_path_factory.mktemp("app")
     url, accounts = kit.make_app_world(folder, kit.demo_agents(*TEACHERS))
-    app, wsgi = kit.combined_app(built_site[1], url)
+    app, wsgi = kit.combined_app(built_site[1], url, CLOCK=lambda: APP_NOW)
     server = kit.LiveServer(wsgi)
     server.app = app
     server.accounts = accounts
