@@ -268,3 +268,38 @@ def combined_app(site_dir: Path, database_url: str, **config):
     })
     return app, combine(site_dir, app)
 
+
+class Audit:
+    """Visit pages, run axe on each, keep the HTML the browser received for one Nu batch."""
+
+    def __init__(self, page):
+        self.page = page
+        self.documents = []
+        self.problems: list[str] = []
+        self.html: list[tuple[str, str]] = []
+        page.on("response", self._keep)
+
+    def _keep(self, response):
+        if response.request.resource_type == "document" and response.frame == self.page.main_frame:
+            self.documents.append(response)
+
+    def check(self, name: str, status: int = 200) -> None:
+        """Check the page now shown, as `name`."""
+        self.page.wait_for_load_state()
+        response = self.documents[-1]
+        assert response.url.split("#")[0] == self.page.url.split("#")[0], f"{name} : page pas encore chargée"
+        assert response.status == status, f"{name} : statut {response.status} au lieu de {status}"
+        self.html.append((name, response.text()))
+        screenshot(self.page, f"app-{name}")
+        for line in axe_violations(self.page):
+            self.problems.append(f"axe, {name} ({self.page.url}) : {line}")
+
+    def goto(self, path: str, name: str, status: int = 200) -> None:
+        self.page.goto(path)
+        self.check(name, status)
+
+    def assert_clean(self, folder: Path) -> None:
+        """Fail with every axe violation and every Nu error of the pages checked so far."""
+        save_pages(self.html, folder)
+        problems = self.problems + [f"Nu, {line}" for line in nu_errors(folder)]
+        assert not problems, f"{len(problems)} problème(s) :\n" + "\n".join(problems)

@@ -10,39 +10,10 @@ import carriere_kit as kit
 NEW_PASSWORD = "la bibliothèque du lycée ferme à dix-huit heures"
 
 
-class Audit:
-    """Visit pages, run axe on each, keep the HTML the browser received for one Nu batch."""
-
-    def __init__(self, page):
-        self.page = page
-        self.documents = []
-        self.problems: list[str] = []
-        self.html: list[tuple[str, str]] = []
-        page.on("response", self._keep)
-
-    def _keep(self, response):
-        if response.request.resource_type == "document" and response.frame == self.page.main_frame:
-            self.documents.append(response)
-
-    def check(self, name: str, status: int = 200) -> None:
-        """Check the page now shown, as `name`."""
-        self.page.wait_for_load_state()
-        response = self.documents[-1]
-        assert response.status == status, f"{name} : statut {response.status} au lieu de {status}"
-        self.html.append((name, response.text()))
-        kit.screenshot(self.page, f"app-{name}")
-        for line in kit.axe_violations(self.page):
-            self.problems.append(f"axe, {name} ({self.page.url}) : {line}")
-
-    def goto(self, path: str, name: str, status: int = 200) -> None:
-        self.page.goto(path)
-        self.check(name, status)
-
-
 def test_app_pages_are_accessible_and_valid(page, app_server, tmp_path):
     identifiant, numen = app_server.accounts["Julien Martin"]
     app = app_server.url + "app/"
-    audit = Audit(page)
+    audit = kit.Audit(page)
     main = page.get_by_role("main")
 
     audit.goto(app + "connexion", "connexion")
@@ -109,11 +80,8 @@ def test_app_pages_are_accessible_and_valid(page, app_server, tmp_path):
     audit.goto(app + "compte/double-authentification", "double-authentification")
     audit.goto(app + "mobilite/", "services")
 
-    kit.save_pages(audit.html, tmp_path / "pages")
-    nu = kit.nu_errors(tmp_path / "pages")
-    problems = audit.problems + [f"Nu, {line}" for line in nu]
-    assert not problems, f"{len(problems)} problème(s) :\n" + "\n".join(problems)
     assert len(audit.html) >= 25
+    audit.assert_clean(tmp_path / "pages")
 
 
 def test_voeu_link_from_a_poste_asks_to_log_in_and_keeps_the_target(page, app_server, example_site):

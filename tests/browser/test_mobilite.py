@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
+import carriere_kit as kit
 from forms_app.pdfcheck import MSG_NOT_PDF
 from forms_app.rules.demandes import MSG_LETTRE_AVANT
 from forms_app.rules.voeux import MSG_LIMITE
@@ -62,30 +63,41 @@ def communes(example_site):
     return [c.code for c in example_site.referentiel.communes.values() if c.libelle != "Riom"]
 
 
-def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_site, communes):
+def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_site, communes, tmp_path):
+    """Every screen on the way also gets axe and the Nu validator (one batch at the end)."""
     limit = example_site.campaign("specifique-2027").voeu_limit
+    audit = kit.Audit(page)
     log_in_first_time(page, app_server, TEACHER)
     page.get_by_role("link", name="Les services").click()
+    audit.check("services")
     page.get_by_role("region", name=CAMPAGNE).get_by_role("link", name=re.compile("^Vos demandes")).click()
+    audit.check("demandes-vide")
 
     page.get_by_role("link", name="Ajouter une demande").click()
     page.get_by_role("link", name="Classes préparatoires aux grandes écoles").click()
+    audit.check("demande-mouvement")
     page.get_by_role("link", name="Mathématiques", exact=True).click()
+    audit.check("demande-preference")
     page.get_by_role("link", name="Mathématiques, physique et sciences de l'ingénieur").click()
+    audit.check("demande-confirmer")
     page.get_by_role("button", name="Enregistrer la demande").click()
+    audit.check("demandes")
     page.get_by_role("link", name=re.compile("^Visualiser la demande")).click()
     demande_url = page.url
 
     # Starred movement: no vœu before the lettre, neither by the page nor by its address.
     expect(page.get_by_role("link", name="Ajouter un vœu")).to_have_count(0)
     expect_message(page, MSG_LETTRE_AVANT)
-    assert page.goto(demande_url + "voeux/ajouter").status == 409
+    audit.check("demande-sans-lettre")
+    audit.goto(demande_url + "voeux/ajouter", "voeu-avant-lettre", 409)
     page.goto(demande_url)
 
     page.get_by_role("link", name="Saisir la lettre de motivation").click()
+    audit.check("lettre")
     page.get_by_label("Lettre de motivation").fill(LETTRE)
     page.get_by_role("button", name="Enregistrer la lettre de motivation").click()
     expect(page.get_by_role("main")).to_contain_text("Lettre enregistrée")
+    audit.check("lettre-enregistree")
     page.get_by_role("link", name="Retour aux vœux").click()
 
     upload = page.get_by_label("Fichier à joindre").first
@@ -93,6 +105,7 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
                                    "buffer": b"Ceci est un texte, pas un PDF.\n"}])
     page.get_by_role("button", name=re.compile("^Joindre")).first.click()
     expect_message(page, MSG_NOT_PDF)
+    audit.check("piece-refusee", 400)
     page.goto(demande_url)
     page.get_by_label("Fichier à joindre").first.set_input_files(
         files=[{"name": "rapport-inspection.pdf", "mimeType": "application/pdf", "buffer": a_pdf()}])
@@ -105,7 +118,9 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
     page.get_by_label("Type de vœu").select_option(label="Commune")
     page.get_by_label(re.compile("^Nom, commune ou département")).fill("Riom")
     page.get_by_role("button", name="Rechercher").click()
+    audit.check("voeu-recherche-guidee")
     page.get_by_role("link", name=re.compile(r"— Riom \(")).click()
+    audit.check("voeu-confirmer")
     page.get_by_role("button", name="Enregistrer").click()
     expect(voeu_rows(page)).to_have_count(2)
     for code in communes[: limit - 2]:
@@ -116,6 +131,7 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
     page.goto(demande_url + f"voeux/ajouter?type=COM&code={communes[limit - 2]}")
     page.get_by_role("button", name="Enregistrer").click()
     expect_message(page, MSG_LIMITE.format(n=limit))
+    audit.check("voeu-limite", 409)
     page.goto(demande_url)
     expect(voeu_rows(page)).to_have_count(limit)
 
@@ -125,6 +141,7 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
     expect(voeu_rows(page).nth(1)).to_contain_text(ETABLISSEMENT)
     page.get_by_role("button", name=f"Supprimer le vœu {limit}", exact=True).click()
     expect(voeu_rows(page)).to_have_count(limit - 1)
+    audit.check("voeux")
     ranks = [row.split("\t")[0].strip() for row in voeu_rows(page).all_inner_texts()]
     assert ranks == [str(n) for n in range(1, limit)]
 
@@ -134,6 +151,8 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
     expect(main).to_contain_text("Classes préparatoires aux grandes écoles")
     expect(main).to_contain_text(ETABLISSEMENT)
     expect(main).to_contain_text("Riom")
+    audit.check("recapitulatif")
 
     page.get_by_role("button", name="Quitter").click()
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    audit.assert_clean(tmp_path / "pages")
