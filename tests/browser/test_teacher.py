@@ -8,7 +8,7 @@ NEW_PASSWORD = "les volcans d'Auvergne dorment en hiver"
 DIPLOME = "Master de mathématiques appliquées"
 FOCUS_VISIBLE = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body) return "aucun élément n'a le focus";
+  if (!el || el === document.body) return "";  // past the last element: the browser's own controls
   const style = getComputedStyle(el);
   if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 1)
     return `${el.tagName} « ${el.textContent.trim().slice(0, 40)} » : contour de focus invisible`;
@@ -66,7 +66,7 @@ def test_first_login_dossier_cv_logout(page, app_server):
     expect(heading(page)).to_have_text("Connexion")
 
 
-def tab_to(page, target, what, limit=60):
+def tab_to(page, target, what, limit=120):
     """Press Tab until target has the focus, checking at each step that the focus is visible."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -78,10 +78,22 @@ def tab_to(page, target, what, limit=60):
 
 
 def press(page, role, name):
-    """Tab to a link or button by its name, press Enter and wait for the page it leads to."""
-    tab_to(page, page.get_by_role(role, name=name, exact=True), f"« {name} »")
+    """Tab to a link or button by its name (text: exact; or a pattern), press Enter, wait for the next page."""
+    target = page.get_by_role(role, name=name, exact=True) if isinstance(name, str) else page.get_by_role(role, name=name)
+    tab_to(page, target, f"« {getattr(name, 'pattern', name)} »")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+def add_voeu(page, type_label, code):
+    """Ajouter un vœu with the keyboard: type-ahead in the select, the code, Enter, then Enregistrer."""
+    press(page, "link", "Ajouter un vœu")
+    tab_to(page, page.get_by_label("Type de vœu"), "la liste « Type de vœu »")
+    page.keyboard.type(type_label)
+    type_in(page, re.compile("^Code ou N°"), code)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    press(page, "button", "Enregistrer")
 
 
 def type_in(page, label, text, exact=False):
@@ -112,6 +124,19 @@ def test_first_login_keyboard_only(page, app_server):
     type_in(page, "Intitulé du diplôme", DIPLOME)
     press(page, "button", "Enregistrer")
     expect(page.get_by_role("main")).to_contain_text(DIPLOME)
+
+    page.goto(app_server.url + "app/mobilite/specifique-2027/")  # typing an address is keyboard use too
+    press(page, "link", "Ajouter une demande")
+    press(page, "link", "Enseignement en langue occitane")
+    press(page, "link", "Mathématiques")
+    press(page, "button", "Enregistrer la demande")
+    press(page, "link", re.compile("^Visualiser la demande"))
+    add_voeu(page, "Commune", "63113")
+    add_voeu(page, "Département", "063")
+    rows = page.get_by_role("table", name="Vos vœux, par ordre de préférence").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    press(page, "button", "Monter le vœu 2")
+    expect(rows.first).to_contain_text("063")
 
     press(page, "button", "Quitter")
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
