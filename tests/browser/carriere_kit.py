@@ -51,13 +51,6 @@ def require_java() -> str:
     return java
 
 
-def _problem_lines(report: object) -> list[str]:
-    problems = getattr(report, "problems", None)
-    if problems is None:
-        return [str(report)]
-    return [str(p) for p in problems]
-
-
 def build_example_site(out_dir: Path, root: Path = ROOT):
     """Load the repository's example academy and render it into out_dir; return the Site."""
     from generator.build import build_site
@@ -66,10 +59,10 @@ def build_example_site(out_dir: Path, root: Path = ROOT):
     site, report = load_site(root)
     if site is None:
         pytest.fail(
-            "Le contenu d'exemple ne se charge pas :\n" + "\n".join(_problem_lines(report)),
+            "Le contenu d'exemple ne se charge pas :\n" + "\n".join(str(p) for p in report.problems),
             pytrace=False,
         )
-    build_site(site, out_dir)
+    build_site(site, out_dir, jobs=1)  # no fork: Playwright's threads may already be running
     return site
 
 
