@@ -56,10 +56,19 @@ def _print_report(report: Report, verbose: bool) -> None:
         print(line)
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace, cache_dir: Path | None = None):  # type: ignore[no-untyped-def]
     from .load import load_site
 
-    return load_site(args.root)
+    return load_site(args.root, cache_dir)
+
+
+def _out_dir(args: argparse.Namespace) -> Path:
+    return args.out if args.out is not None else Path(args.root) / "build" / "site"
+
+
+def _cache_dir(out: Path) -> Path:
+    """Parsed sources are kept beside the output folder, never inside what gets published."""
+    return out.resolve().parent / ".carriere-cache"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -84,7 +93,8 @@ def _missing_module(exc: ImportError, module: str, what: str) -> bool:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate everything, then hand the model to the renderer; refuse to build on errors."""
-    site, report = _load(args)
+    out = _out_dir(args)
+    site, report = _load(args, _cache_dir(out))
     _print_report(report, args.verbose)
     if site is None:
         print(report.summary())
@@ -100,7 +110,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         if _missing_module(exc, "generator.build", "la construction du site"):
             return 1
         raise
-    out = args.out if args.out is not None else Path(args.root) / "build" / "site"
     try:
         result = build_site(site, out, jobs=args.jobs, progress="auto")
     except BuildError as exc:
@@ -165,7 +174,11 @@ def _jobs(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+GENERATOR_COMMANDS = ("check", "build", "serve", "import-etablissements")
+
+
+def build_parser(app_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without app_commands, the forms app (and its imports) stays out."""
     parser = _Parser(
         prog="carriere",
         description="Portail carrière : vérifier, construire et prévisualiser le site de l'académie.",
@@ -211,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="table à écrire (par défaut : ROOT/data/etablissements.csv)")
     imp.set_defaults(func=cmd_import_etablissements)
 
+    if not app_commands:
+        return parser
     try:
         from forms_app.cli import register_commands
     except ImportError:
@@ -222,8 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # A generator command needs neither Flask nor SQLAlchemy: importing them costs more than a rebuild.
+    parser = build_parser(app_commands=not (words and words[0] in GENERATOR_COMMANDS))
+    args = parser.parse_args(words)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

@@ -4,15 +4,17 @@ No Flask, no Jinja: the forms app imports this too.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
+from . import cache as _cache
 from .campagnes import load_campaign
 from .links import find_links, link_problem
-from .model import Campaign, Guide, NavItem, NoteDeService, Site, SiteConfig
+from .model import Campaign, Guide, NavItem, NoteDeService, Poste, Referentiel, Site, SiteConfig
 from .postes import load_postes
 from .referentiel import load_referentiel
-from .report import Report
+from .report import Problem, Report
 from .sources import SiteDraft, load_guide, load_note, load_site_config
 from .urls import page_paths
 
@@ -48,23 +50,145 @@ def _navigation(draft: SiteDraft, pages: set[str], root: Path, report: Report) -
     return tuple(items)
 
 
-def load_site(root: str | Path) -> tuple[Site | None, Report]:
-    """Read and validate everything under root; the Site is None when any error was found."""
+GuideLoad = tuple[tuple[Guide, int] | None, tuple[Problem, ...], tuple[tuple[int, str], ...]]
+DataLoad = tuple[Referentiel, list[Campaign], set[str], list[Poste], set[tuple[str, str, str]], tuple[Problem, ...]]
+
+
+def _read_guide(root: Path, path: Path) -> GuideLoad:
+    """One guide with its own problems and links: everything that depends on this file alone."""
+    own = Report()
+    loaded = load_guide(root, path, own)
+    links = tuple(find_links(loaded[0].body_md, loaded[1])) if loaded else ()
+    return loaded, tuple(own), links
+
+
+def _load_guides(root: Path, store: _cache.SourceCache | None) -> list[GuideLoad]:
+    """Every guide, from the cache when its file did not change."""
+    paths = _files(root / "content" / "guides", ".md")
+    if store is None:
+        return [_read_guide(root, path) for path in paths]
+    entries = store.part("guides")
+    kept: dict = {}
+    results = []
+    for path in paths:
+        name = path.name
+        entry = entries.get(name)
+        same, sig, data = _cache.unchanged(path, entry)
+        if same and entry is not None:
+            if sig != entry.sig:  # same bytes, new stat: remember the new stat
+                entry = _cache.FileEntry(sig, entry.sha, _cache.now_ns(), entry.value)  # type: ignore[arg-type]
+                store.mark("guides")
+            kept[name] = entry
+            results.append(entry.value)
+            continue
+        recorded = _cache.now_ns()
+        try:
+            data = path.read_bytes() if data is None else data
+        except OSError:
+            data = None
+        value = _read_guide(root, path)
+        results.append(value)
+        store.mark("guides")
+        if data is not None and sig is not None and _cache.unchanged(path, None)[1] == sig:
+            kept[name] = _cache.FileEntry(sig, _cache.digest(data), recorded, value)
+    if kept.keys() != entries.keys():
+        store.mark("guides")
+    store.parts["guides"] = kept
+    return results
+
+
+def _data_files(root: Path) -> list[Path]:
+    """Every file the référentiel, campaigns and postes are read from."""
+    found = []
+    for top in (root / "data", root / "content" / "campagnes"):
+        for folder, dirs, names in os.walk(top):
+            dirs.sort()
+            found += [Path(folder) / n for n in sorted(names)]
+    return found
+
+
+def _read_data(root: Path, note_slugs: set[str]) -> DataLoad:
+    """Référentiel, campaigns and postes: they depend on data/, content/campagnes/ and the notes' names."""
+    own = Report()
+    ref, tables = load_referentiel(root, own)
+    campaigns: list[Campaign] = []
+    broken: set[str] = set()
+    seen_slugs: dict[str, Path] = {}
+    for path in _files(root / "content" / "campagnes", ".yaml", ".yml"):
+        if path.stem in seen_slugs:
+            own.error(path.relative_to(root).as_posix(), 0,
+                      f"la campagne « {path.stem} » est déjà écrite dans "
+                      f"{seen_slugs[path.stem].relative_to(root).as_posix()} : gardez un seul fichier.")
+            continue
+        seen_slugs[path.stem] = path
+        campaign = load_campaign(root, path, own, ref, tables["disciplines"], note_slugs)
+        if campaign is None:
+            broken.add(path.stem)
+        else:
+            campaigns.append(campaign)
+    postes, groups = load_postes(root, own, ref, {c.slug: c for c in campaigns}, tables, broken)
+    return ref, campaigns, broken, postes, groups, tuple(own)
+
+
+def _load_data(root: Path, note_slugs: set[str], store: _cache.SourceCache | None) -> DataLoad:
+    """_read_data, from the cache when no file it reads changed (same list, same bytes)."""
+    if store is None:
+        return _read_data(root, note_slugs)
+    stored = store.part("data")
+    files = _data_files(root)
+    names = [p.relative_to(root).as_posix() for p in files]
+    old_files: dict = stored.get("files", {})
+    hit = stored.get("notes") == sorted(note_slugs) and list(old_files) == names
+    fresh: dict[str, _cache.FileEntry] = {}
+    recorded = _cache.now_ns()
+    for path, name in zip(files, names):
+        entry = old_files.get(name) if hit else None
+        same, sig, data = _cache.unchanged(path, entry)
+        if same and entry is not None:
+            fresh[name] = entry if sig == entry.sig else _cache.FileEntry(sig, entry.sha, recorded, None)  # type: ignore[arg-type]
+            continue
+        hit = False
+        try:
+            data = path.read_bytes() if data is None else data
+        except OSError:
+            data = b""
+        fresh[name] = _cache.FileEntry(sig or (0, 0, 0, 0), _cache.digest(data), recorded, None)
+    if hit and "value" in stored:
+        if any(fresh[n] is not old_files[n] for n in names):
+            stored["files"] = fresh
+            store.mark("data")
+        return stored["value"]
+    value = _read_data(root, note_slugs)
+    if [_cache.unchanged(p, None)[1] for p in files] == [fresh[n].sig for n in names]:
+        store.parts["data"] = {"notes": sorted(note_slugs), "files": fresh, "value": value}
+    else:  # a file changed while it was read: keep nothing rather than a doubtful entry
+        store.parts["data"] = {}
+    store.mark("data")
+    return value
+
+
+def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Site | None, Report]:
+    """Read and validate everything under root; the Site is None when any error was found.
+
+    With cache_dir, parsed guides and tables are kept there between runs (see generator/cache.py)."""
     root = Path(root).resolve()
     report = Report()
     if not (root / "content").is_dir():
         report.error("content", 0, f"dossier absent dans {root} : lancez la commande depuis le dossier qui contient "
                                    "content/ et data/, ou indiquez-le avec --root.")
         return None, report
+    store = _cache.SourceCache(Path(cache_dir), root) if cache_dir is not None else None
 
     draft = load_site_config(root, report)
-    ref, tables = load_referentiel(root, report)
 
     guides: list[tuple[Guide, int]] = []
-    for path in _files(root / "content" / "guides", ".md"):
-        loaded = load_guide(root, path, report)
+    guide_links: list[tuple[Guide, tuple[tuple[int, str], ...]]] = []
+    for loaded, problems, links in _load_guides(root, store):
+        for problem in problems:
+            report.add(problem)
         if loaded:
             guides.append(loaded)
+            guide_links.append((loaded[0], links))
     notes: list[tuple[NoteDeService, int]] = []
     note_files = _files(root / "content" / "notes-de-service", ".md")
     for path in note_files:
@@ -73,23 +197,12 @@ def load_site(root: str | Path) -> tuple[Site | None, Report]:
             notes.append(loaded_note)
     _check_duplicate_references([n for n, _ in notes], report)
 
-    campaigns: list[Campaign] = []
-    broken: set[str] = set()
     note_slugs = {p.stem for p in note_files}
-    seen_slugs: dict[str, Path] = {}
-    for path in _files(root / "content" / "campagnes", ".yaml", ".yml"):
-        if path.stem in seen_slugs:
-            report.error(path.relative_to(root).as_posix(), 0,
-                         f"la campagne « {path.stem} » est déjà écrite dans "
-                         f"{seen_slugs[path.stem].relative_to(root).as_posix()} : gardez un seul fichier.")
-            continue
-        seen_slugs[path.stem] = path
-        campaign = load_campaign(root, path, report, ref, tables["disciplines"], note_slugs)
-        if campaign is None:
-            broken.add(path.stem)
-        else:
-            campaigns.append(campaign)
-    postes, groups = load_postes(root, report, ref, {c.slug: c for c in campaigns}, tables, broken)
+    ref, campaigns, broken, postes, groups, data_problems = _load_data(root, note_slugs, store)
+    for problem in data_problems:
+        report.add(problem)
+    if store is not None:
+        store.save()
 
     # Links are checked against every page the sources declare, broken files included, so one bad
     # guide does not turn every link to it into a second error.
@@ -106,8 +219,9 @@ def load_site(root: str | Path) -> tuple[Site | None, Report]:
         return (root / "content" / target).is_file()
 
     verdicts: dict[str, str | None] = {}  # the same links recur from page to page
-    for doc, first_line in [*guides, *notes]:
-        for line, href in find_links(doc.body_md, first_line):
+    documents = [*guide_links, *((n, find_links(n.body_md, first_line)) for n, first_line in notes)]
+    for doc, links in documents:
+        for line, href in links:
             if href not in verdicts:
                 verdicts[href] = link_problem(href, pages, file_exists, app_url)
             problem = verdicts[href]
