@@ -1,0 +1,281 @@
+"""Load figures of the forms app: gunicorn (2 workers) on 127.0.0.1, SQLite then PostgreSQL, wrk.
+
+    .venv/bin/python bench/load_bench.py [--teachers 200] [--duration 10] [--only sqlite|postgresql]
+
+Scenarios: a bare « ok » route on the same app (baseline), the authenticated vœu list, moving a vœu
+(▲, list size stable), adding a vœu, the login POST (Argon2id: slow by design). Everything it starts
+(gunicorn, the PostgreSQL database, temporary files) is stopped or removed at the end, even on errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import load_lua, load_setup  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+NOW = "2026-11-25T10:00:00+01:00"  # inside the saisie window of specifique-2027; sessions never idle out
+PG_ADMIN = "host=127.0.0.1 port=5432 dbname=postgres"
+TARGET_LIST_RATIO = 0.40
+TARGET_WRITES, TARGET_WRITE_P99_MS = 500, 50
+
+
+@dataclass
+class Result:
+    name: str
+    clients: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    bad: int          # answers outside 2xx/3xx, as wrk counts them
+    socket_errors: int
+    detail: dict
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+class Server:
+    """gunicorn -w 2 on 127.0.0.1:port; stop() ends its whole process group."""
+
+    def __init__(self, port: int, env: dict[str, str], log: Path) -> None:
+        self.port = port
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--pythonpath", str(REPO),
+             "--log-level", "warning", "--timeout", "60", "bench.load_app:application"],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        import http.client
+
+        deadline = time.monotonic() + timeout
+        ok = 0
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise load_setup.SetupError(f"gunicorn s'est arrêté (code {self.proc.returncode}) : voir {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                conn.request("GET", "/app/bench-bonjour")
+                if conn.getresponse().status == 200:
+                    ok += 1
+                    if ok >= 10:  # both workers have built the app
+                        return
+                conn.close()
+            except OSError:
+                time.sleep(0.2)
+        raise load_setup.SetupError(f"gunicorn ne répond pas sur 127.0.0.1:{self.port}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        self.log.close()
+
+
+def wrk(work: Path, kind: str, port: int, clients: int, duration: int, data: Path | None) -> Result:
+    """One bounded wrk run (2 threads) of one scenario."""
+    lua = work / f"{kind}.lua"
+    lua.write_text(load_lua.script(kind, load_setup.PASSWORD), encoding="utf-8")
+    cmd = ["wrk", "-t2", f"-c{clients}", f"-d{duration}s", "--timeout", "10s", "-s", str(lua),
+           f"http://127.0.0.1:{port}/"]
+    if data is not None:
+        cmd += ["--", str(data), "2"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        raise load_setup.SetupError(f"wrk {kind} : pas de résultat ({out.stderr.strip() or out.stdout[-300:]})")
+    d = json.loads(line[6:])
+    seconds = d["duration_us"] / 1e6
+    return Result(kind, clients, d["requests"] / seconds, d["p50_us"] / 1000, d["p99_us"] / 1000,
+                  d["status_errors"], d["connect"] + d["read"] + d["write"] + d["timeout"], d)
+
+
+def teacher_lines(teachers: list[load_setup.Teacher]) -> str:
+    return "".join(
+        f"{t.cookie} {urllib.parse.quote(t.csrf, safe='')} {t.demande} {t.voeux[0]} {t.voeux[1]} {t.version} "
+        f"{','.join(t.codes_libres) or '-'}\n" for t in teachers)
+
+
+def login_lines(forms: list[tuple[str, str]], identifiants: list[str]) -> str:
+    return "".join(f"{cookie} {urllib.parse.quote(csrf, safe='')} {identifiants[i % len(identifiants)]}\n"
+                   for i, (cookie, csrf) in enumerate(forms))
+
+
+class PgDatabase:
+    """A fresh database on 127.0.0.1:5432 (trust), dropped at the end."""
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self.name = f"carriere_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            user = conn.execute("select current_user").fetchone()[0]
+            conn.execute(f'create database "{self.name}"')
+        self.url = f"postgresql+psycopg://{user}@127.0.0.1:5432/{self.name}"
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{self.name}" with (force)')
+
+
+def run_backend(label: str, url: str, work: Path, args) -> list[Result]:
+    """Populate, serve, prepare sessions, then every scenario with wrk."""
+    print(f"\n== {label} ==  ({uptime()})", flush=True)
+    started = time.monotonic()
+    identifiants = load_setup.populate(url, args.teachers)
+    print(f"  {len(identifiants)} enseignants importés ({time.monotonic() - started:.0f} s)", flush=True)
+    port = free_port()
+    root = work / "root"
+    if not root.exists():
+        # A frozen copy: other people editing content/ must not make the workers reload mid-run.
+        for part in ("content", "data"):
+            shutil.copytree(REPO / part, root / part)
+    env = {**os.environ, "CARRIERE_DATABASE_URL": url, "CARRIERE_ROOT": str(root), "CARRIERE_NOW": NOW,
+           "CARRIERE_SECRET_KEY": secrets.token_urlsafe(32), "CARRIERE_SITE_DIR": str(work / "no-site")}
+    env.pop("CARRIERE_DEV", None)
+    server = Server(port, env, work / f"gunicorn-{label}.log")
+    results: list[Result] = []
+    try:
+        server.wait_ready()
+        started = time.monotonic()
+        codes = load_setup.etb_codes(60)
+        teachers = load_setup.prepare_all(port, identifiants, codes)
+        print(f"  {len(teachers)} connexions, demandes et 2 vœux chacun ({time.monotonic() - started:.0f} s)",
+              flush=True)
+        for t in teachers:
+            t.codes_libres = t.codes_libres[:args.adds_per_teacher]
+        data = work / f"teachers-{label}.txt"
+        data.write_text(teacher_lines(teachers), encoding="utf-8")
+        forms = load_setup.login_forms(port, args.login_forms)
+        logins = work / f"logins-{label}.txt"
+        logins.write_text(login_lines(forms, identifiants), encoding="utf-8")
+        d = args.duration
+        plan = [("baseline", 20, d, None), ("baseline", 50, d, None), ("liste", 20, d, data),
+                ("liste", 50, d, data), ("move", 50, d, data), ("add", 50, args.add_duration, data),
+                ("login", 20, d, logins)]
+        for kind, clients, duration, path in plan:
+            if kind in ("move", "add"):
+                load_setup.refresh(port, teachers)
+                data.write_text(teacher_lines(teachers), encoding="utf-8")
+            result = wrk(work, kind, port, clients, duration, path)
+            results.append(result)
+            print(f"  {kind:<9} c{clients:<3} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  "
+                  f"p99 {result.p99_ms:7.1f} ms  hors 2xx/3xx {result.bad}", flush=True)
+    finally:
+        server.stop()
+    return results
+
+
+NAMES = {"baseline": "route « ok » (référence)", "liste": "liste des vœux (GET)",
+         "move": "déplacer un vœu ▲ (POST)", "add": "ajouter un vœu (POST)", "login": "connexion (POST, Argon2id)"}
+
+
+def _n(value: float) -> str:
+    """1 234 with a narrow no-break space, as French writes thousands."""
+    return f"{value:_.0f}".replace("_", "\u202f")
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}\u00a0%"
+
+
+def report(label: str, results: list[Result]) -> list[str]:
+    base = {r.clients: r.rps for r in results if r.name == "baseline"}
+    lines = [f"### {label}", "", "| scénario | clients | req/s | p50 (ms) | p99 (ms) | / référence | hors 2xx/3xx |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        ratio = r.rps / base[r.clients] if r.clients in base else r.rps / max(base.values())
+        extra = f" (+{r.socket_errors} erreurs de socket)" if r.socket_errors else ""
+        if r.detail.get("exhausted"):
+            extra += f" ({r.detail['exhausted']} déplacements faute de place : listes pleines)"
+        lines.append(f"| {NAMES[r.name]} | {r.clients} | {_n(r.rps)} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+                     f"{_pct(ratio)} | {r.bad}{extra} |")
+    liste = next(r for r in results if r.name == "liste" and r.clients == 50)
+    move = next(r for r in results if r.name == "move")
+    add = next(r for r in results if r.name == "add")
+    ratio = liste.rps / base[50]
+    lines += ["", f"- liste des vœux ≥ 40 % de la référence (50 clients) : {_pct(ratio)}, "
+              + ("atteint." if ratio >= TARGET_LIST_RATIO else "**non atteint**.")]
+    for r, what in ((move, "déplacements"), (add, "ajouts")):
+        met = r.rps >= TARGET_WRITES and r.p99_ms < TARGET_WRITE_P99_MS and r.bad == 0
+        lines.append(f"- {what} ≥ 500/s avec p99 < 50 ms à 50 clients : {_n(r.rps)}/s, p99 {r.p99_ms:.1f} ms, "
+                     f"{r.bad} refus : " + ("atteint." if met else "**non atteint**."))
+    for r in results:
+        if r.detail.get("statuses"):
+            statuses = ", ".join(f"{k} × {v}" for k, v in sorted(r.detail["statuses"].items()))
+            lines.append(f"- {NAMES[r.name]} : réponses hors 2xx/3xx : {statuses} ; "
+                         f"{r.detail.get('resynced', 0)} version(s) relue(s) dans la page renvoyée")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Chiffres de charge de l'application (gunicorn + wrk).")
+    parser.add_argument("--teachers", type=int, default=200, help="enseignants créés (défaut : 200)")
+    parser.add_argument("--duration", type=int, default=10, help="durée de chaque mesure en s (défaut : 10)")
+    parser.add_argument("--add-duration", type=int, default=5, help="durée de la mesure des ajouts (défaut : 5)")
+    parser.add_argument("--adds-per-teacher", type=int, default=13, help="ajouts possibles par liste (≤ 13)")
+    parser.add_argument("--login-forms", type=int, default=500, help="formulaires de connexion préparés")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    args.adds_per_teacher = max(0, min(args.adds_per_teacher, 13))  # 15 vœux at most, 2 already there
+    # Ctrl-C or a kill: unwind through the finally blocks that stop what we started.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    out: list[str] = [f"Machine : {os.cpu_count()} cœurs ; avant : {uptime()}"]
+    code = 0
+    with tempfile.TemporaryDirectory(prefix="carriere-load-") as tmp:
+        work = Path(tmp)
+        try:
+            if args.only in (None, "sqlite"):
+                results = run_backend("SQLite", f"sqlite:///{work / 'bench.db'}", work, args)
+                out += [""] + report("SQLite", results)
+            if args.only in (None, "postgresql"):
+                pg = PgDatabase()
+                try:
+                    results = run_backend("PostgreSQL", pg.url, work, args)
+                finally:
+                    pg.drop()
+                out += [""] + report("PostgreSQL", results)
+        except load_setup.SetupError as exc:
+            print(f"banc interrompu : {exc}", file=sys.stderr)
+            for log in work.glob("gunicorn-*.log"):
+                tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+                if tail.strip():
+                    print(f"--- {log.name} ---\n{tail}", file=sys.stderr)
+            code = 1
+    out.append(f"\nAprès : {uptime()}")
+    print("\n".join(out))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
