@@ -108,7 +108,10 @@ def wrk(work: Path, kind: str, port: int, clients: int, duration: int, data: Pat
            f"http://127.0.0.1:{port}/"]
     if data is not None:
         cmd += ["--", str(data), "2"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
+    except subprocess.TimeoutExpired:
+        raise load_setup.SetupError(f"wrk {kind} n'a pas fini en {duration + 60} s") from None
     line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
     if line is None:
         raise load_setup.SetupError(f"wrk {kind} : pas de résultat ({out.stderr.strip() or out.stdout[-300:]})")
@@ -136,9 +139,14 @@ class PgDatabase:
         import psycopg
 
         self.name = f"carriere_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            user = conn.execute("select current_user").fetchone()[0]
-            conn.execute(f'create database "{self.name}"')
+        try:
+            with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=10) as conn:
+                user = conn.execute("select current_user").fetchone()[0]
+                conn.execute(f'create database "{self.name}"')
+        except psycopg.Error as exc:
+            raise load_setup.SetupError(
+                f"PostgreSQL sur 127.0.0.1:5432 indisponible ({exc.__class__.__name__}) : démarrez-le "
+                "(pg_ctlcluster … main start) ou lancez le banc avec --only sqlite") from None
         self.url = f"postgresql+psycopg://{user}@127.0.0.1:5432/{self.name}"
 
     def drop(self) -> None:
@@ -247,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--login-forms", type=int, default=500, help="formulaires de connexion préparés")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk introuvable : installez-le (apt-get install -y wrk) puis relancez.", file=sys.stderr)
+        return 2
     args.adds_per_teacher = max(0, min(args.adds_per_teacher, 13))  # 15 vœux at most, 2 already there
     # Ctrl-C or a kill: unwind through the finally blocks that stop what we started.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -265,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     pg.drop()
                 out += [""] + report("PostgreSQL", results)
-        except load_setup.SetupError as exc:
+        except (load_setup.SetupError, OSError) as exc:
             print(f"banc interrompu : {exc}", file=sys.stderr)
             for log in work.glob("gunicorn-*.log"):
                 tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]

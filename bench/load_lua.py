@@ -84,7 +84,7 @@ function read_row(f)
   -- cookie csrf demande voeu_a voeu_b version codes
   local r = {cookie = f[1], csrf = f[2], demande = f[3], a = f[4], b = f[5], version = tonumber(f[6]),
              codes = {}, nextcode = 1, flip = false}
-  if f[7] then for c in f[7]:gmatch("[^,]+") do r.codes[#r.codes + 1] = c end end
+  if f[7] and f[7] ~= "-" then for c in f[7]:gmatch("[^,]+") do r.codes[#r.codes + 1] = c end end
   by_demande[r.demande] = r
   return r
 end
