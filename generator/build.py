@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import render, write
+from .cache import paused_gc
 from .model import PARIS, Site
 from .pages import Page, SiteView, fingerprint, page_context, plan_pages
 
@@ -148,29 +149,34 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     started = time.perf_counter()
     out = _check_out_dir(site, Path(out_dir))
     now = (now or datetime.now(PARIS)).astimezone(PARIS)
-    view = SiteView(site, now)
-    pages = plan_pages(view)
-    contexts = [page_context(view, p, pages) for p in pages]
+    manifest = {} if force else _load_manifest(out)
+    code = _code_digest()
+    same_code = manifest.get("code") == code
+    with paused_gc():
+        view = SiteView(site, now, known=manifest.get("derived") if same_code else None)
+        pages = plan_pages(view)
+        contexts = [page_context(view, p, pages) for p in pages]
 
     env = render.make_env(site.root, site.config)
-    manifest = {} if force else _load_manifest(out)
     refs_cache: dict[str, list[str]] = dict(manifest.get("template_refs", {}))
+    # A template whose closure compiled in the last build needs no second compilation to be known good.
+    checked = manifest.get("closures", {}) if same_code else {}
     try:
         closures = render.template_digests(env, {p.template for p in pages if p.template}, refs_cache)
-        render.check_syntax(env, sorted({p.template for p in pages if p.template}), site.root)
+        render.check_syntax(env, sorted(n for n, d in closures.items() if checked.get(n) != d), site.root)
     except render.TemplateProblem as exc:
         raise BuildError(_relative(str(exc), site.root)) from None
-    code = _code_digest()
     config_digest = hashlib.sha1(repr(site.config).encode()).hexdigest()
     copies = [(Path(site.root) / "content" / "fichiers", "fichiers")]
     copies += [(d / "assets", "assets") for d in reversed(render.template_dirs(site.root, site.config))]
 
-    old = manifest.get("outputs", {}) if manifest.get("code") == code else {}
+    old = manifest.get("outputs", {}) if same_code else {}
     keys: dict[str, str] = {}
     dirty: list[int] = []
     out_prefix = f"{out}{os.sep}"
     for i, (page, ctx) in enumerate(zip(pages, contexts)):
-        h = hashlib.sha1(f"{config_digest}\0{page!r}\0{closures.get(page.template or '', '')}\0".encode())
+        page_text = "\0".join(map(str, page.__dict__.values()))  # every field, without the dataclass repr
+        h = hashlib.sha1(f"{config_digest}\0{page_text}\0{closures.get(page.template or '', '')}\0".encode())
         h.update(fingerprint(ctx).encode())
         key = keys[page.path] = h.hexdigest()
         if old.get(page.path) != key or not os.path.isfile(f"{out_prefix}{page.path}"):
@@ -184,8 +190,9 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     try:
         workers = min(jobs or os.cpu_count() or 1, len(dirty) // PARALLEL_THRESHOLD or 1)
         if workers > 1:
-            # Compile templates once so forked workers inherit them.
+            # Compile templates and make the postes rows once so forked workers inherit them.
             _JOB.env = env
+            view.materialize()
             for name in closures:
                 env.get_template(name)
             chunk = max(8, len(dirty) // (workers * 8))
@@ -215,7 +222,10 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     result.removed = write.remove_stale(out, stale)
     result.unchanged = len(pages) - outputs_written
     new_manifest = {"version": MANIFEST_VERSION, "code": code, "outputs": keys, "files": sorted(produced),
-                    "template_refs": refs_cache}
+                    "template_refs": refs_cache, "closures": closures}
+    derived = view.summary()
+    if derived is not None:
+        new_manifest["derived"] = derived
     write.write_if_changed(out, MANIFEST, json.dumps(new_manifest, sort_keys=True, separators=(",", ":")).encode())
     result.seconds = time.perf_counter() - started
     return result

@@ -7,6 +7,7 @@ with the same size and mtime still changes its ctime, which only a clock set bac
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -79,7 +80,7 @@ class SourceCache:
         if name not in self.parts:
             entries: dict = {}
             try:
-                with open(self._path(name), "rb") as handle:
+                with open(self._path(name), "rb") as handle, paused_gc():
                     stored = pickle.load(handle)
                 if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.version \
                         and isinstance(stored[1], dict):
@@ -125,6 +126,18 @@ def unchanged(path: Path, entry: FileEntry | None) -> tuple[bool, Signature | No
     except OSError:
         return False, sig, None
     return digest(data) == entry.sha, sig, data
+
+
+class paused_gc:
+    """No cycle collection while many long-lived objects are made: each pass would walk them all again."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.was_enabled:
+            gc.enable()
 
 
 def now_ns() -> int:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .cache import paused_gc
 from .report import Report
 
 # argparse speaks English; the messages a publisher meets most get a French wording.
@@ -94,7 +96,17 @@ def _missing_module(exc: ImportError, module: str, what: str) -> bool:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate everything, then hand the model to the renderer; refuse to build on errors."""
     out = _out_dir(args)
-    site, report = _load(args, _cache_dir(out))
+    with paused_gc():
+        site, report = _load(args, _cache_dir(out))
+    # The model lives until the command ends: later collections need not walk it again and again.
+    gc.freeze()
+    try:
+        return _build(args, out, site, report)
+    finally:
+        gc.unfreeze()
+
+
+def _build(args: argparse.Namespace, out: Path, site, report: Report) -> int:  # type: ignore[no-untyped-def]
     _print_report(report, args.verbose)
     if site is None:
         print(report.summary())

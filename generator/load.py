@@ -20,9 +20,12 @@ from .urls import page_paths
 
 
 def _files(folder: Path, *suffixes: str) -> list[Path]:
-    if not folder.is_dir():
+    try:
+        with os.scandir(folder) as entries:  # the directory entry knows a file from a folder without a stat
+            names = sorted(e.name for e in entries if e.name.endswith(suffixes) and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted((p for p in folder.iterdir() if p.suffix in suffixes and p.is_file()), key=lambda p: p.name)
+    return [folder / name for name in names if Path(name).suffix in suffixes]
 
 
 def _check_duplicate_references(notes: list[NoteDeService], report: Report) -> None:
@@ -62,9 +65,8 @@ def _read_guide(root: Path, path: Path) -> GuideLoad:
     return loaded, tuple(own), links
 
 
-def _load_guides(root: Path, store: _cache.SourceCache | None) -> list[GuideLoad]:
+def _load_guides(root: Path, paths: list[Path], store: _cache.SourceCache | None) -> list[GuideLoad]:
     """Every guide, from the cache when its file did not change."""
-    paths = _files(root / "content" / "guides", ".md")
     if store is None:
         return [_read_guide(root, path) for path in paths]
     entries = store.part("guides")
@@ -130,10 +132,16 @@ def _read_data(root: Path, note_slugs: set[str]) -> DataLoad:
     return ref, campaigns, broken, postes, groups, tuple(own)
 
 
-def _load_data(root: Path, note_slugs: set[str], store: _cache.SourceCache | None) -> DataLoad:
-    """_read_data, from the cache when no file it reads changed (same list, same bytes)."""
+def _data_digest(version: str, note_slugs: list[str], files: dict[str, _cache.FileEntry]) -> str:
+    """What the data part was read from: the same digest means the same référentiel, campaigns and postes."""
+    text = "\0".join([version, *note_slugs, "", *(f"{name}\0{entry.sha}" for name, entry in files.items())])
+    return _cache.digest(text.encode())
+
+
+def _load_data(root: Path, note_slugs: set[str], store: _cache.SourceCache | None) -> tuple[DataLoad, str | None]:
+    """_read_data, from the cache when no file it reads changed (same list, same bytes); with its digest."""
     if store is None:
-        return _read_data(root, note_slugs)
+        return _read_data(root, note_slugs), None
     stored = store.part("data")
     files = _data_files(root)
     names = [p.relative_to(root).as_posix() for p in files]
@@ -157,14 +165,15 @@ def _load_data(root: Path, note_slugs: set[str], store: _cache.SourceCache | Non
         if any(fresh[n] is not old_files[n] for n in names):
             stored["files"] = fresh
             store.mark("data")
-        return stored["value"]
+        return stored["value"], _data_digest(store.version, sorted(note_slugs), fresh)
     value = _read_data(root, note_slugs)
     if [_cache.unchanged(p, None)[1] for p in files] == [fresh[n].sig for n in names]:
         store.parts["data"] = {"notes": sorted(note_slugs), "files": fresh, "value": value}
-    else:  # a file changed while it was read: keep nothing rather than a doubtful entry
-        store.parts["data"] = {}
+        store.mark("data")
+        return value, _data_digest(store.version, sorted(note_slugs), fresh)
+    store.parts["data"] = {}  # a file changed while it was read: keep nothing rather than a doubtful entry
     store.mark("data")
-    return value
+    return value, None
 
 
 def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Site | None, Report]:
@@ -183,7 +192,8 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
 
     guides: list[tuple[Guide, int]] = []
     guide_links: list[tuple[Guide, tuple[tuple[int, str], ...]]] = []
-    for loaded, problems, links in _load_guides(root, store):
+    guide_files = _files(root / "content" / "guides", ".md")
+    for loaded, problems, links in _load_guides(root, guide_files, store):
         for problem in problems:
             report.add(problem)
         if loaded:
@@ -198,7 +208,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
     _check_duplicate_references([n for n, _ in notes], report)
 
     note_slugs = {p.stem for p in note_files}
-    ref, campaigns, broken, postes, groups, data_problems = _load_data(root, note_slugs, store)
+    (ref, campaigns, broken, postes, groups, data_problems), data_digest = _load_data(root, note_slugs, store)
     for problem in data_problems:
         report.add(problem)
     if store is not None:
@@ -207,7 +217,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
     # Links are checked against every page the sources declare, broken files included, so one bad
     # guide does not turn every link to it into a second error.
     parts = SimpleNamespace(
-        guides=[SimpleNamespace(slug=p.stem) for p in _files(root / "content" / "guides", ".md")],
+        guides=[SimpleNamespace(slug=p.stem) for p in guide_files],
         notes=[SimpleNamespace(slug=p.stem) for p in note_files],
         campaigns=campaigns + [SimpleNamespace(slug=s) for s in broken],
         postes=[SimpleNamespace(campagne=c, mouvement=m, discipline_code=d) for c, m, d in groups if c],
@@ -244,5 +254,6 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
         campaigns=sorted(campaigns, key=lambda c: (c.phases[0].start, c.slug)),
         referentiel=ref,
         postes=postes,
+        data_digest=data_digest,
     )
     return site, report

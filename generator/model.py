@@ -302,6 +302,9 @@ class Site:
     campaigns: list[Campaign]
     referentiel: Referentiel
     postes: list[Poste]
+    # Hash of the files referentiel, campaigns and postes were read from (set by a cached load only):
+    # equal digests mean equal tables, so the build may reuse what it derived from them.
+    data_digest: str | None = field(default=None, compare=False, repr=False)
 
     def campaign(self, slug: str) -> Campaign | None:
         return next((c for c in self.campaigns if c.slug == slug), None)

@@ -13,27 +13,45 @@ from .frdates import STATE_LABELS, iso
 from .model import Campaign, Guide, NoteDeService, Phase, Site
 
 ETATS_POSTE = {"V": "Vacant", "SV": "Susceptible d'être vacant"}
-HEADING = re.compile(r"^#{2,3}[ \t]+(.*)$", re.MULTILINE)
+HEADING = re.compile(r"\n#{2,3}[ \t]+(.*)")  # on "\n" + body: a literal start the regex engine scans for fast
 
 
 class Digested:
     """A sequence whose fingerprint is computed once, so big tables are hashed once per build."""
 
     def __init__(self, items: list | tuple, texts: list[str] | None = None) -> None:
-        self.items = items
+        self._items: list | tuple | None = items
+        self._fill: Callable[[], list] | None = None
         if texts is None:
             # Named tuples as plain tuples: their repr then runs in C.
             texts = [repr(tuple(x) if isinstance(x, tuple) else x) for x in items]
         self.digest = hashlib.sha1("\x1e".join(texts).encode()).hexdigest()
+        self.length = len(items)
+        self.first = items[0] if items else None
+
+    @classmethod
+    def known(cls, digest: str, length: int, first: Any, fill: Callable[[], list]) -> Digested:
+        """A sequence known by its digest, length and first item; its items are made when first read."""
+        obj = cls.__new__(cls)
+        obj._items, obj._fill = None, fill
+        obj.digest, obj.length, obj.first = digest, length, first
+        return obj
+
+    @property
+    def items(self) -> list | tuple:
+        if self._items is None:
+            assert self._fill is not None
+            self._items, self._fill = self._fill(), None
+        return self._items
 
     def __iter__(self):
         return iter(self.items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.length
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return self.length > 0
 
     def __repr__(self) -> str:
         return f"Digested({self.digest})"
@@ -154,10 +172,14 @@ def voeu_url(app_url: str, campagne: str, uai: str, code_poste: str) -> str:
 
 @dataclass
 class SiteView:
-    """Derived, sorted and grouped data every context builder reads, computed once per build."""
+    """Derived, sorted and grouped data every context builder reads, computed once per build.
+
+    `known` is the summary() of an earlier view: when it was derived from the same tables, the postes
+    rows are only made if a page that shows them is rendered."""
 
     site: Site
     now: datetime
+    known: dict | None = None
     guides: list[Guide] = field(init=False)
     notes: list[NoteDeService] = field(init=False)
     rows: dict[str, Digested] = field(init=False)
@@ -169,6 +191,55 @@ class SiteView:
         self.notes = sorted(site.notes, key=lambda n: (n.bo_date, n.reference), reverse=True)
         self.guide_by_slug = {g.slug: g for g in site.guides}
         self.note_by_slug = {n.slug: n for n in site.notes}
+        known = self.known
+        if known is not None and self._summary_key() is not None and known.get("key") == self._summary_key():
+            self._lazy_rows(known)
+        else:
+            self.rows, self.groups = self._derive_rows()
+
+    def _summary_key(self) -> list[str] | None:
+        digest = self.site.data_digest
+        return None if digest is None else [digest, self.site.config.app_url]
+
+    def summary(self) -> dict | None:
+        """Digest, length and first row of every postes list, for the next build's `known`."""
+        key = self._summary_key()
+        if key is None:
+            return None
+        return {
+            "key": key,
+            "rows": {slug: [r.digest, r.length, list(r.first)] for slug, r in self.rows.items()},
+            "groups": {slug: [[m, d, g.digest, g.length, list(g.first)] for (m, d), g in groups.items()]
+                       for slug, groups in self.groups.items()},
+        }
+
+    def _lazy_rows(self, known: dict) -> None:
+        full: list = []
+
+        def derived() -> tuple[dict[str, Digested], dict[str, dict[tuple[str, str], Digested]]]:
+            if not full:
+                full.append(self._derive_rows())
+            return full[0]
+
+        self.rows = {slug: Digested.known(digest, length, PosteRow(*first),
+                                          lambda slug=slug: derived()[0][slug].items)  # type: ignore[misc]
+                     for slug, (digest, length, first) in known["rows"].items()}
+        self.groups = {slug: {(m, d): Digested.known(digest, length, PosteRow(*first),
+                                                     lambda slug=slug, k=(m, d): derived()[1][slug][k].items)  # type: ignore[misc]
+                              for m, d, digest, length, first in groups}
+                       for slug, groups in known["groups"].items()}
+
+    def materialize(self) -> None:
+        """Make every postes row now (before forking workers, so they share them)."""
+        for rows in self.rows.values():
+            rows.items
+        for groups in self.groups.values():
+            for rows in groups.values():
+                rows.items
+
+    def _derive_rows(self) -> tuple[dict[str, Digested], dict[str, dict[tuple[str, str], Digested]]]:
+        """Every poste as a listed row, by campaign and by (mouvement, discipline), with their digests."""
+        site = self.site
         ref = site.referentiel
         app_url = site.config.app_url
         mouvements = {(c.slug, m.code): m.label for c in site.campaigns for m in c.mouvements}
@@ -194,18 +265,19 @@ class SiteView:
                 p.education_prioritaire, p.publie_le.isoformat(), p.contact,
                 f"{prefixes.get(p.campagne) or voeu_url_prefix(app_url, p.campagne)}{uai}&poste={code}",
             ))
-        self.rows = {}
-        self.groups = {}
+        all_rows: dict[str, Digested] = {}
+        all_groups: dict[str, dict[tuple[str, str], Digested]] = {}
         for slug, rows in by_campaign.items():
             rows.sort(key=lambda r: (r.departement_code, r.commune, r.etablissement, r.code_poste))
             texts = ["\x1f".join(r) for r in rows]  # every field is a string: join, hashed once
-            self.rows[slug] = Digested(rows, texts)
+            all_rows[slug] = Digested(rows, texts)
             grouped: dict[tuple[str, str], tuple[list[PosteRow], list[str]]] = defaultdict(lambda: ([], []))
             for r, text in zip(rows, texts):
                 group = grouped[(r.mouvement, r.discipline_code)]
                 group[0].append(r)
                 group[1].append(text)
-            self.groups[slug] = {k: Digested(*v) for k, v in sorted(grouped.items())}
+            all_groups[slug] = {k: Digested(*v) for k, v in sorted(grouped.items())}
+        return all_rows, all_groups
 
     def campaign_card(self, c: Campaign) -> CampaignCard:
         state, key = campaign_state(c, self.now)
@@ -226,7 +298,7 @@ def group_slug(mouvement: str, discipline: str) -> str:
 
 
 def group_label(rows: Digested) -> str:
-    first = next(iter(rows))
+    first = rows.first
     return f"{first.mouvement_libelle} — {first.discipline}"
 
 
@@ -410,7 +482,7 @@ def _postes_data(view: SiteView, page: Page, pages: list[Page]) -> dict:
 def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
     entries = []
     for g in view.guides:
-        headings = " ".join(h.rstrip("# \t") for h in HEADING.findall(g.body_md))
+        headings = " ".join(h.rstrip("# \t") for h in HEADING.findall("\n" + g.body_md))
         entries.append(("Guide", g.url, g.title, g.summary, " ".join((*g.tags, *g.audience, headings))))
     for n in view.notes:
         entries.append(("Note de service", n.url, f"{n.title} (n° {n.reference})", n.summary,

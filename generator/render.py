@@ -11,7 +11,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from . import downloads, frdates, ics, search
+from . import frdates
 from .markdown_ext import RenderedMarkdown, convert, make_markdown
 from .model import PHASE_CODES, VOEU_TYPES, SiteConfig
 from .pages import Page
@@ -200,6 +200,9 @@ def render_output(env: jinja2.Environment, page: Page, context: dict, config: Si
             return template.render(site=config, page=page, build=build, **context).encode("utf-8")
         except jinja2.TemplateError as exc:
             raise render_problem(exc, page.path) from None
+    # Imported here: icalendar alone costs more than rendering one edited guide.
+    from . import downloads, ics, search
+
     if page.kind == "ics":
         return ics.campaign_ics(context["campaign"], config, now)
     if page.builder == "postes_csv":
