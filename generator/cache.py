@@ -114,7 +114,7 @@ class SourceCache:
 def unchanged(path: Path, entry: FileEntry | None) -> tuple[bool, Signature | None, bytes | None]:
     """Whether path still holds what entry recorded; also its stat, and its bytes when they were read."""
     try:
-        sig = signature(path.stat())
+        sig = signature(os.stat(path))
     except OSError:
         return False, None, None
     if entry is None:

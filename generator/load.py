@@ -25,7 +25,7 @@ def _files(folder: Path, *suffixes: str) -> list[Path]:
             names = sorted(e.name for e in entries if e.name.endswith(suffixes) and e.is_file())
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [folder / name for name in names if Path(name).suffix in suffixes]
+    return [folder / name for name in names if os.path.splitext(name)[1] in suffixes]
 
 
 def _check_duplicate_references(notes: list[NoteDeService], report: Report) -> None:
