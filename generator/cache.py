@@ -24,6 +24,11 @@ RACY_SECONDS = 2.0
 Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
+def cache_dir_for(out_dir: Path) -> Path:
+    """Where `carriere build` keeps the cache of an output folder: beside it, never inside what gets published."""
+    return Path(out_dir).resolve().parent / ".carriere-cache"
+
+
 def code_version() -> str:
     """The generator's own sources and the interpreter: any change makes every entry stale."""
     h = hashlib.sha1(f"{CACHE_VERSION}\0{sys.version}\0".encode())

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import paused_gc
+from .cache import cache_dir_for, paused_gc
 from .report import Report
 
 # argparse speaks English; the messages a publisher meets most get a French wording.
@@ -68,11 +68,6 @@ def _out_dir(args: argparse.Namespace) -> Path:
     return args.out if args.out is not None else Path(args.root) / "build" / "site"
 
 
-def _cache_dir(out: Path) -> Path:
-    """Parsed sources are kept beside the output folder, never inside what gets published."""
-    return out.resolve().parent / ".carriere-cache"
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Print every problem and a summary; exit 1 on errors, or on warnings with --strict."""
     _, report = _load(args)
@@ -97,7 +92,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Validate everything, then hand the model to the renderer; refuse to build on errors."""
     out = _out_dir(args)
     with paused_gc():
-        site, report = _load(args, _cache_dir(out))
+        site, report = _load(args, cache_dir_for(out))
     # The model lives until the command ends: later collections need not walk it again and again.
     gc.freeze()
     try:
