@@ -30,8 +30,10 @@ def cache_dir_for(out_dir: Path) -> Path:
 
 
 def code_version() -> str:
-    """The generator's own sources and the interpreter: any change makes every entry stale."""
-    h = hashlib.sha1(f"{CACHE_VERSION}\0{sys.version}\0".encode())
+    """The generator's own sources, the interpreter and the YAML parser: any change makes every entry stale."""
+    import yaml  # already loaded by the loader; its version decides how sources read
+
+    h = hashlib.sha1(f"{CACHE_VERSION}\0{sys.version}\0{yaml.__version__}\0".encode())
     folder = Path(__file__).parent
     for path in sorted(folder.glob("*.py")):
         h.update(path.name.encode())
