@@ -9,6 +9,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,30 +57,39 @@ def check(run: measure.Run) -> measure.Run:
     return run
 
 
-def ours_command(root: Path, out: Path, stats: Path, *extra: str) -> list[str]:
-    return [sys.executable, str(RUN_OURS), "--root", str(root), "--out", str(out), "--stats", str(stats),
-            *extra]
+def snapshot(work: Path) -> tuple[Path, str]:
+    """Copy the committed generator and templates: other edits to the checkout cannot change a run midway."""
+    src = work / "src"
+    shutil.rmtree(src, ignore_errors=True)
+    src.mkdir(parents=True)
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", "generator", "templates"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    return src, commit
 
 
-def run_ours(label: str, root: Path, out: Path, *extra: str) -> tuple[measure.Run, dict]:
-    """One measured run of our build, with the load/build split it reports."""
-    stats = out.parent / "stats-ours.json"
-    stats.unlink(missing_ok=True)
-    run = check(measure.run(label, ours_command(root, out, stats, *extra)))
-    return run, json.loads(stats.read_text(encoding="utf-8"))
+def run_ours(label: str, src: Path, command: list[str]) -> tuple[measure.Run, str]:
+    """One measured run of our code from the snapshot; returns what it printed last."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    run = check(measure.run(label, command, cwd=src, env=env))
+    return run, run.stderr_tail.strip().splitlines()[-1] if run.stderr_tail.strip() else ""
 
 
-def bench_ours(root: Path, out: Path, edited: Path) -> tuple[Result, list[tuple[measure.Run, dict]]]:
-    """Full build from an empty output, a no-change rebuild, then one edited guide (cold and warm)."""
-    if out.exists():
-        shutil.rmtree(out)
-    full = run_ours("build complet", root, out)
+def bench_ours(src: Path, root: Path, out: Path, edited: Path) -> tuple[Result, list[tuple[measure.Run, str]]]:
+    """`carriere build` from nothing, again with no change, after one edited guide; then the preview's rebuild."""
+    cli = [sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--out", str(out)]
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.parent / ".carriere-cache", ignore_errors=True)  # the CLI's parse cache
+    full = run_ours("carriere build, complet (ni sortie ni cache)", src, cli)
     pages = measure.count_pages(out)
-    again = run_ours("reconstruction sans changement", root, out)
-    text = edited.read_text(encoding="utf-8")
-    edited.write_text(text + "\nUn paragraphe ajouté pour mesurer la reconstruction.\n", encoding="utf-8")
-    one = run_ours("un guide modifié, nouveau processus", root, out)
-    warm = run_ours("un guide modifié, aperçu déjà chargé", root, out, "--edit", str(edited))
+    again = run_ours("carriere build, sans changement", src, cli)
+    with edited.open("a", encoding="utf-8") as handle:
+        handle.write("\nUn paragraphe ajouté pour mesurer la reconstruction.\n")
+    one = run_ours("carriere build, un guide modifié", src, cli)
+    warm = run_ours("aperçu (carriere serve) déjà lancé, un guide modifié", src,
+                    [sys.executable, str(RUN_OURS), "--root", str(root), "--out", str(out), "--edit", str(edited)])
     return Result("Portail carrière", pages, full[0]), [full, again, one, warm]
 
 
@@ -130,11 +140,13 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Result] = []
     ours: Result | None = None
-    incremental: list[tuple[measure.Run, dict]] = []
+    incremental: list[tuple[measure.Run, str]] = []
     peer_rebuilds: list[measure.Run] = []
     if args.ours:
         edited = work / "site" / "content" / "guides" / f"guide-{args.guides // 2:05d}.md"
-        ours, incremental = bench_ours(generated.root, work / "build-ours", edited)
+        src, commit = snapshot(work)
+        print(f"Notre générateur : commit {commit} (copié dans {src})")
+        ours, incremental = bench_ours(src, generated.root, work / "build-ours", edited)
         results.append(ours)
     if args.peers:
         bin_dir = peers.ensure_venv()
@@ -158,11 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results, ours)
     if incremental:
         print()
-        for run, stats in incremental:
-            detail = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
-                               for k, v in stats.items())
-            print(f"Notre build, {run.label} : {run.wall_s:.2f} s de bout en bout, CPU {run.cpu_s:.2f} s "
-                  f"({detail})")
+        for run, said in incremental:
+            print(f"{run.label} : {run.wall_s:.2f} s, CPU {run.cpu_s:.2f} s — {said}")
     for run in peer_rebuilds:
         print(f"{run.label} (reconstruction complète, sans mode incrémental) : {run.wall_s:.2f} s, "
               f"CPU {run.cpu_s:.2f} s")

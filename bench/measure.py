@@ -18,7 +18,7 @@ class Run:
     max_rss_mib: float  # largest single process of the tree (kernel's ru_maxrss)
     tree_pss_mib: float  # peak of the summed PSS of the tree, sampled every 50 ms
     returncode: int
-    stderr_tail: str
+    stderr_tail: str  # the end of what it printed, stdout and stderr together
 
 
 def _children(pid: int) -> list[int]:
@@ -63,13 +63,13 @@ def run(label: str, command: list[str], cwd: Path | None = None, env: dict | Non
         timeout_s: float = 300.0) -> Run:
     """Run COMMAND once; return its measurements (a timeout kills it and says so)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     stop, peak = threading.Event(), [0]
     sampler = threading.Thread(target=_sample_tree, args=(proc.pid, stop, peak), daemon=True)
     sampler.start()
     stderr_chunks: list[str] = []
-    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()), daemon=True)
+    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stdout.read()), daemon=True)
     reader.start()
     deadline = start + timeout_s
     status, usage = 0, None
@@ -88,7 +88,7 @@ def run(label: str, command: list[str], cwd: Path | None = None, env: dict | Non
     stop.set()
     sampler.join()
     reader.join(timeout=5)
-    proc.stderr.close()
+    proc.stdout.close()
     return Run(
         label=label,
         wall_s=wall,
