@@ -3,7 +3,9 @@
     .venv/bin/python bench/load_bench.py [--teachers 200] [--duration 10] [--only sqlite|postgresql]
 
 Scenarios: a bare « ok » route on the same app (baseline), the authenticated vœu list, moving a vœu
-(▲, list size stable), adding a vœu, the login POST (Argon2id: slow by design). Everything it starts
+(▲, list size stable), adding a vœu, the login POST (Argon2id: slow by design). Besides wrk's
+requests/s and p50/p99, it prints the CPU the app spent per request (robust on a shared machine).
+Figures and how to read them: docs/performance.md, section « Application ». Everything it starts
 (gunicorn, the PostgreSQL database, temporary files) is stopped or removed at the end, even on errors.
 """
 from __future__ import annotations
@@ -262,6 +264,10 @@ def report(label: str, results: list[Result]) -> list[str]:
     return lines
 
 
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Chiffres de charge de l'application (gunicorn + wrk).")
     parser.add_argument("--teachers", type=int, default=200, help="enseignants créés (défaut : 200)")
@@ -276,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.adds_per_teacher = max(0, min(args.adds_per_teacher, 13))  # 15 vœux at most, 2 already there
     # Ctrl-C or a kill: unwind through the finally blocks that stop what we started.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     out: list[str] = [f"Machine : {os.cpu_count()} cœurs ; avant : {uptime()}"]
     code = 0
     with tempfile.TemporaryDirectory(prefix="carriere-load-") as tmp:
@@ -292,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     pg.drop()
                 out += [""] + report("PostgreSQL", results)
+        except KeyboardInterrupt:
+            print("banc interrompu à la demande : serveur arrêté, base et fichiers temporaires supprimés.",
+                  file=sys.stderr)
+            return 130
         except (load_setup.SetupError, OSError) as exc:
             print(f"banc interrompu : {exc}", file=sys.stderr)
             for log in work.glob("gunicorn-*.log"):
