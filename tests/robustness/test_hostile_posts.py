@@ -23,7 +23,9 @@ from robust_world import persona as persona_of
 
 NEW_PASSWORD = "un nouveau chemin vers la salle des profs"
 ETB_LIBRE = "0030788R"  # in data/etablissements.csv, in nobody's list
-EXAMPLES = int(os.environ.get("CARRIERE_ROBUSTESSE_EXEMPLES", "14"))  # more for a longer local hunt
+# CARRIERE_ROBUSTESSE_EXEMPLES=N: a longer hunt with random seeds; by default a short, reproducible run.
+HUNT = int(os.environ.get("CARRIERE_ROBUSTESSE_EXEMPLES", "0"))
+EXAMPLES = HUNT or 10
 
 GIANTS = ["x" * 100_000, "é" * 100_000, "\U0001d518" * 60_000, "\x00" * 100_000, "9" * 100_000,
           "<b>" * 30_000, "a\u0301" * 50_000]
@@ -37,7 +39,6 @@ SPECIALS = ["", " ", "\x00", "a\x00b", "\t", "\r\n\r\n", "\x1b[31m", "\x7f", "\x
             "a@b.fr", "1", "2", "3", "123456"]
 HOSTILE = st.one_of(
     st.sampled_from(SPECIALS),
-    st.sampled_from(GIANTS),
     st.text(max_size=30),
     st.text(st.characters(max_codepoint=0x9F), max_size=12),
     st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=3),
@@ -189,7 +190,7 @@ def test_hostile_posts(app, world, table_state, endpoint, persona, owner):
     pdf = tiny_pdf()
     seen: dict[int, int] = {}
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not HUNT,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.data_too_large])
     @given(data=st.data())
@@ -202,6 +203,10 @@ def test_hostile_posts(app, world, table_state, endpoint, persona, owner):
             if action in ("remplacer", "doubler"):
                 pairs.append((key, data.draw(HOSTILE, label=f"{key} hostile")))
         pairs += data.draw(st.lists(st.tuples(STRAY_KEYS, HOSTILE), max_size=2), label="champs en plus")
+        giant = data.draw(st.sampled_from([None] * 12 + GIANTS), label="100 000 caractères")
+        if giant is not None:  # one very long value per example at most: parsing them is the slow part
+            index = data.draw(st.integers(0, len(pairs)), label="où")
+            pairs[index:index + 1] = [(pairs[index][0] if index < len(pairs) else "texte", giant)]
         pairs = data.draw(st.permutations(pairs), label="ordre")
         mode = data.draw(st.sampled_from(CSRF_MODES), label="csrf")
         headers = {}
