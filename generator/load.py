@@ -5,6 +5,7 @@ No Flask, no Jinja: the forms app imports this too.
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -53,6 +54,7 @@ def _navigation(draft: SiteDraft, pages: set[str], root: Path, report: Report) -
     return tuple(items)
 
 
+GUIDE_SHARDS = 16  # one edited guide rewrites one sixteenth of the guides' cache
 GuideLoad = tuple[tuple[Guide, int] | None, tuple[Problem, ...], tuple[tuple[int, str], ...]]
 DataLoad = tuple[Referentiel, list[Campaign], set[str], list[Poste], set[tuple[str, str, str]], tuple[Problem, ...]]
 
@@ -69,18 +71,20 @@ def _load_guides(root: Path, paths: list[Path], store: _cache.SourceCache | None
     """Every guide, from the cache when its file did not change."""
     if store is None:
         return [_read_guide(root, path) for path in paths]
-    entries = store.part("guides")
-    kept: dict = {}
+    shards = [f"guides-{i}" for i in range(GUIDE_SHARDS)]
+    entries = [store.part(shard) for shard in shards]
+    kept: list[dict] = [{} for _ in shards]
     results = []
     for path in paths:
         name = path.name
-        entry = entries.get(name)
+        i = zlib.crc32(name.encode()) % GUIDE_SHARDS
+        entry = entries[i].get(name)
         same, sig, data = _cache.unchanged(path, entry)
         if same and entry is not None:
             if sig != entry.sig:  # same bytes, new stat: remember the new stat
                 entry = _cache.FileEntry(sig, entry.sha, _cache.now_ns(), entry.value)  # type: ignore[arg-type]
-                store.mark("guides")
-            kept[name] = entry
+                store.mark(shards[i])
+            kept[i][name] = entry
             results.append(entry.value)
             continue
         recorded = _cache.now_ns()
@@ -90,12 +94,13 @@ def _load_guides(root: Path, paths: list[Path], store: _cache.SourceCache | None
             data = None
         value = _read_guide(root, path)
         results.append(value)
-        store.mark("guides")
+        store.mark(shards[i])
         if data is not None and sig is not None and _cache.unchanged(path, None)[1] == sig:
-            kept[name] = _cache.FileEntry(sig, _cache.digest(data), recorded, value)
-    if kept.keys() != entries.keys():
-        store.mark("guides")
-    store.parts["guides"] = kept
+            kept[i][name] = _cache.FileEntry(sig, _cache.digest(data), recorded, value)
+    for shard, old, new in zip(shards, entries, kept):
+        if new.keys() != old.keys():
+            store.mark(shard)
+        store.parts[shard] = new
     return results
 
 

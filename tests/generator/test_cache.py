@@ -106,7 +106,7 @@ def test_added_and_removed_files_are_seen(sample_site_dir, tmp_path):
 
 def poison(cache_dir: Path, version: str | None) -> None:
     """Change the stored title of a guide, keeping (or replacing) the version the cache was written by."""
-    [path] = cache_dir.glob("*-guides.pickle")
+    [path] = [p for p in cache_dir.glob("*-guides-*.pickle") if b"se-connecter.md" in p.read_bytes()]
     stored_version, entries = pickle.loads(path.read_bytes())
     entry = entries["se-connecter.md"]
     (guide_, line), problems, links = entry.value
