@@ -6,9 +6,17 @@ from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ("tables", "toc", "attr_list", "admonition", "fenced_code", "sane_lists")
+# Given as classes: by name, Markdown scans every installed package's entry points first (~50 ms per build).
+EXTENSIONS = (TableExtension, TocExtension, AttrListExtension, AdmonitionExtension, FencedCodeExtension,
+              SaneListExtension)
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,8 @@ class SiteLinksExtension(Extension):
 def make_markdown(base_path: str) -> markdown.Markdown:
     """One reusable converter per process; call `convert` for each document."""
     return markdown.Markdown(
-        extensions=[*EXTENSIONS, SiteLinksExtension(base_path)],
-        extension_configs={"toc": {"toc_depth": "2-3"}},
+        extensions=[*(TocExtension(toc_depth="2-3") if ext is TocExtension else ext() for ext in EXTENSIONS),
+                    SiteLinksExtension(base_path)],
         output_format="html",
     )
 
