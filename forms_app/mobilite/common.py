@@ -56,10 +56,10 @@ def _checked(record_id: int) -> int:
     return record_id
 
 
-def load_demande(demande_id: int) -> Demande:
-    """A demande of the logged-in teacher (404 otherwise)."""
+def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:
+    """A demande of the logged-in teacher (404 otherwise); fresh: re-read even if already loaded."""
     agent = load_own_agent()
-    demande = get_session().get(Demande, _checked(demande_id))
+    demande = get_session().get(Demande, _checked(demande_id), populate_existing=fresh)
     if demande is None or demande.agent_id != agent.id:
         abort(404)
     return demande
@@ -157,7 +157,9 @@ class LigneDemande:
         return " ".join(parts)
 
 
-def ligne(session: Session, demande: Demande, campaign: Campaign | None = None) -> LigneDemande:
+def ligne(session: Session, demande: Demande, campaign: Campaign | None = None, *,
+          nb: int | None = None) -> LigneDemande:
+    """nb: the vœux count when the caller already holds the list (one query fewer)."""
     site = site_or_404()
     campaign = campaign or site.campaign(demande.campagne)
     if campaign is None:
@@ -165,12 +167,14 @@ def ligne(session: Session, demande: Demande, campaign: Campaign | None = None) 
     mouvement = campaign.mouvement(demande.mouvement)
     discipline = site.referentiel.disciplines.get(demande.discipline)
     preference = next((p.label for p in (mouvement.preferences if mouvement else ()) if p.code == demande.preference), demande.preference)
-    nb = session.scalar(select(func.count(Voeu.id)).where(Voeu.demande_id == demande.id)) or 0
-    lettre = lettre_de(session, demande.id)
+    if nb is None:
+        nb = session.scalar(select(func.count(Voeu.id)).where(Voeu.demande_id == demande.id)) or 0
+    # Only the date: the lettre's text is not needed to tell whether it was saved.
+    enregistree_at = session.scalar(select(Lettre.enregistree_at).where(Lettre.demande_id == demande.id))
     return LigneDemande(
         demande, campaign, mouvement,
         discipline.libelle if discipline else demande.discipline, preference, nb,
-        lettre is not None and lettre.enregistree_at is not None,
+        enregistree_at is not None,
     )
 
 

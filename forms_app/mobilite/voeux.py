@@ -28,13 +28,14 @@ from .pieces import pieces_de
 
 def _liste(demande_id: int, *, status: int = 200, erreur: str | None = None):
     """The demande's page: its vœux, lettre, pièces and barème."""
-    demande = load_demande(demande_id)
+    # fresh: after a write in this request the identity map holds the old version.
+    demande = load_demande(demande_id, fresh=True)
     session = get_session()
-    session.refresh(demande)
     campaign = campagne_or_404(demande.campagne)
+    voeux = voeux_de(session, demande.id)
     return render_template(
-        "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign),
-        demande=demande, voeux=voeux_de(session, demande.id), types=VOEU_TYPES,
+        "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign, nb=len(voeux)),
+        demande=demande, voeux=voeux, types=VOEU_TYPES,
         ouverte=saisie_ouverte(campaign), bouton=VersionForm(), erreur=erreur,
         pieces=pieces_de(session, demande, campaign), bareme=bareme_de(campaign),
         attention=MSG_LETTRE_AVANT,
