@@ -22,6 +22,14 @@ class BaseForm(FlaskForm):
     class Meta:
         locales = ("fr_FR", "fr")
 
+        def wrap_formdata(self, form, formdata):
+            wrapped = super().wrap_formdata(form, formdata)
+            # Flask-WTF reads a JSON body as form data: numbers, lists and lone surrogates (\ud800) then
+            # reach the validators, the database and the page (a 500). Our forms are HTML forms only.
+            if wrapped is not None and wrapped is not formdata and request.is_json and not request.form:
+                return None
+            return wrapped
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         csrf_field = getattr(self, "csrf_token", None)
