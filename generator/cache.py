@@ -118,7 +118,7 @@ class SourceCache:
         self.changed.clear()
 
 
-def unchanged(path: Path, entry: FileEntry | None) -> tuple[bool, Signature | None, bytes | None]:
+def unchanged(path: str | Path, entry: FileEntry | None) -> tuple[bool, Signature | None, bytes | None]:
     """Whether path still holds what entry recorded; also its stat, and its bytes when they were read."""
     try:
         sig = signature(os.stat(path))
@@ -129,7 +129,8 @@ def unchanged(path: Path, entry: FileEntry | None) -> tuple[bool, Signature | No
     if entry.trusted_by_stat(sig):
         return True, sig, None
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return False, sig, None
     return digest(data) == entry.sha, sig, data

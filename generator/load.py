@@ -20,13 +20,18 @@ from .sources import SiteDraft, load_guide, load_note, load_site_config
 from .urls import page_paths
 
 
-def _files(folder: Path, *suffixes: str) -> list[Path]:
+def _names(folder: Path, *suffixes: str) -> list[str]:
+    """Sorted names of the files in folder with one of these suffixes."""
     try:
         with os.scandir(folder) as entries:  # the directory entry knows a file from a folder without a stat
             names = sorted(e.name for e in entries if e.name.endswith(suffixes) and e.is_file())
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return [folder / name for name in names if os.path.splitext(name)[1] in suffixes]
+    return [name for name in names if os.path.splitext(name)[1] in suffixes]
+
+
+def _files(folder: Path, *suffixes: str) -> list[Path]:
+    return [folder / name for name in _names(folder, *suffixes)]
 
 
 def _check_duplicate_references(notes: list[NoteDeService], report: Report) -> None:
@@ -67,19 +72,19 @@ def _read_guide(root: Path, path: Path) -> GuideLoad:
     return loaded, tuple(own), links
 
 
-def _load_guides(root: Path, paths: list[Path], store: _cache.SourceCache | None) -> list[GuideLoad]:
-    """Every guide, from the cache when its file did not change."""
+def _load_guides(root: Path, folder: Path, names: list[str], store: _cache.SourceCache | None) -> list[GuideLoad]:
+    """Every guide, from the cache when its file did not change (a Path is made only to read one again)."""
     if store is None:
-        return [_read_guide(root, path) for path in paths]
+        return [_read_guide(root, folder / name) for name in names]
+    prefix = f"{folder}{os.sep}"
     shards = [f"guides-{i}" for i in range(GUIDE_SHARDS)]
     entries = [store.part(shard) for shard in shards]
     kept: list[dict] = [{} for _ in shards]
     results = []
-    for path in paths:
-        name = path.name
+    for name in names:
         i = zlib.crc32(name.encode()) % GUIDE_SHARDS
         entry = entries[i].get(name)
-        same, sig, data = _cache.unchanged(path, entry)
+        same, sig, data = _cache.unchanged(prefix + name, entry)
         if same and entry is not None:
             if sig != entry.sig:  # same bytes, new stat: remember the new stat
                 entry = _cache.FileEntry(sig, entry.sha, _cache.now_ns(), entry.value)  # type: ignore[arg-type]
@@ -88,6 +93,7 @@ def _load_guides(root: Path, paths: list[Path], store: _cache.SourceCache | None
             results.append(entry.value)
             continue
         recorded = _cache.now_ns()
+        path = folder / name
         try:
             data = path.read_bytes() if data is None else data
         except OSError:
@@ -197,8 +203,9 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
 
     guides: list[tuple[Guide, int]] = []
     guide_links: list[tuple[Guide, tuple[tuple[int, str], ...]]] = []
-    guide_files = _files(root / "content" / "guides", ".md")
-    for loaded, problems, links in _load_guides(root, guide_files, store):
+    guide_folder = root / "content" / "guides"
+    guide_names = _names(guide_folder, ".md")
+    for loaded, problems, links in _load_guides(root, guide_folder, guide_names, store):
         for problem in problems:
             report.add(problem)
         if loaded:
@@ -222,7 +229,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
     # Links are checked against every page the sources declare, broken files included, so one bad
     # guide does not turn every link to it into a second error.
     parts = SimpleNamespace(
-        guides=[SimpleNamespace(slug=p.stem) for p in guide_files],
+        guides=[SimpleNamespace(slug=os.path.splitext(name)[0]) for name in guide_names],
         notes=[SimpleNamespace(slug=p.stem) for p in note_files],
         campaigns=campaigns + [SimpleNamespace(slug=s) for s in broken],
         postes=[SimpleNamespace(campagne=c, mouvement=m, discipline_code=d) for c, m, d in groups if c],
