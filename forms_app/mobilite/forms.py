@@ -25,7 +25,7 @@ class VoeuForm(BaseForm):
     version = HiddenField()
     type = HiddenField()
     code = HiddenField()
-    poste = HiddenField()
+    poste = HiddenField(validators=[no_control()])  # stored as sent: no NUL (PostgreSQL refuses it)
 
 
 class LettreForm(BaseForm):

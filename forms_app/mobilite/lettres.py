@@ -85,6 +85,9 @@ def brouillon(demande_id: int):
         return jsonify(erreur=refus), 403
     texte = request.form.get("texte", "").replace("\r\n", "\n")
     message = refus_lettre(texte, brouillon=True)
+    form = LettreForm(meta={"csrf": False})  # the token came in the header, checked by the CSRF gate
+    if message is None and not form.validate():  # control characters, NUL (PostgreSQL refuses it: a 500)
+        message = form.texte.errors[0]
     if message:
         return jsonify(erreur=message), 400
     session = get_session()

@@ -268,3 +268,26 @@ def test_a_json_body_is_not_a_form(app, world, table_state, endpoint):
     assert response.status_code == 400
     assert "Votre session a expiré, renvoyez le formulaire." in response.get_data(as_text=True)
     assert table_state.stored() == before
+
+
+@pytest.mark.parametrize("endpoint", [e for e, _r in post_rules()])
+def test_nul_in_each_field_is_refused_or_harmless(app, world, table_state, endpoint):
+    """NUL in one field at a time, everything else valid: never a 5xx, never a NUL stored.
+
+    PostgreSQL refuses NUL in text (a 500 for the vœu's poste and the lettre's brouillon, found here).
+    """
+    base = bases(world)[endpoint]
+    path = path_for(app, endpoint, world["own"])
+    for field in base:
+        before = table_state.dump()
+        client = app.test_client()
+        client.set_cookie(SESSION_COOKIE, world["cookie"])
+        response = client.post(path, data={**base, field: "ab\x00cd efgh ijkl mnop", "csrf_token": world["csrf"]})
+        assert response.status_code < 500, (endpoint, field)
+        after = table_state.stored()
+        if response.status_code >= 400:
+            assert after == table_state.stored(before), (endpoint, field)
+        else:
+            assert not any(isinstance(v, str) and "\x00" in v
+                           for rows in after.values() for row in rows for v in row), (endpoint, field)
+            table_state.restore(before)
