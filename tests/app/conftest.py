@@ -80,7 +80,11 @@ def _throwaway_cluster(tmp: Path) -> tuple[str, callable] | None:
         tmp.chmod(0o777)
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
                    check=True, capture_output=True)
-    port = 55432 + os.getpid() % 1000
+    import socket
+
+    with socket.socket() as probe:  # a free port: tests/robustness may start a second cluster in the same run
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(tmp / "pg.log"),
                     "-o", f"-p {port} -k {tmp} -h 127.0.0.1", "start"], check=True, capture_output=True)
 
