@@ -14,6 +14,7 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildError, build_site
+from .cache import cache_dir_for
 from .load import load_site
 from .model import PARIS
 from .render import PROJECT_TEMPLATES
@@ -54,7 +55,7 @@ class Preview:
         """Load and build; on content errors keep the last good pages and show the errors instead."""
         with self.lock:
             try:
-                site, report = load_site(self.root)
+                site, report = load_site(self.root, cache_dir_for(self.out_dir))
                 if site is None:
                     problems = report.lines()
                 else:
