@@ -8,14 +8,17 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from werkzeug.datastructures import CallbackDict
 
 from .clock import security_now as now
-from .db import new_session, write_transaction
+from .db import engine_of, new_session, write_transaction
 from .models import UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # refresh last_seen_at at most once a minute: fewer writes
+_READ_SESSION = select(
+    UserSession.id_hash, UserSession.account_id, UserSession.data, UserSession.created_at, UserSession.last_seen_at
+).where(UserSession.id_hash == bindparam("id_hash"))
 
 
 def token_hash(token: str) -> str:
@@ -72,34 +75,36 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app), "")
         if not token or len(token) > 100 or not token.isascii():
             return ServerSession()
-        db = new_session(app)
-        try:
-            row = db.get(UserSession, token_hash(token))
-            if row is None:
-                fresh = ServerSession()
-                fresh.expired = True
-                return fresh
-            idle, absolute = self._limits(app)
-            current = now()
-            if current - row.last_seen_at > idle or current - row.created_at > absolute:
+        # A plain Core read on every request: no ORM session, identity map or flush for one row.
+        with engine_of(app).connect() as conn:
+            row = conn.execute(_READ_SESSION, {"id_hash": token_hash(token)}).first()
+        if row is None:
+            fresh = ServerSession()
+            fresh.expired = True
+            return fresh
+        idle, absolute = self._limits(app)
+        current = now()
+        if current - row.last_seen_at > idle or current - row.created_at > absolute:
+            db = new_session(app)
+            try:
                 with write_transaction(db):
                     db.execute(delete(UserSession).where(UserSession.id_hash == row.id_hash))
-                fresh = ServerSession()
-                fresh.expired = True
-                return fresh
-            try:
-                data = json.loads(row.data or "{}")
-            except ValueError:
-                data = {}
-            return ServerSession(
-                data,
-                token=token,
-                account_id=row.account_id,
-                created_at=row.created_at,
-                last_seen_at=row.last_seen_at,
-            )
-        finally:
-            db.close()
+            finally:
+                db.close()
+            fresh = ServerSession()
+            fresh.expired = True
+            return fresh
+        try:
+            data = json.loads(row.data or "{}")
+        except ValueError:
+            data = {}
+        return ServerSession(
+            data,
+            token=token,
+            account_id=row.account_id,
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+        )
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
