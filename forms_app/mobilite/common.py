@@ -65,12 +65,15 @@ def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:
     return demande
 
 
-def load_voeu(voeu_id: int) -> Voeu:
-    voeu = get_session().get(Voeu, _checked(voeu_id))
-    if voeu is None:
+def load_voeu(voeu_id: int) -> tuple[Voeu, Demande]:
+    """A vœu of the logged-in teacher and its demande, in one query (404 otherwise)."""
+    agent = load_own_agent()
+    row = get_session().execute(
+        select(Voeu, Demande).join(Demande, Demande.id == Voeu.demande_id).where(Voeu.id == _checked(voeu_id))
+    ).first()
+    if row is None or row[1].agent_id != agent.id:
         abort(404)
-    load_demande(voeu.demande_id)
-    return voeu
+    return row[0], row[1]
 
 
 def load_piece(piece_id: int) -> PieceJointe:

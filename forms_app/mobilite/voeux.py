@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from generator.model import VOEU_TYPES
 
@@ -36,7 +38,7 @@ def _liste(demande_id: int, *, status: int = 200, erreur: str | None = None):
     return render_template(
         "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign, nb=len(voeux)),
         demande=demande, voeux=voeux, types=VOEU_TYPES,
-        ouverte=saisie_ouverte(campaign), bouton=VersionForm(), erreur=erreur,
+        ouverte=saisie_ouverte(campaign), erreur=erreur,
         pieces=pieces_de(session, demande, campaign), bareme=bareme_de(campaign),
         attention=MSG_LETTRE_AVANT,
     ), status
@@ -52,7 +54,11 @@ def demande(demande_id: int):
 def _garde_lettre(demande_id: int) -> None:
     """A starred movement's vœux wait for the saved lettre: 409 with the ATTENTION rule."""
     demande = load_demande(demande_id)
-    if not ligne(get_session(), demande).voeux_permis:
+    campaign = campagne_or_404(demande.campagne)
+    mouvement = campaign.mouvement(demande.mouvement)
+    if mouvement is None or not mouvement.lettre_motivation:
+        return  # no lettre asked for: no need to read the count and the lettre
+    if not ligne(get_session(), demande, campaign).voeux_permis:
         abort(make_response(_liste(demande_id, status=409, erreur=MSG_LETTRE_AVANT)))
 
 
@@ -150,11 +156,16 @@ def enregistrer_voeu(demande_id: int):
     return redirect(url_for("mobilite.demande", demande_id=demande_id))
 
 
+_SET_RANK = (
+    update(Voeu.__table__).where(Voeu.__table__.c.id == bindparam("voeu_id")).values(rank=bindparam("rank"))
+)
+
+
 def _changer(voeu_id: int, operation, action: str):
     """Apply operation(ids, voeu_id) -> new order (None: no move) under the version check."""
-    voeu = load_voeu(voeu_id)
+    voeu, demande = load_voeu(voeu_id)
     demande_id = voeu.demande_id
-    campaign = campagne_or_404(load_demande(demande_id).campagne)
+    campaign = campagne_or_404(demande.campagne)
     garde_saisie(campaign)
     form = VersionForm()
     if not form.validate():
@@ -175,8 +186,13 @@ def _changer(voeu_id: int, operation, action: str):
                 for gone in set(by_id) - set(order):
                     session.delete(by_id[gone])
                 session.flush()
-                for vid, rank in rangs.rangs(order).items():
-                    by_id[vid].rank = rank
+                ranks = rangs.rangs(order)
+                moved = [{"voeu_id": vid, "rank": rank} for vid, rank in ranks.items() if by_id[vid].rank != rank]
+                if moved:
+                    # One executemany instead of the unit of work's per-object bookkeeping.
+                    session.execute(_SET_RANK, moved)
+                for vid, rank in ranks.items():
+                    set_committed_value(by_id[vid], "rank", rank)
                 audit.record(session, actor_id=g.account.id, action=action,
                              target=f"demande:{demande_id}", before={"voeux": before},
                              after={"voeux": [by_id[v].snapshot() for v in order]})
