@@ -117,6 +117,8 @@ def prendre_version(session: Session, demande_id: int, version: str | None) -> b
         expected = int(version or "")
     except ValueError:
         return False
+    if not 0 <= expected < 2**31 - 1:  # forged: no list has it, and +1 would overflow the column (a 500)
+        return False
     result = session.execute(
         update(Demande)
         .where(Demande.id == demande_id, Demande.voeux_version == expected)
