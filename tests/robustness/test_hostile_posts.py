@@ -25,7 +25,7 @@ NEW_PASSWORD = "un nouveau chemin vers la salle des profs"
 ETB_LIBRE = "0030788R"  # in data/etablissements.csv, in nobody's list
 # CARRIERE_ROBUSTESSE_EXEMPLES=N: a longer hunt with random seeds; by default a short, reproducible run.
 HUNT = int(os.environ.get("CARRIERE_ROBUSTESSE_EXEMPLES", "0"))
-EXAMPLES = HUNT or 10
+EXAMPLES = HUNT or 16
 
 GIANTS = ["x" * 100_000, "é" * 100_000, "\U0001d518" * 60_000, "\x00" * 100_000, "9" * 100_000,
           "<b>" * 30_000, "a\u0301" * 50_000]
