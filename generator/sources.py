@@ -8,6 +8,7 @@ from pathlib import Path
 from .frontmatter import FrontMatterError, split_front_matter
 from .model import Accessibility, Attachment, Contacts, Guide, NoteDeService, SourceRef
 from .report import Report
+from .tables import parse_yaml_file
 from .validate import Fields, suggest
 from .yamlio import YamlSyntaxError, YMap, load_yaml
 
@@ -44,17 +45,9 @@ class SiteDraft:
 
 def read_yaml_file(root: Path, path: Path, report: Report) -> object | None:
     """Parse a whole YAML file; report syntax errors and repeated keys; None when unreadable."""
-    name = path.relative_to(root).as_posix()
-    try:
-        data, issues = load_yaml(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        report.error(name, 0, "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8.")
+    readable, data = parse_yaml_file(root, path, report)
+    if not readable:
         return None
-    except YamlSyntaxError as exc:
-        report.error(name, exc.issue.line, exc.issue.message)
-        return None
-    for issue in issues:
-        report.error(name, issue.line, issue.message)
     return YMap(1) if data is None else data  # an empty file: every required field gets reported
 
 

@@ -93,18 +93,27 @@ def _cell(value: object) -> str | None:
     return None
 
 
-def _read_yaml(root: Path, path: Path, columns: tuple[str, ...], report: Report) -> list[Row] | None:
+def parse_yaml_file(root: Path, path: Path, report: Report) -> tuple[bool, object | None]:
+    """Parse a whole YAML file; report encoding, syntax and repeated-key errors; (readable, data)."""
     name = rel(root, path)
     try:
         data, issues = load_yaml(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         report.error(name, 0, "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8.")
-        return None
+        return False, None
     except YamlSyntaxError as exc:
         report.error(name, exc.issue.line, exc.issue.message)
-        return None
+        return False, None
     for issue in issues:
         report.error(name, issue.line, issue.message)
+    return True, data
+
+
+def _read_yaml(root: Path, path: Path, columns: tuple[str, ...], report: Report) -> list[Row] | None:
+    name = rel(root, path)
+    readable, data = parse_yaml_file(root, path, report)
+    if not readable:
+        return None
     if data is None:
         return []
     if not isinstance(data, YList):
