@@ -50,6 +50,7 @@ class _Job:
     now: datetime
     pages: list[Page]
     contexts: list[dict]
+    writer: write.OutputWriter
     env: object = None
 
 
@@ -107,7 +108,7 @@ def _render_range(indices: list[int]) -> list[tuple[str, bool]]:
     for i in indices:
         page = job.pages[i]
         data = render.render_output(job.env, page, job.contexts[i], job.site.config, job.now)  # type: ignore[arg-type]
-        done.append((page.path, write.write_if_changed(job.out_dir, page.path, data)))
+        done.append((page.path, job.writer.write(page.path, data)))
     return done
 
 
@@ -184,7 +185,7 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
 
     result = BuildResult(pages=len(pages))
     out.mkdir(parents=True, exist_ok=True)
-    _JOB = _Job(site, out, now, pages, contexts)
+    _JOB = _Job(site, out, now, pages, contexts, write.OutputWriter(out))
     bar = _Progress(progress, len(dirty))
     outputs_written = 0
     try:
@@ -195,8 +196,7 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
             view.materialize()
             for name in closures:
                 env.get_template(name)
-            chunk = max(8, len(dirty) // (workers * 8))
-            chunks = [dirty[i:i + chunk] for i in range(0, len(dirty), chunk)]
+            chunks = _chunks(pages, dirty, workers)
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for done in pool.imap_unordered(_render_range, chunks):
                     outputs_written += _record(result, done)
@@ -229,6 +229,27 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
     write.write_if_changed(out, MANIFEST, json.dumps(new_manifest, sort_keys=True, separators=(",", ":")).encode())
     result.seconds = time.perf_counter() - started
     return result
+
+
+# Outputs that cost many guide pages each: handed out first, so no worker is left with one at the end.
+HEAVY_BUILDERS = frozenset({"postes", "postes_group", "postes_csv", "postes_json", "search_index", "sitemap",
+                            "plan", "guides"})
+
+
+def _chunks(pages: list[Page], dirty: list[int], workers: int) -> list[list[int]]:
+    """Heavy outputs first, one by one or in small groups, then the rest in shrinking chunks.
+
+    Shrinking chunks (each a share of what is left) keep the number of round trips low while the
+    workers finish within a page or two of each other."""
+    heavy = [i for i in dirty if pages[i].builder in HEAVY_BUILDERS]
+    light = [i for i in dirty if pages[i].builder not in HEAVY_BUILDERS]
+    chunks = [heavy[i:i + 4] for i in range(0, len(heavy), 4)]
+    start = 0
+    while start < len(light):
+        size = max(8, (len(light) - start) // (workers * 4))
+        chunks.append(light[start:start + size])
+        start += size
+    return chunks
 
 
 def _record(result: BuildResult, done: list[tuple[str, bool]]) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 
@@ -34,6 +35,65 @@ def write_if_changed(out_dir: Path, relpath: str, data: bytes) -> bool:
     tmp.write_bytes(data)
     os.replace(tmp, target)  # atomic: a server never sees half a page
     return True
+
+
+class OutputWriter:
+    """write_if_changed for one build: each folder is checked once, not every path resolved on every write.
+
+    Plain relative paths (no "..", ".", empty or absolute part) are checked folder by folder with lstat:
+    a folder this writer made, or a real folder met under the output, needs no resolve; a symlink is
+    resolved and must stay inside the output. Anything else goes through safe_target as before."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.base = out_dir.resolve()
+        self.prefix = f"{self.base}{os.sep}"
+        self.dirs: set[str] = {""}  # folders (relative, "/"-separated) known to be inside the output
+
+    def write(self, relpath: str, data: bytes) -> bool:
+        """Like write_if_changed(out_dir, relpath, data)."""
+        parts = relpath.split("/")
+        if "\\" in relpath or any(p in ("", ".", "..") for p in parts):
+            return write_if_changed(self.base, relpath, data)  # unusual: the careful path says yes or no
+        folder = relpath.rpartition("/")[0]
+        if folder not in self.dirs:
+            self._check_dir(folder)
+        path = self.prefix + relpath
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            pass
+        else:
+            if not stat.S_ISREG(st.st_mode):
+                return write_if_changed(self.base, relpath, data)
+            if st.st_size == len(data):
+                with open(path, "rb") as handle:
+                    if handle.read() == data:
+                        return False
+        tmp = f"{self.prefix}{folder}{'/' if folder else ''}.{parts[-1]}.tmp{os.getpid()}"
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)  # atomic: a server never sees half a page
+        return True
+
+    def _check_dir(self, rel: str) -> None:
+        parent = rel.rpartition("/")[0]
+        if parent not in self.dirs:
+            self._check_dir(parent)
+        path = self.prefix + rel
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            try:
+                os.mkdir(path)  # made here, under a checked folder: inside the output
+            except FileExistsError:  # another worker made it meanwhile
+                st = os.lstat(path)
+            else:
+                self.dirs.add(rel)
+                return
+        if stat.S_ISLNK(st.st_mode):
+            safe_target(self.base, rel)  # raises when the link leads out of the output
+        self.dirs.add(rel)
 
 
 def collect_files(src: Path, prefix: str) -> dict[str, Path]:

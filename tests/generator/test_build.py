@@ -159,23 +159,74 @@ def test_sitemap_has_absolute_urls(built):
     assert "404.html" not in sitemap
 
 
-@pytest.mark.parametrize("relpath", ["../evil.html", "/etc/evil.html", "guides/../../evil.html"])
-def test_writer_refuses_paths_outside_the_output(tmp_path, relpath):
+# Both writers: write_if_changed (one call per file) and the build's OutputWriter (folders checked once).
+WRITERS = {"write_if_changed": write.write_if_changed,
+           "OutputWriter": lambda out, relpath, data: write.OutputWriter(out).write(relpath, data)}
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("relpath", ["../evil.html", "/etc/evil.html", "guides/../../evil.html",
+                                     "guides/./../../evil.html", "guides//../../evil.html"])
+def test_writer_refuses_paths_outside_the_output(tmp_path, relpath, writer):
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(write.OutsideOutputError, match="chemin de sortie refusé"):
-        write.write_if_changed(out, relpath, b"x")
+        WRITERS[writer](out, relpath, b"x")
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["out"]
 
 
-def test_writer_refuses_a_symlink_out_of_the_output(tmp_path):
+@pytest.mark.parametrize("writer", WRITERS)
+@pytest.mark.parametrize("relpath", ["guides/x/index.html", "guides/index.html"])
+def test_writer_refuses_a_symlink_out_of_the_output(tmp_path, writer, relpath):
     out = tmp_path / "out"
     out.mkdir()
     (tmp_path / "elsewhere").mkdir()
     (out / "guides").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(write.OutsideOutputError):
-        write.write_if_changed(out, "guides/x/index.html", b"x")
+        WRITERS[writer](out, relpath, b"x")
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_writer_refuses_a_file_symlink_out_of_the_output(tmp_path, writer):
+    out = tmp_path / "out"
+    (out / "guides").mkdir(parents=True)
+    (tmp_path / "secret.html").write_bytes(b"secret")
+    (out / "guides" / "index.html").symlink_to(tmp_path / "secret.html")
+    with pytest.raises(write.OutsideOutputError):
+        WRITERS[writer](out, "guides/index.html", b"x")
+    assert (tmp_path / "secret.html").read_bytes() == b"secret"
+
+
+def test_output_writer_checks_a_folder_once_and_follows_links_inside(tmp_path):
+    out = tmp_path / "out"
+    (out / "real").mkdir(parents=True)
+    (out / "alias").symlink_to(out / "real")  # a link that stays inside the output is allowed, as before
+    writer = write.OutputWriter(out)
+    assert writer.write("a/b/index.html", b"one") is True
+    assert writer.write("a/b/index.html", b"one") is False  # same bytes: not rewritten
+    assert writer.write("a/b/index.html", b"two") is True
+    assert writer.write("alias/page.html", b"x") is True
+    assert (out / "a" / "b" / "index.html").read_bytes() == b"two"
+    assert (out / "real" / "page.html").read_bytes() == b"x"
+    assert writer.dirs == {"", "a", "a/b", "alias"}
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]
+
+
+def test_work_is_split_heavy_outputs_first_every_page_once(sample_site):
+    from generator.build import HEAVY_BUILDERS, _chunks
+    from generator.pages import SiteView, plan_pages
+
+    pages = plan_pages(SiteView(sample_site, NOW))
+    pages = pages + [p for p in pages if p.builder == "guide"] * 40  # enough light pages to shrink chunks
+    dirty = list(range(len(pages)))
+    chunks = _chunks(pages, dirty, 2)
+    flat = [i for chunk in chunks for i in chunk]
+    assert sorted(flat) == dirty
+    heavy = [n for n, i in enumerate(flat) if pages[i].builder in HEAVY_BUILDERS]
+    assert heavy == list(range(len(heavy))) and heavy
+    sizes = [len(c) for c in chunks if pages[c[0]].builder not in HEAVY_BUILDERS]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] <= 8 < sizes[0]
 
 
 @pytest.mark.parametrize("target", [".", "content", "content/guides", "data"])
