@@ -74,7 +74,7 @@ def load_account() -> None:
     account_id = getattr(session, "account_id", None)
     if account_id is None:
         return
-    account = get_session().get(Account, account_id)
+    account = getattr(session, "account", None) or get_session().get(Account, account_id)
     if account is None:
         session.destroy()
         return

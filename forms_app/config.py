@@ -28,7 +28,9 @@ DEFAULTS = {
     "THROTTLE_ACCOUNT": (5, 5, 300),
     "THROTTLE_ADDRESS": (20, 5, 900),
     "FIXED_NOW": None,
-    "PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    "PROXIES": 0,
+    # Rendered vœu-list pages kept per worker (one per session and demande; about 15 Ko each); 0: none.
+    "PAGE_CACHE_ENTRIES": 2000,  # reverse proxies in front of the app whose X-Forwarded-* headers are trusted
 }
 
 

@@ -53,6 +53,7 @@ class SiteHolder:
     def __init__(self, root: str) -> None:
         self.root = Path(root)
         self.site = None
+        self.generation = 0  # moves on with each model loaded: pages rendered from an older one are stale
         self.problems: list[str] = []
         self._stamp = -1.0
         self._checked = 0.0
@@ -78,6 +79,7 @@ class SiteHolder:
             log.warning("contenu invalide sous %s : %s", self.root, "; ".join(self.problems[:5]))
             return
         self.site = site
+        self.generation += 1
 
     def __call__(self):
         moment = time.monotonic()
@@ -104,6 +106,11 @@ def init_app(app: Flask) -> None:
 def current_site():
     """The Site model, or None when the content could not be loaded."""
     return current_app.extensions["carriere_site"]()
+
+
+def site_generation() -> int:
+    """Which loaded model current_site() returns: it changes when the content is reloaded."""
+    return current_app.extensions["carriere_site"].generation
 
 
 def site_config() -> SiteConfig:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -91,11 +91,20 @@ def _addressed_to(account: Account):
     return or_(Message.to_account_id == account.id, Message.to_role == account.role)
 
 
+def unread_count_query():
+    """SELECT of the number of unopened messages addressed to :account_id (or its :role)."""
+    return select(func.count(Message.id)).where(
+        or_(Message.to_account_id == bindparam("account_id"), Message.to_role == bindparam("role")),
+        Message.read_at.is_(None),
+    )
+
+
+_UNREAD = unread_count_query()
+
+
 def unread_count_for(session: Session, account: Account) -> int:
     """Messages addressed to the account that nobody has opened yet."""
-    return session.scalar(
-        select(func.count(Message.id)).where(_addressed_to(account), Message.read_at.is_(None))
-    ) or 0
+    return session.scalar(_UNREAD, {"account_id": account.id, "role": account.role}) or 0
 
 
 @bp.app_template_filter("courrier_date")

@@ -12,13 +12,16 @@ from sqlalchemy import bindparam, delete, select, update
 from werkzeug.datastructures import CallbackDict
 
 from .clock import security_now as now
-from .db import engine_of, new_session, write_transaction
-from .models import UserSession
+from .db import get_session, new_session, write_transaction
+from .models import Account, UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # refresh last_seen_at at most once a minute: fewer writes
+# The session row and its account (with the account's dossier) in one query, on the request's ORM
+# session: the account is then in its identity map, so auth.load_account reads nothing more.
 _READ_SESSION = select(
-    UserSession.id_hash, UserSession.account_id, UserSession.data, UserSession.created_at, UserSession.last_seen_at
-).where(UserSession.id_hash == bindparam("id_hash"))
+    UserSession.id_hash, UserSession.account_id, UserSession.data, UserSession.created_at, UserSession.last_seen_at,
+    Account,
+).outerjoin(Account, Account.id == UserSession.account_id).where(UserSession.id_hash == bindparam("id_hash"))
 
 
 def token_hash(token: str) -> str:
@@ -28,13 +31,14 @@ def token_hash(token: str) -> str:
 class ServerSession(CallbackDict, SessionMixin):
     """Session data plus the account it authenticates (None: anonymous)."""
 
-    def __init__(self, data=None, *, token=None, account_id=None, created_at=None, last_seen_at=None):
+    def __init__(self, data=None, *, token=None, account_id=None, created_at=None, last_seen_at=None, account=None):
         def on_update(_self):
             self.modified = True
 
         super().__init__(data or {}, on_update)
         self.token: str | None = token
         self.account_id: int | None = account_id
+        self.account = account  # the Account row read with the session (None: read it when needed)
         self.created_at: datetime | None = created_at
         self.last_seen_at: datetime | None = last_seen_at
         self.modified = False
@@ -48,6 +52,7 @@ class ServerSession(CallbackDict, SessionMixin):
             self.old_token = self.token
         self.token = None
         self.account_id = account_id
+        self.account = None
         self.created_at = None
         self.clear()
         self.modified = True
@@ -58,6 +63,7 @@ class ServerSession(CallbackDict, SessionMixin):
             self.old_token = self.token
         self.token = None
         self.account_id = None
+        self.account = None
         self.clear()
         self.destroyed = True
 
@@ -75,9 +81,7 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app), "")
         if not token or len(token) > 100 or not token.isascii():
             return ServerSession()
-        # A plain Core read on every request: no ORM session, identity map or flush for one row.
-        with engine_of(app).connect() as conn:
-            row = conn.execute(_READ_SESSION, {"id_hash": token_hash(token)}).first()
+        row = get_session().execute(_READ_SESSION, {"id_hash": token_hash(token)}).first()
         if row is None:
             fresh = ServerSession()
             fresh.expired = True
@@ -104,6 +108,7 @@ class DatabaseSessionInterface(SessionInterface):
             account_id=row.account_id,
             created_at=row.created_at,
             last_seen_at=row.last_seen_at,
+            account=row.Account,
         )
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:

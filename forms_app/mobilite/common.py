@@ -101,7 +101,8 @@ def verrouiller(session: Session, demande_id: int, *, modifie: bool = True) -> N
     modifie: the write changes the demande (the récapitulatif's "dernière modification").
     """
     if modifie:
-        session.execute(update(Demande).where(Demande.id == demande_id).values(updated_at=now())
+        session.execute(update(Demande).where(Demande.id == demande_id)
+                        .values(updated_at=now(), revision=Demande.revision + 1)
                         .execution_options(synchronize_session=False))
     else:
         session.execute(select(Demande.id).where(Demande.id == demande_id).with_for_update())
@@ -122,7 +123,7 @@ def prendre_version(session: Session, demande_id: int, version: str | None) -> b
     result = session.execute(
         update(Demande)
         .where(Demande.id == demande_id, Demande.voeux_version == expected)
-        .values(voeux_version=expected + 1, updated_at=now())
+        .values(voeux_version=expected + 1, revision=Demande.revision + 1, updated_at=now())
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1

@@ -1,8 +1,9 @@
 """Vœux: the ranked list of a demande, adding by code or guided search, ▲ ▼, deletion; all versioned."""
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
-from sqlalchemy import bindparam, update
+from flask import Response, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import session as browser_session
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -11,10 +12,14 @@ from generator.model import VOEU_TYPES
 from .. import audit
 from ..auth import login_required
 from ..clock import now
+from ..content import current_site, site_generation
+from ..courrier import unread_count_query
 from ..db import get_session, write_transaction
-from ..loaders import load_own_agent
-from ..models.mobilite import Voeu
-from ..rules import codes, rangs
+from ..loaders import MAX_ID, load_own_agent
+from ..models.agent import AGENT_FIELDS
+from ..models.mobilite import Demande, Voeu
+from ..pagecache import PageCache
+from ..rules import codes, fenetre, rangs
 from ..rules.demandes import MSG_LETTRE_AVANT
 from ..rules.voeux import MSG_PERIME, refus_ajout, refus_type, types_permis
 from ..security import form_view
@@ -44,11 +49,57 @@ def _liste(demande_id: int, *, status: int = 200, erreur: str | None = None):
     ), status
 
 
+@bp.record_once
+def _page_cache(state) -> None:
+    state.app.extensions["carriere_pages"] = PageCache(state.app.config["PAGE_CACHE_ENTRIES"])
+
+
+# Built once: composing the statement costs more than running it.
+_EMPREINTE = select(
+    Demande.agent_id, Demande.campagne, Demande.revision, unread_count_query().scalar_subquery(),
+).where(Demande.id == bindparam("demande_id"))
+
+
+def _empreinte(demande_id: int) -> tuple | None:
+    """Everything the demande's page shows, as values, read in one query; None: render, keep nothing.
+
+    The page shows the account and its dossier (header, barème), the demande (vœux, lettre, pièces:
+    its revision moves on with each of their writes), the unread courrier count, the campaign from
+    the loaded content, the window's state and the day (barème). A flash message is shown once: not kept.
+    """
+    account, agent = g.account, g.agent
+    if agent is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
+        return None
+    # Core on the request's connection: the ORM's execute costs more than the query here.
+    row = get_session().connection().execute(
+        _EMPREINTE, {"demande_id": demande_id, "account_id": account.id, "role": account.role}).first()
+    if row is None or row[0] != agent.id:
+        return None  # the rendering path answers 404
+    site = current_site()
+    campaign = site.campaign(row[1]) if site is not None else None
+    if campaign is None:
+        return None
+    moment = now()
+    return (site_generation(), account.id, account.name, tuple(getattr(agent, f) for f in AGENT_FIELDS), row[2], row[3],
+            fenetre.refus(campaign.saisie, moment), moment.date())
+
+
 @bp.get("/demandes/<int:demande_id>/")
 @login_required
 def demande(demande_id: int):
-    """"Liste de vos vœux" of one demande."""
-    return _liste(demande_id)
+    """"Liste de vos vœux" of one demande; a page already rendered for the same state is sent again."""
+    pages: PageCache = current_app.extensions["carriere_pages"]
+    empreinte = _empreinte(demande_id)
+    slot = (browser_session.token, demande_id)
+    if empreinte is not None:
+        page = pages.get(slot, (empreinte, browser_session.get("csrf_token")))
+        if page is not None:
+            return Response(page, mimetype="text/html")
+    html, status = _liste(demande_id)
+    if empreinte is not None and status == 200:
+        # The page's forms carry a token made from the session's CSRF secret (created by the render if new).
+        pages.put(slot, (empreinte, browser_session.get("csrf_token")), html.encode("utf-8"))
+    return html, status
 
 
 def _garde_lettre(demande_id: int) -> None:

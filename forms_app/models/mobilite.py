@@ -27,6 +27,8 @@ class Demande(Base):
     preference: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     # Bumped by every change of the vœu list, in the same transaction: a stale form is refused.
     voeux_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Bumped by every write that changes the demande's page (vœux, lettre, pièces): the page cache's key.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
 

@@ -1,0 +1,138 @@
+"""CPU per request of the hot routes, in one process, without HTTP: quick figures and profiles.
+
+Run: .venv/bin/python bench/load_profile.py [--n 2000] [--profile liste|move|add|baseline]
+Not the load bench (bench/load_bench.py measures through gunicorn and wrk); this one shows where a
+request's CPU goes, so a change can be judged in seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+import load_setup  # noqa: E402
+
+NOW = "2026-11-25T10:00:00+01:00"  # inside the saisie window of specifique-2027
+
+
+def environ(method: str, path: str, cookie: str, body: bytes = b"") -> dict:
+    return {
+        "REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_COOKIE": f"{load_setup.COOKIE}={cookie}" if cookie else "",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "https", "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }
+
+
+def call(app, method: str, path: str, cookie: str, body: bytes = b"") -> tuple[str, bytes]:
+    status = []
+    chunks = app(environ(method, path, cookie, body), lambda s, h, e=None: status.append(s))
+    data = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return status[0], data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="CPU par requête des routes chaudes, sans HTTP.")
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--profile", choices=("baseline", "liste", "move", "add"))
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="carriere-hot-") as tmp:
+        url = f"sqlite:///{tmp}/hot.db"
+        (identifiant,) = load_setup.populate(url, 1)
+        os.environ.update({"CARRIERE_DATABASE_URL": url, "CARRIERE_NOW": NOW, "CARRIERE_SECRET_KEY": "x" * 40})
+        from forms_app import create_app
+
+        app = create_app()
+        app.add_url_rule("/bench-bonjour", "bench_bonjour", lambda: "ok")
+        client = app.test_client()
+        base = "https://127.0.0.1"
+        text = client.get("/connexion", base_url=base).text
+        csrf = load_setup.csrf_of(text)
+        client.post("/connexion", base_url=base, data={"csrf_token": csrf, "identifiant": identifiant,
+                                                        "password": load_setup.PASSWORD})
+        camp = f"/mobilite/{load_setup.CAMPAGNE}"
+        text = client.get(f"{camp}/ajouter?mouvement={load_setup.MOUVEMENT}&discipline={load_setup.DISCIPLINE}",
+                          base_url=base).text
+        csrf = load_setup.csrf_of(text)
+        client.post(f"{camp}/ajouter", base_url=base, data={"csrf_token": csrf, "mouvement": load_setup.MOUVEMENT,
+                                                             "discipline": load_setup.DISCIPLINE, "preference": ""})
+        demande = int(re.search(r"/mobilite/demandes/(\d+)/", client.get(f"{camp}/", base_url=base).text).group(1))
+        codes = load_setup.etb_codes(15)
+        for version, code in enumerate(codes[:2]):
+            client.post(f"/mobilite/demandes/{demande}/voeux/ajouter", base_url=base, data={
+                "csrf_token": csrf, "version": str(version), "type": "ETB", "code": code, "poste": ""})
+        cookie = client.get_cookie(load_setup.COOKIE, domain="127.0.0.1").value
+        page = client.get(f"/mobilite/demandes/{demande}/", base_url=base).text
+        voeux = [int(v) for v in dict.fromkeys(re.findall(r"/mobilite/voeux/(\d+)/supprimer", page))]
+        state = {"version": int(load_setup.VERSION_RE.search(page).group(1) or 0), "flip": False, "code": 2}
+
+        def baseline():
+            return call(app, "GET", "/bench-bonjour", "")
+
+        def liste():
+            return call(app, "GET", f"/mobilite/demandes/{demande}/", cookie)
+
+        def move():
+            target = voeux[0] if state["flip"] else voeux[1]
+            state["flip"] = not state["flip"]
+            body = f"csrf_token={csrf}&version={state['version']}".encode()
+            state["version"] += 1
+            return call(app, "POST", f"/mobilite/voeux/{target}/monter", cookie, body)
+
+        def add():
+            # Add then delete: the list never grows past three.
+            code = codes[2 + state["code"] % 13]
+            state["code"] += 1
+            body = f"csrf_token={csrf}&version={state['version']}&type=ETB&code={code}&poste=".encode()
+            state["version"] += 1
+            return call(app, "POST", f"/mobilite/demandes/{demande}/voeux/ajouter", cookie, body)
+
+        routes = {"baseline": baseline, "liste": liste, "move": move}
+        for name, fn in routes.items():
+            status, _ = fn()
+            assert status[:3] in ("200", "303", "302"), (name, status)
+        figures = {}
+        for name, fn in routes.items():
+            for _ in range(50):
+                fn()
+            start = time.process_time()
+            for _ in range(args.n):
+                fn()
+            figures[name] = (time.process_time() - start) / args.n * 1000
+        adds = 12
+        start = time.process_time()
+        for _ in range(adds):
+            status, body = add()
+            assert status.startswith("30"), (status, body[-500:])
+        figures["add"] = (time.process_time() - start) / adds * 1000
+        for name, ms in figures.items():
+            print(f"{name:<9} {ms:6.3f} ms CPU/req  ({figures['baseline'] / ms * 100:5.1f} % de la référence)")
+        if args.profile:
+            fn = {**routes, "add": add}[args.profile]
+            n = 12 if args.profile == "add" else min(args.n, 500)
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(n):
+                fn()
+            prof.disable()
+            pstats.Stats(prof).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "60")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
