@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import secrets
 import shutil
@@ -22,19 +23,21 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load_cpu, load_lua, load_setup  # noqa: E402
+from bench import load_cpu, load_lua, load_paced, load_setup  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 NOW = "2026-11-25T10:00:00+01:00"  # inside the saisie window of specifique-2027, whatever the real date
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=postgres"
 TARGET_LIST_RATIO = 0.40
-TARGET_WRITES, TARGET_WRITE_P99_MS = 500, 50
+TARGET_WRITES, TARGET_WRITE_P99_MS, TARGET_CLIENTS = 500, 50, 50
 
 
 @dataclass
@@ -167,11 +170,12 @@ class PgDatabase:
             conn.execute(f'drop database if exists "{self.name}" with (force)')
 
 
-def run_backend(label: str, url: str, work: Path, args, database: str = "") -> list[Result]:
-    """Populate, serve, prepare sessions, then every scenario with wrk."""
+@contextmanager
+def serving(label: str, url: str, work: Path, count: int, database: str = "") -> Iterator[tuple[Server, list]]:
+    """Populate count teachers, start gunicorn, log them in with a demande and two vœux; stop at the end."""
     print(f"\n== {label} ==  ({uptime()})", flush=True)
     started = time.monotonic()
-    identifiants = load_setup.populate(url, args.teachers)
+    identifiants = load_setup.populate(url, count)
     print(f"  {len(identifiants)} enseignants importés ({time.monotonic() - started:.0f} s)", flush=True)
     port = free_port()
     root = work / "root"
@@ -183,26 +187,51 @@ def run_backend(label: str, url: str, work: Path, args, database: str = "") -> l
            "CARRIERE_SECRET_KEY": secrets.token_urlsafe(32), "CARRIERE_SITE_DIR": str(work / "no-site")}
     env.pop("CARRIERE_DEV", None)
     server = Server(port, env, work / f"gunicorn-{label}.log")
-    results: list[Result] = []
     try:
         server.wait_ready()
         started = time.monotonic()
-        codes = load_setup.etb_codes(60)
-        teachers = load_setup.prepare_all(port, identifiants, codes)
+        teachers = load_setup.prepare_all(port, identifiants, load_setup.etb_codes(60))
         print(f"  {len(teachers)} connexions, demandes et 2 vœux chacun ({time.monotonic() - started:.0f} s)",
               flush=True)
-        for t in teachers:
+        yield server, teachers
+    finally:
+        server.stop()
+
+
+def paced(server: Server, teachers: list, kind: str, args, database: str) -> Result:
+    """One open-loop run (bench/load_paced.py) after re-reading the lists, as a report row."""
+    load_setup.refresh(server.port, teachers)
+    r = load_paced.run(server.port, teachers, kind, args.paced_clients, args.paced_rate, args.paced_duration,
+                       lambda: load_cpu.cpu_seconds(server.proc.pid, database))
+    for line in r.lines():
+        print("  " + line, flush=True)
+    detail = {"paced": r, "statuses": dict(r.statuses), "resynced": r.resynced, "exhausted": r.exhausted}
+    return Result(f"{kind}-paced", r.clients, r.achieved, r.pct(50), r.pct(99), r.bad,
+                  r.socket_errors + r.timeouts, detail, r.cpu_server_ms)
+
+
+def run_backend(label: str, url: str, work: Path, args, database: str = "") -> list[Result]:
+    """Populate, serve, prepare sessions, then every scenario with wrk, and the paced writes."""
+    with serving(label, url, work, args.teachers + args.paced_teachers, database) as (server, everyone):
+        port = server.port
+        # wrk writes the first teachers; the paced runs have their own, whose lists still have room.
+        teachers, paced_teachers = everyone[:args.teachers], everyone[args.teachers:]
+        for t in everyone:
             t.codes_libres = t.codes_libres[:args.adds_per_teacher]
         data = work / f"teachers-{label}.txt"
         data.write_text(teacher_lines(teachers), encoding="utf-8")
         forms = load_setup.login_forms(port, args.login_forms)
         logins = work / f"logins-{label}.txt"
-        logins.write_text(login_lines(forms, identifiants), encoding="utf-8")
+        logins.write_text(login_lines(forms, [t.identifiant for t in teachers]), encoding="utf-8")
         d = args.duration
         plan = [("baseline", 20, d, None), ("baseline", 50, d, None), ("liste", 20, d, data),
                 ("liste", 50, d, data), ("move", 50, d, data), ("add", 50, args.add_duration, data),
-                ("login", 20, d, logins)]
+                ("move-paced", 0, 0, None), ("add-paced", 0, 0, None), ("login", 20, d, logins)]
+        results: list[Result] = []
         for kind, clients, duration, path in plan:
+            if kind.endswith("-paced"):
+                results.append(paced(server, paced_teachers, kind.split("-")[0], args, database))
+                continue
             if kind in ("move", "add"):
                 load_setup.refresh(port, teachers)
                 data.write_text(teacher_lines(teachers), encoding="utf-8")
@@ -212,13 +241,18 @@ def run_backend(label: str, url: str, work: Path, args, database: str = "") -> l
             print(f"  {kind:<9} c{clients:<3} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  "
                   f"p99 {result.p99_ms:7.1f} ms  hors 2xx/3xx {result.bad}  CPU {result.cpu_ms:5.1f} ms/req",
                   flush=True)
-    finally:
-        server.stop()
     return results
 
 
 NAMES = {"baseline": "route « ok » (référence)", "liste": "liste des vœux (GET)",
-         "move": "déplacer un vœu ▲ (POST)", "add": "ajouter un vœu (POST)", "login": "connexion (POST, Argon2id)"}
+         "move": "déplacer un vœu ▲ (POST)", "add": "ajouter un vœu (POST)", "login": "connexion (POST, Argon2id)",
+         "move-paced": "déplacer un vœu ▲ (POST), {rate}/s offerts — cadencé",
+         "add-paced": "ajouter un vœu (POST), {rate}/s offerts — cadencé"}
+
+
+def _name(r: Result) -> str:
+    paced_run = r.detail.get("paced")
+    return NAMES[r.name].format(rate=f"{paced_run.offered:.0f}" if paced_run else "")
 
 
 def _n(value: float) -> str:
@@ -230,6 +264,15 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f}\u00a0%"
 
 
+def _ms(value: float) -> str:
+    return "perdue" if math.isinf(value) else f"{value:.1f}"
+
+
+def _lat(value: float) -> str:
+    """A latency in a sentence: a percentile that falls on a lost request is infinite."""
+    return "∞ (requête perdue)" if math.isinf(value) else f"{value:.1f} ms"
+
+
 def report(label: str, results: list[Result]) -> list[str]:
     base = {r.clients: r.rps for r in results if r.name == "baseline"}
     lines = [f"### {label}", "",
@@ -239,28 +282,44 @@ def report(label: str, results: list[Result]) -> list[str]:
     for r in results:
         ratio = r.rps / base[r.clients] if r.clients in base else r.rps / max(base.values())
         extra = f" (+{r.socket_errors} erreurs de socket)" if r.socket_errors else ""
+        paced_run = r.detail.get("paced")
+        if paced_run is not None:
+            lost = {"non envoyées": paced_run.unsent, "sans réponse": paced_run.timeouts,
+                    "erreurs de socket": paced_run.socket_errors}
+            extra = "".join(f" (+{v} {k})" for k, v in lost.items() if v)
         if r.detail.get("exhausted"):
             extra += f" ({r.detail['exhausted']} déplacements faute de place : listes pleines)"
-        lines.append(f"| {NAMES[r.name]} | {r.clients} | {_n(r.rps)} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+        lines.append(f"| {_name(r)} | {r.clients} | {_n(r.rps)} | {_ms(r.p50_ms)} | {_ms(r.p99_ms)} | "
                      f"{_pct(ratio)} | {r.bad}{extra} | {r.cpu_ms:.1f} | {_n(r.capacity)} |")
+    lines += ["", "Lignes « cadencé » : boucle ouverte (bench/load_paced.py), req/s = réponses 2xx/3xx obtenues par "
+              "seconde, p50/p99 mesurés depuis l'heure d'envoi prévue (requête perdue = latence infinie)."]
     liste = next(r for r in results if r.name == "liste" and r.clients == 50)
-    move = next(r for r in results if r.name == "move")
-    add = next(r for r in results if r.name == "add")
     ratio = liste.rps / base[50]
     base50 = next(r for r in results if r.name == "baseline" and r.clients == 50)
     cpu_ratio = base50.cpu_ms / liste.cpu_ms if liste.cpu_ms else 0.0
     lines += ["", f"- liste des vœux ≥ 40 % de la référence (50 clients) : {_pct(ratio)} mesuré, "
               f"{_pct(cpu_ratio)} au coût CPU : " + ("atteint." if ratio >= TARGET_LIST_RATIO else "**non atteint**.")]
-    for r, what in ((move, "déplacements"), (add, "ajouts")):
-        met = r.rps >= TARGET_WRITES and r.p99_ms < TARGET_WRITE_P99_MS and r.bad == 0
-        lines.append(f"- {what} ≥ 500/s avec p99 < 50 ms à 50 clients : {_n(r.rps)}/s, p99 {r.p99_ms:.1f} ms, "
-                     f"{r.bad} refus (au coût CPU, 2 cœurs libres : ≈ {_n(r.capacity)}/s) : "
-                     + ("atteint." if met else "**non atteint**."))
+    for kind, what in (("move", "déplacements"), ("add", "ajouts")):
+        closed = next(r for r in results if r.name == kind)
+        p = next(r for r in results if r.name == f"{kind}-paced").detail["paced"]
+        met, why = load_paced.meets_target(p, TARGET_WRITES, TARGET_WRITE_P99_MS, TARGET_CLIENTS)
+        lines.append(
+            f"- {what} ≥ 500/s avec p99 < 50 ms à 50 clients (cadencé : {p.offered:.0f}/s offerts par "
+            f"{p.clients} clients) : {_n(p.achieved)}/s obtenus, p99 depuis l'horaire {_lat(p.pct(99))} "
+            f"(depuis l'envoi {_lat(p.pct(99, p.from_send))}), {p.bad} hors 2xx/3xx, "
+            f"{p.socket_errors + p.timeouts + p.unsent} perdues, {p.late} envois en retard : "
+            + ("atteint." if met else f"**non atteint** ({why}).")
+            + f" Maximum en boucle fermée (wrk, 50 clients) : {_n(closed.rps)}/s, p99 {closed.p99_ms:.1f} ms ; "
+            f"au coût CPU, 2 cœurs libres : ≈ {_n(closed.capacity)}/s.")
     for r in results:
         if r.detail.get("statuses"):
             statuses = ", ".join(f"{k} × {v}" for k, v in sorted(r.detail["statuses"].items()))
-            lines.append(f"- {NAMES[r.name]} : réponses hors 2xx/3xx : {statuses} ; "
+            lines.append(f"- {_name(r)} : réponses hors 2xx/3xx : {statuses} ; "
                          f"{r.detail.get('resynced', 0)} version(s) relue(s) dans la page renvoyée")
+    generator = [r.detail["paced"] for r in results if r.detail.get("paced")]
+    if generator:
+        lines.append("- CPU du générateur cadencé (il partage les 2 cœurs) : "
+                     + " ; ".join(f"{g.kind} {g.cpu_generator:.2f} s pour {g.sent} requêtes" for g in generator))
     return lines
 
 
@@ -268,19 +327,8 @@ def _interrupt(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Chiffres de charge de l'application (gunicorn + wrk).")
-    parser.add_argument("--teachers", type=int, default=200, help="enseignants créés (défaut : 200)")
-    parser.add_argument("--duration", type=int, default=10, help="durée de chaque mesure en s (défaut : 10)")
-    parser.add_argument("--add-duration", type=int, default=5, help="durée de la mesure des ajouts (défaut : 5)")
-    parser.add_argument("--adds-per-teacher", type=int, default=13, help="ajouts possibles par liste (≤ 13)")
-    parser.add_argument("--login-forms", type=int, default=500, help="formulaires de connexion préparés")
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        print("wrk introuvable : installez-le (apt-get install -y wrk) puis relancez.", file=sys.stderr)
-        return 2
-    args.adds_per_teacher = max(0, min(args.adds_per_teacher, 13))  # 15 vœux at most, 2 already there
+def guarded(body) -> int:
+    """Run body(work) in a temporary folder; stop cleanly with a French message on Ctrl-C, kill or setup error."""
     # Ctrl-C or a kill: unwind through the finally blocks that stop what we started.
     signal.signal(signal.SIGTERM, _interrupt)
     out: list[str] = [f"Machine : {os.cpu_count()} cœurs ; avant : {uptime()}"]
@@ -288,16 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="carriere-load-") as tmp:
         work = Path(tmp)
         try:
-            if args.only in (None, "sqlite"):
-                results = run_backend("SQLite", f"sqlite:///{work / 'bench.db'}", work, args)
-                out += [""] + report("SQLite", results)
-            if args.only in (None, "postgresql"):
-                pg = PgDatabase()
-                try:
-                    results = run_backend("PostgreSQL", pg.url, work, args, pg.name)
-                finally:
-                    pg.drop()
-                out += [""] + report("PostgreSQL", results)
+            out += body(work)
         except KeyboardInterrupt:
             print("banc interrompu à la demande : serveur arrêté, base et fichiers temporaires supprimés.",
                   file=sys.stderr)
@@ -312,6 +351,79 @@ def main(argv: list[str] | None = None) -> int:
     out.append(f"\nAprès : {uptime()}")
     print("\n".join(out))
     return code
+
+
+def backends(only: str | None, work: Path, run) -> list[str]:
+    """run(label, url, database) on SQLite then PostgreSQL (or the one asked), each on a fresh database."""
+    out: list[str] = []
+    if only in (None, "sqlite"):
+        out += [""] + run("SQLite", f"sqlite:///{work / 'bench.db'}", "")
+    if only in (None, "postgresql"):
+        pg = PgDatabase()
+        try:
+            out += [""] + run("PostgreSQL", pg.url, pg.name)
+        finally:
+            pg.drop()
+    return out
+
+
+def standalone_paced(args, count: int) -> int:
+    """bench/load_paced.py alone: its own server and teachers, the paced runs only."""
+    kinds = ("move", "add") if args.kind == "both" else (args.kind,)
+
+    def body(work: Path) -> list[str]:
+        def run(label: str, url: str, database: str) -> list[str]:
+            lines = [f"### {label}"]
+            with serving(label, url, work, count, database) as (server, teachers):
+                for t in teachers:
+                    t.codes_libres = t.codes_libres[:load_paced.ADDS_PER_LIST]  # 15 vœux at most, 2 there
+                for kind in kinds:
+                    load_setup.refresh(server.port, teachers)
+                    r = load_paced.run(server.port, teachers, kind, args.clients, args.rate, args.duration,
+                                       lambda: load_cpu.cpu_seconds(server.proc.pid, database))
+                    met, why = load_paced.meets_target(r, TARGET_WRITES, TARGET_WRITE_P99_MS, TARGET_CLIENTS)
+                    done = [""] + r.lines() + ["  cible ≥ 500/s, p99 < 50 ms à 50 clients : "
+                                               + ("atteinte." if met else f"non atteinte ({why}).")]
+                    print("\n".join(done), flush=True)
+                    lines += done
+            return lines
+        return backends(args.database, work, run)
+
+    return guarded(body)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Chiffres de charge de l'application (gunicorn + wrk).")
+    parser.add_argument("--teachers", type=int, default=200, help="enseignants des mesures wrk (défaut : 200)")
+    parser.add_argument("--duration", type=int, default=10, help="durée de chaque mesure en s (défaut : 10)")
+    parser.add_argument("--add-duration", type=int, default=5, help="durée de la mesure des ajouts (défaut : 5)")
+    parser.add_argument("--adds-per-teacher", type=int, default=13, help="ajouts possibles par liste (≤ 13)")
+    parser.add_argument("--login-forms", type=int, default=500, help="formulaires de connexion préparés")
+    parser.add_argument("--paced-rate", type=float, default=TARGET_WRITES,
+                        help="écritures offertes par seconde, boucle ouverte (défaut : 500)")
+    parser.add_argument("--paced-duration", type=float, default=10,
+                        help=f"durée de chaque mesure cadencée en s (défaut : 10, ≤ {load_paced.MAX_DURATION})")
+    parser.add_argument("--paced-clients", type=int, default=TARGET_CLIENTS, help="clients cadencés (défaut : 50)")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk introuvable : installez-le (apt-get install -y wrk) puis relancez.", file=sys.stderr)
+        return 2
+    if not 0 < args.paced_duration <= load_paced.MAX_DURATION or args.paced_rate <= 0 or args.paced_clients <= 0:
+        print(f"paramètres cadencés invalides : durée de 1 à {load_paced.MAX_DURATION} s, débit et clients positifs.",
+              file=sys.stderr)
+        return 2
+    args.adds_per_teacher = max(0, min(args.adds_per_teacher, 13))  # 15 vœux at most, 2 already there
+    # The paced add must not run out of room: its own teachers, enough free slots for rate × duration.
+    args.paced_teachers = load_paced.teachers_needed(args.paced_rate, args.paced_duration, args.paced_clients,
+                                                     args.adds_per_teacher)
+
+    def body(work: Path) -> list[str]:
+        def run(label: str, url: str, database: str) -> list[str]:
+            return report(label, run_backend(label, url, work, args, database))
+        return backends(args.only, work, run)
+
+    return guarded(body)
 
 
 if __name__ == "__main__":
