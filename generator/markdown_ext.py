@@ -1,6 +1,8 @@
 """Markdown for guides and notes: the extensions of the content format, site-root links, wide tables."""
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
@@ -11,11 +13,90 @@ from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import (TocExtension, TocTreeprocessor, nest_toc_tokens, remove_fnrefs,
+                                     render_inner_html, strip_tags, unique)
 from markdown.treeprocessors import Treeprocessor
 
+# Text the serializer, the unescaper or a postprocessor would change: "&<>" are escaped, STX/ETX mark
+# placeholders (stashed HTML, escaped characters, "&" substitutes). A heading's text without any of them
+# and without child elements renders as itself.
+_NOT_PLAIN = re.compile("[&<>\x02\x03]")
+_STOCK_POSTPROCESSORS = {"raw_html", "amp_substitute"}
+
+
+class _FastTocTreeprocessor(TocTreeprocessor):
+    """The toc extension's tree processor, minus work this site never uses (decision 0006).
+
+    Identical ids, heading HTML and toc_tokens. Differences: a plain heading (text only, nothing the
+    serializer or a postprocessor would change) is not serialized to find its inner HTML, and the TOC
+    `<div>` is only built when a `[TOC]` marker may need it, so `md.toc` stays "" otherwise (this site
+    renders its table of contents from toc_tokens in the template)."""
+
+    def run(self, doc: etree.Element) -> None:
+        marker = self.marker
+        postprocessors = self.md.postprocessors
+        if (marker and any(el.text and len(el) == 0 and el.text.strip() == marker for el in doc.iter())) or \
+                len(postprocessors) != len(_STOCK_POSTPROCESSORS) or \
+                not all(name in postprocessors for name in _STOCK_POSTPROCESSORS):
+            super().run(doc)  # the stock path: it puts the TOC div in place of the marker
+            return
+        used_ids = {el.attrib["id"] for el in doc.iter() if "id" in el.attrib}
+        id_counters: dict[str, int] = {}
+        toc_tokens = []
+        header_rgx = self.header_rgx
+        for el in doc.iter():
+            if isinstance(el.tag, str) and header_rgx.match(el.tag):
+                self.set_level(el)
+                text = el.text
+                if len(el) == 0 and not (text and _NOT_PLAIN.search(text)):
+                    innerhtml = text.strip() if text else ""
+                    name = " ".join(innerhtml.split())
+                else:
+                    innerhtml = render_inner_html(remove_fnrefs(el), self.md)
+                    name = strip_tags(innerhtml)
+                if "id" not in el.attrib:
+                    el.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+                data_toc_label = ""
+                if "data-toc-label" in el.attrib:
+                    # Rare: the stock method, on the element as it is now (its id is already set).
+                    from markdown.extensions.toc import escape_cdata, run_postprocessors, unescape
+
+                    data_toc_label = run_postprocessors(unescape(el.attrib["data-toc-label"]), self.md)
+                    name = escape_cdata(strip_tags(data_toc_label))
+                    del el.attrib["data-toc-label"]
+                level = int(el.tag[-1])
+                if self.toc_top <= level <= self.toc_bottom:
+                    toc_tokens.append({"level": level, "id": _unescape(el.attrib["id"]), "name": name,
+                                       "html": innerhtml, "data-toc-label": data_toc_label})
+                if self.use_anchors:
+                    self.add_anchor(el, el.attrib["id"])
+                if self.use_permalinks not in [False, None]:
+                    self.add_permalink(el, el.attrib["id"])
+        self.md.toc_tokens = nest_toc_tokens(toc_tokens)
+
+
+def _unescape(text: str) -> str:
+    """toc's unescape(), which builds an UnescapeTreeprocessor per call; only STX-marked text changes."""
+    if "\x02" not in text:
+        return text
+    from markdown.extensions.toc import unescape
+
+    return unescape(text)
+
+
+class FastTocExtension(TocExtension):
+    """TocExtension with the tree processor above; same options, same registration (priority 5)."""
+
+    TreeProcessorClass = _FastTocTreeprocessor
+
+
+# The Python-Markdown minor version whose TocTreeprocessor.run the class above mirrors; with any other,
+# the stock extension is used (tests/generator/test_markdown_toc.py says so, to check again and move this).
+FAST_TOC_FOR = (3, 11)
+_Toc = FastTocExtension if markdown.__version_info__[:2] == FAST_TOC_FOR else TocExtension
+
 # Given as classes: by name, Markdown scans every installed package's entry points first (~50 ms per build).
-EXTENSIONS = (TableExtension, TocExtension, AttrListExtension, AdmonitionExtension, FencedCodeExtension,
+EXTENSIONS = (TableExtension, _Toc, AttrListExtension, AdmonitionExtension, FencedCodeExtension,
               SaneListExtension)
 
 
@@ -74,7 +155,7 @@ class SiteLinksExtension(Extension):
 def make_markdown(base_path: str) -> markdown.Markdown:
     """One reusable converter per process; call `convert` for each document."""
     return markdown.Markdown(
-        extensions=[*(TocExtension(toc_depth="2-3") if ext is TocExtension else ext() for ext in EXTENSIONS),
+        extensions=[*(ext(toc_depth="2-3") if issubclass(ext, TocExtension) else ext() for ext in EXTENSIONS),
                     SiteLinksExtension(base_path)],
         output_format="html",
     )
