@@ -49,16 +49,13 @@ def record(
     target: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Add an audit row to the session's current transaction."""
-    entry = AuditEntry(
-        at=now(),
-        actor_id=actor_id,
-        action=action,
-        target=target[:200],
-        before=scrub(before),
-        after=scrub(after),
-        address=client_address(),
-    )
-    session.add(entry)
-    return entry
+) -> None:
+    """Write an audit row in the session's current transaction (it commits or rolls back with it)."""
+    # A Core insert: the row is never read back, so the unit of work's bookkeeping is pure cost.
+    session.connection().execute(_INSERT, {
+        "at": now(), "actor_id": actor_id, "action": action, "target": target[:200],
+        "before": scrub(before), "after": scrub(after), "address": client_address(),
+    })
+
+
+_INSERT = AuditEntry.__table__.insert()

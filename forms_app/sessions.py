@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, Request, Response
+from flask import session as flask_session
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import bindparam, delete, select, update
 from werkzeug.datastructures import CallbackDict
@@ -159,6 +160,26 @@ class DatabaseSessionInterface(SessionInterface):
             secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app),
         )
+
+
+def save_in_transaction(db) -> None:
+    """Write the browser session's data in db's current write transaction (a flash set by a write goes
+    with it); save_session then has nothing left to write. A new or renewed session is left to save_session."""
+    session = flask_session._get_current_object()
+    if not isinstance(session, ServerSession) or session.token is None or session.destroyed \
+            or session.old_token is not None:
+        return
+    current = now()
+    db.connection().execute(_SAVE_DATA, {"b_id_hash": token_hash(session.token), "data": json.dumps(dict(session)),
+                                         "now": current})
+    session.modified = False
+    session.last_seen_at = current
+
+
+_SAVE_DATA = (
+    update(UserSession.__table__).where(UserSession.__table__.c.id_hash == bindparam("b_id_hash"))
+    .values(data=bindparam("data"), last_seen_at=bindparam("now"))
+)
 
 
 def end_sessions_of(db, account_id: int) -> None:

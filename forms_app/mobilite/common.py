@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, g, make_response
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from generator.model import Campaign, Mouvement
@@ -65,15 +65,19 @@ def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:
     return demande
 
 
-def load_voeu(voeu_id: int) -> tuple[Voeu, Demande]:
-    """A vœu of the logged-in teacher and its demande, in one query (404 otherwise)."""
+_VOEU_REF = (
+    select(Voeu.demande_id, Demande.campagne, Demande.agent_id)
+    .join(Demande, Demande.id == Voeu.demande_id).where(Voeu.id == bindparam("voeu_id"))
+)
+
+
+def load_voeu(voeu_id: int) -> tuple[int, str]:
+    """(demande id, campaign slug) of a vœu of the logged-in teacher, in one query (404 otherwise)."""
     agent = load_own_agent()
-    row = get_session().execute(
-        select(Voeu, Demande).join(Demande, Demande.id == Voeu.demande_id).where(Voeu.id == _checked(voeu_id))
-    ).first()
-    if row is None or row[1].agent_id != agent.id:
+    row = get_session().connection().execute(_VOEU_REF, {"voeu_id": _checked(voeu_id)}).first()
+    if row is None or row.agent_id != agent.id:
         abort(404)
-    return row[0], row[1]
+    return row.demande_id, row.campagne
 
 
 def load_piece(piece_id: int) -> PieceJointe:
@@ -89,6 +93,22 @@ def load_piece(piece_id: int) -> PieceJointe:
 
 def voeux_de(session: Session, demande_id: int) -> list[Voeu]:
     return list(session.scalars(select(Voeu).where(Voeu.demande_id == demande_id).order_by(Voeu.rank, Voeu.id)))
+
+
+_VOEU_ROWS = (
+    select(Voeu.id, Voeu.rank, Voeu.type, Voeu.code, Voeu.poste)
+    .where(Voeu.demande_id == bindparam("demande_id")).order_by(Voeu.rank, Voeu.id)
+)
+
+
+def lignes_voeux(session: Session, demande_id: int) -> list:
+    """The vœux of a demande as plain rows (id, rank, type, code, poste), for the writes: no ORM objects."""
+    return session.connection().execute(_VOEU_ROWS, {"demande_id": demande_id}).all()
+
+
+def instantane(row, rank: int | None = None) -> dict:
+    """A vœu row as the audit log keeps it (the same keys as Voeu.snapshot)."""
+    return {"rank": row.rank if rank is None else rank, "type": row.type, "numero": row.code, "poste": row.poste}
 
 
 def lettre_de(session: Session, demande_id: int) -> Lettre | None:
@@ -120,13 +140,17 @@ def prendre_version(session: Session, demande_id: int, version: str | None) -> b
         return False
     if not 0 <= expected < 2**31 - 1:  # forged: no list has it, and +1 would overflow the column (a 500)
         return False
-    result = session.execute(
-        update(Demande)
-        .where(Demande.id == demande_id, Demande.voeux_version == expected)
-        .values(voeux_version=expected + 1, revision=Demande.revision + 1, updated_at=now())
-        .execution_options(synchronize_session=False)
-    )
+    result = session.connection().execute(
+        _PRENDRE_VERSION, {"demande_id": demande_id, "expected": expected, "next": expected + 1, "now": now()})
     return result.rowcount == 1
+
+
+_demandes = Demande.__table__
+_PRENDRE_VERSION = (
+    update(_demandes)
+    .where(_demandes.c.id == bindparam("demande_id"), _demandes.c.voeux_version == bindparam("expected"))
+    .values(voeux_version=bindparam("next"), revision=_demandes.c.revision + 1, updated_at=bindparam("now"))
+)
 
 
 @dataclass

@@ -13,12 +13,6 @@ class ButtonForm(BaseForm):
     """Only the CSRF token: delete a demande, a pièce."""
 
 
-class VersionForm(BaseForm):
-    """A button on the vœu list: carries the version of the list it was shown with."""
-
-    version = HiddenField()
-
-
 class VoeuForm(BaseForm):
     """"Enregistrer" a vœu found by its code."""
 

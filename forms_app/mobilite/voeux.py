@@ -5,7 +5,6 @@ from flask import Response, abort, current_app, flash, g, make_response, redirec
 from flask import session as browser_session
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from generator.model import VOEU_TYPES
 
@@ -19,6 +18,7 @@ from ..loaders import MAX_ID, load_own_agent
 from ..models.agent import AGENT_FIELDS
 from ..models.mobilite import Demande, Voeu
 from ..pagecache import PageCache
+from ..sessions import save_in_transaction
 from ..rules import codes, fenetre, rangs
 from ..rules.demandes import MSG_LETTRE_AVANT
 from ..rules.voeux import MSG_PERIME, refus_ajout, refus_type, types_permis
@@ -26,10 +26,10 @@ from ..security import form_view
 from . import bp
 from .bareme import bareme_de
 from .common import (
-    campagne_or_404, demandes_de, garde_saisie, ligne, load_demande, load_voeu, prendre_version,
-    saisie_ouverte, site_or_404, voeux_de,
+    campagne_or_404, demandes_de, garde_saisie, instantane, ligne, lignes_voeux, load_demande, load_voeu,
+    prendre_version, saisie_ouverte, site_or_404, voeux_de,
 )
-from .forms import VersionForm, VoeuForm
+from .forms import VoeuForm
 from .pieces import pieces_de
 
 
@@ -184,17 +184,21 @@ def enregistrer_voeu(demande_id: int):
             if not prendre_version(session, demande_id, form.version.data):
                 stale = True
             else:
-                voeux = voeux_de(session, demande_id)
+                voeux = lignes_voeux(session, demande_id)
                 erreur = refus_ajout(campaign, [(v.type, v.code) for v in voeux], resolu.type, resolu.code)
                 if erreur is None:
-                    voeu = Voeu(demande_id=demande_id, rank=len(voeux) + 1, type=resolu.type, code=resolu.code,
-                                libelle=resolu.libelle[:300], poste=poste, created_at=now())
-                    session.add(voeu)
-                    session.flush()
+                    ajout = {"rank": len(voeux) + 1, "type": resolu.type, "numero": resolu.code, "poste": poste}
+                    session.connection().execute(_INSERT_VOEU, {
+                        "demande_id": demande_id, "rank": ajout["rank"], "type": resolu.type, "code": resolu.code,
+                        "libelle": resolu.libelle[:300], "poste": poste, "created_at": now()})
+                    before = [instantane(v) for v in voeux]
                     audit.record(session, actor_id=g.account.id, action="mobilite.voeu.ajout",
                                  target=f"demande:{demande_id}",
-                                 before={"voeux": [v.snapshot() for v in voeux]},
-                                 after={"voeux": [v.snapshot() for v in voeux] + [voeu.snapshot()]})
+                                 before={"voeux": before}, after={"voeux": before + [ajout]})
+                    # The message goes with the vœu: the session row is written in this transaction,
+                    # not in a second one after it.
+                    flash("Le vœu est enregistré.", "success")
+                    save_in_transaction(session)
                 else:
                     session.rollback()
     except IntegrityError:
@@ -203,53 +207,52 @@ def enregistrer_voeu(demande_id: int):
         return _liste(demande_id, status=409, erreur=MSG_PERIME)
     if erreur:
         return _ajout_page(demande_id, status=409, erreur=erreur, type_=type_, code=resolu.code)
-    flash("Le vœu est enregistré.", "success")
     return redirect(url_for("mobilite.demande", demande_id=demande_id))
 
 
+_INSERT_VOEU = Voeu.__table__.insert()
 _SET_RANK = (
     update(Voeu.__table__).where(Voeu.__table__.c.id == bindparam("voeu_id")).values(rank=bindparam("rank"))
 )
 
 
 def _changer(voeu_id: int, operation, action: str):
-    """Apply operation(ids, voeu_id) -> new order (None: no move) under the version check."""
-    voeu, demande = load_voeu(voeu_id)
-    demande_id = voeu.demande_id
-    campaign = campagne_or_404(demande.campagne)
+    """Apply operation(ids, voeu_id) -> new order (None: no move) under the version check.
+
+    The CSRF token was checked by the gate (security.csrf_gate); the version is the form's only field.
+    """
+    demande_id, campagne = load_voeu(voeu_id)
+    campaign = campagne_or_404(campagne)
     garde_saisie(campaign)
-    form = VersionForm()
-    if not form.validate():
-        abort(400)
     session = get_session()
     with write_transaction(session):
-        if not prendre_version(session, demande_id, form.version.data):
+        if not prendre_version(session, demande_id, request.form.get("version")):
             stale = True
         else:
             stale = False
-            voeux = voeux_de(session, demande_id)
-            before = [v.snapshot() for v in voeux]
+            voeux = lignes_voeux(session, demande_id)
             by_id = {v.id: v for v in voeux}
             order = operation([v.id for v in voeux], voeu_id)
             if order is None:
                 session.rollback()
             else:
-                for gone in set(by_id) - set(order):
-                    session.delete(by_id[gone])
-                session.flush()
+                conn = session.connection()
+                gone = [{"voeu_id": vid} for vid in by_id if vid not in set(order)]
+                if gone:
+                    conn.execute(_DELETE_VOEU, gone)
                 ranks = rangs.rangs(order)
                 moved = [{"voeu_id": vid, "rank": rank} for vid, rank in ranks.items() if by_id[vid].rank != rank]
                 if moved:
-                    # One executemany instead of the unit of work's per-object bookkeeping.
-                    session.execute(_SET_RANK, moved)
-                for vid, rank in ranks.items():
-                    set_committed_value(by_id[vid], "rank", rank)
+                    conn.execute(_SET_RANK, moved)
                 audit.record(session, actor_id=g.account.id, action=action,
-                             target=f"demande:{demande_id}", before={"voeux": before},
-                             after={"voeux": [by_id[v].snapshot() for v in order]})
+                             target=f"demande:{demande_id}", before={"voeux": [instantane(v) for v in voeux]},
+                             after={"voeux": [instantane(by_id[v], ranks[v]) for v in order]})
     if stale:
         return _liste(demande_id, status=409, erreur=MSG_PERIME)
     return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#voeux")
+
+
+_DELETE_VOEU = Voeu.__table__.delete().where(Voeu.__table__.c.id == bindparam("voeu_id"))
 
 
 @bp.post("/voeux/<int:voeu_id>/monter")
