@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cache import cache_dir_for, paused_gc
+from .cache import cache_dir_for, paused_gc, wait_saved
 from .report import Report
 
 # argparse speaks English; the messages a publisher meets most get a French wording.
@@ -58,10 +58,10 @@ def _print_report(report: Report, verbose: bool) -> None:
         print(line)
 
 
-def _load(args: argparse.Namespace, cache_dir: Path | None = None):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace, cache_dir: Path | None = None, background_save: bool = False):  # type: ignore[no-untyped-def]
     from .load import load_site
 
-    return load_site(args.root, cache_dir)
+    return load_site(args.root, cache_dir, background_save=background_save)
 
 
 def _out_dir(args: argparse.Namespace) -> Path:
@@ -91,14 +91,18 @@ def _missing_module(exc: ImportError, module: str, what: str) -> bool:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate everything, then hand the model to the renderer; refuse to build on errors."""
     out = _out_dir(args)
-    with paused_gc():
-        site, report = _load(args, cache_dir_for(out))
-    # The model lives until the command ends: later collections need not walk it again and again.
-    gc.freeze()
     try:
-        return _build(args, out, site, report)
+        with paused_gc():
+            # The cache is written by a child while this process validates, plans and renders.
+            site, report = _load(args, cache_dir_for(out), background_save=True)
+        # The model lives until the command ends: later collections need not walk it again and again.
+        gc.freeze()
+        try:
+            return _build(args, out, site, report)
+        finally:
+            gc.unfreeze()
     finally:
-        gc.unfreeze()
+        wait_saved()
 
 
 def _build(args: argparse.Namespace, out: Path, site, report: Report) -> int:  # type: ignore[no-untyped-def]

@@ -187,10 +187,12 @@ def _load_data(root: Path, note_slugs: set[str], store: _cache.SourceCache | Non
     return value, None
 
 
-def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Site | None, Report]:
+def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
+              background_save: bool = False) -> tuple[Site | None, Report]:
     """Read and validate everything under root; the Site is None when any error was found.
 
-    With cache_dir, parsed guides and tables are kept there between runs (see generator/cache.py)."""
+    With cache_dir, parsed guides and tables are kept there between runs (see generator/cache.py);
+    with background_save too, the cache is written by a child process: call cache.wait_saved() later."""
     root = Path(root).resolve()
     report = Report()
     if not (root / "content").is_dir():
@@ -224,7 +226,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None) -> tuple[Si
     for problem in data_problems:
         report.add(problem)
     if store is not None:
-        store.save()
+        store.save(background=background_save)
 
     # Links are checked against every page the sources declare, broken files included, so one bad
     # guide does not turn every link to it into a second error.

@@ -155,3 +155,31 @@ def test_build_keeps_its_cache_beside_the_output(sample_site_dir, capsys):
     assert main(args) == 0
     assert ", 1 rendu, 1 écrit," in capsys.readouterr().out
     assert "sans accent" in (out / "guides/se-connecter/index.html").read_text(encoding="utf-8")
+
+
+def test_background_save_is_whole_once_waited_for(sample_site_dir, tmp_path, no_parse):
+    site, _ = load_site(sample_site_dir, tmp_path / "cache", background_save=True)
+    assert cache._BACKGROUND  # a child is writing
+    cache.wait_saved()
+    assert cache._BACKGROUND == []
+    assert not list((tmp_path / "cache").glob("*.tmp"))
+    no_parse()
+    assert loaded(sample_site_dir, tmp_path / "cache") == site
+
+
+def test_build_command_waits_for_its_cache(sample_site_dir, monkeypatch):
+    """`carriere build` writes its cache from a child and returns only once that child is done."""
+    waited: list[int] = []
+    real_waitpid = os.waitpid
+
+    def waitpid(pid, options):
+        waited.append(pid)
+        return real_waitpid(pid, options)
+
+    monkeypatch.setattr(cache.os, "waitpid", waitpid)
+    out = sample_site_dir / "build" / "site"
+    assert main(["build", "--root", str(sample_site_dir), "--out", str(out), "--jobs", "1"]) == 0
+    assert len(waited) == 1 and cache._BACKGROUND == []
+    with pytest.raises(ChildProcessError):
+        real_waitpid(waited[0], os.WNOHANG)  # reaped: nothing left running
+    assert list((sample_site_dir / "build" / ".carriere-cache").glob("*.pickle"))
