@@ -200,7 +200,8 @@ def serving(label: str, url: str, work: Path, count: int, database: str = "") ->
 
 def paced(server: Server, teachers: list, kind: str, args, database: str) -> Result:
     """One open-loop run (bench/load_paced.py) after re-reading the lists, as a report row."""
-    load_setup.refresh(server.port, teachers)
+    if kind != "baseline":
+        load_setup.refresh(server.port, teachers)
     r = load_paced.run(server.port, teachers, kind, args.paced_clients, args.paced_rate, args.paced_duration,
                        lambda: load_cpu.cpu_seconds(server.proc.pid, database))
     for line in r.lines():
@@ -226,7 +227,8 @@ def run_backend(label: str, url: str, work: Path, args, database: str = "") -> l
         d = args.duration
         plan = [("baseline", 20, d, None), ("baseline", 50, d, None), ("liste", 20, d, data),
                 ("liste", 50, d, data), ("move", 50, d, data), ("add", 50, args.add_duration, data),
-                ("move-paced", 0, 0, None), ("add-paced", 0, 0, None), ("login", 20, d, logins)]
+                ("baseline-paced", 0, 0, None), ("move-paced", 0, 0, None), ("add-paced", 0, 0, None),
+                ("login", 20, d, logins)]
         results: list[Result] = []
         for kind, clients, duration, path in plan:
             if kind.endswith("-paced"):
@@ -246,6 +248,7 @@ def run_backend(label: str, url: str, work: Path, args, database: str = "") -> l
 
 NAMES = {"baseline": "route « ok » (référence)", "liste": "liste des vœux (GET)",
          "move": "déplacer un vœu ▲ (POST)", "add": "ajouter un vœu (POST)", "login": "connexion (POST, Argon2id)",
+         "baseline-paced": "route « ok », {rate}/s offerts — cadencé (plancher de la méthode)",
          "move-paced": "déplacer un vœu ▲ (POST), {rate}/s offerts — cadencé",
          "add-paced": "ajouter un vœu (POST), {rate}/s offerts — cadencé"}
 
@@ -319,7 +322,9 @@ def report(label: str, results: list[Result]) -> list[str]:
     generator = [r.detail["paced"] for r in results if r.detail.get("paced")]
     if generator:
         lines.append("- CPU du générateur cadencé (il partage les 2 cœurs) : "
-                     + " ; ".join(f"{g.kind} {g.cpu_generator:.2f} s pour {g.sent} requêtes" for g in generator))
+                     + " ; ".join(f"{g.kind} {g.cpu_generator:.2f} s pour {g.sent} requêtes" for g in generator)
+                     + " ; retard d'envoi du générateur (p99, envois à l'heure) : "
+                     + " ; ".join(f"{g.kind} {g.pct(99, g.send_lag):.1f} ms" for g in generator))
     return lines
 
 
@@ -383,7 +388,9 @@ def standalone_paced(args, count: int) -> int:
                                        lambda: load_cpu.cpu_seconds(server.proc.pid, database))
                     met, why = load_paced.meets_target(r, TARGET_WRITES, TARGET_WRITE_P99_MS, TARGET_CLIENTS)
                     done = [""] + r.lines() + ["  cible ≥ 500/s, p99 < 50 ms à 50 clients : "
-                                               + ("atteinte." if met else f"non atteinte ({why}).")]
+                                               + ("atteinte." if met else f"non atteinte ({why}).")
+                                               + (" (route « ok » : pas une écriture, étalonnage seulement)"
+                                                  if kind == "baseline" else "")]
                     print("\n".join(done), flush=True)
                     lines += done
             return lines

@@ -1,6 +1,7 @@
 """Open-loop vœu writes: N clients together offer R requests per second; latency from the scheduled time.
 
-    .venv/bin/python bench/load_paced.py [--rate 500] [--clients 50] [--duration 10] [--kind move|add|both]
+    .venv/bin/python bench/load_paced.py [--rate 500] [--clients 50] [--duration 10]
+                                         [--kind move|add|both|baseline]
                                          [--database sqlite|postgresql]
 
 wrk is a closed loop: the next request leaves when an answer comes back, so at 50 busy connections
@@ -158,6 +159,11 @@ def _add(port: int, t: load_setup.Teacher, code: str) -> bytes:
                  {"csrf_token": t.csrf, "version": str(t.version), "type": "ETB", "code": code, "poste": ""})
 
 
+def _baseline(port: int) -> bytes:
+    # The bare « ok » route (bench/load_app.py): the floor of this method on this machine.
+    return (f"GET /app/bench-bonjour HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").encode()
+
+
 async def _exchange(port: int, payload: bytes) -> bytes:
     """Send payload on a fresh connection, read until the server closes it."""
     # Bare non-blocking sockets: fewer objects per request than streams (the generator shares the 2 cores).
@@ -207,7 +213,10 @@ async def _client(k: int, slots: list[_Slot], kind: str, port: int, t0: float, r
                 slot, is_add = free[0], True
             else:
                 r.exhausted += 1  # every list of this client is full: a move keeps the pace
-        payload = _add(port, slot.t, slot.t.codes_libres[0]) if is_add else _move(port, slot)
+        if kind == "baseline":
+            payload = _baseline(port)
+        else:
+            payload = _add(port, slot.t, slot.t.codes_libres[0]) if is_add else _move(port, slot)
         sent = loop.time()
         if sched >= prev_end:
             r.send_lag.append(sent - sched)
@@ -239,10 +248,11 @@ async def _client(k: int, slots: list[_Slot], kind: str, port: int, t0: float, r
             slot.t.codes_libres.pop(0)  # added, or refused: either way not offered again
         if 200 <= status < 400:
             r.good += 1
-            slot.t.version += 1
+            if kind != "baseline":
+                slot.t.version += 1
             continue
         r.statuses[status] += 1
-        if not is_add:
+        if kind == "move" or (kind == "add" and not is_add):
             slot.flip = not slot.flip  # the move did not happen: the same vœu goes up next time
         if status == 409:
             # A refused write carries the list page: take the list's current version from it.
@@ -265,8 +275,8 @@ async def _run(port: int, teachers: list[load_setup.Teacher], kind: str, clients
 
 def run(port: int, teachers: list[load_setup.Teacher], kind: str, clients: int = 50, rate: float = 500,
         duration: float = 10, cpu: Callable[[], float] | None = None) -> PacedResult:
-    """One paced run of kind (move or add) against 127.0.0.1:port; cpu() samples the app's CPU seconds."""
-    if kind not in ("move", "add"):
+    """One paced run of kind (move, add, baseline) against 127.0.0.1:port; cpu() samples the app's CPU seconds."""
+    if kind not in ("move", "add", "baseline"):
         raise ValueError(kind)
     if not 0 < duration <= MAX_DURATION:
         raise load_setup.SetupError(f"durée cadencée hors bornes : {duration} s (de 1 à {MAX_DURATION} s)")
@@ -289,13 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=500, help="requêtes par seconde offertes (défaut : 500)")
     parser.add_argument("--clients", type=int, default=50, help="clients simultanés (défaut : 50)")
     parser.add_argument("--duration", type=float, default=10, help=f"durée en s (défaut : 10, ≤ {MAX_DURATION})")
-    parser.add_argument("--kind", choices=("move", "add", "both"), default="both")
+    parser.add_argument("--kind", choices=("move", "add", "both", "baseline"), default="both",
+                        help="both : déplacements puis ajouts ; baseline : la route « ok », plancher de la méthode")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
     if not 0 < args.duration <= MAX_DURATION or args.rate <= 0 or args.clients <= 0:
         print(f"paramètres invalides : durée de 1 à {MAX_DURATION} s, débit et clients positifs.", file=sys.stderr)
         return 2
-    count = teachers_needed(args.rate, args.duration, args.clients)
+    count = args.clients if args.kind == "baseline" else teachers_needed(args.rate, args.duration, args.clients)
     return load_bench.standalone_paced(args, count)
 
 
