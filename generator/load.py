@@ -5,6 +5,8 @@ No Flask, no Jinja: the forms app imports this too.
 from __future__ import annotations
 
 import os
+import pickle
+import threading
 import zlib
 from pathlib import Path
 from types import SimpleNamespace
@@ -72,15 +74,54 @@ def _read_guide(root: Path, path: Path) -> GuideLoad:
     return loaded, tuple(own), links
 
 
+PARALLEL_READ = 400  # guides to parse below which a second process costs more than it saves
+
+
+def _read_guides(root: Path, paths: list[Path]) -> list[GuideLoad]:
+    """_read_guide for each path, in order; with many, the second half is parsed by a forked child.
+
+    The loader runs before the renderer's workers exist: on a first build one core would be idle.
+    Not in a threaded process (the preview server), where fork is unsafe; any failure of the child
+    means the parent parses that half itself."""
+    if len(paths) < PARALLEL_READ or not hasattr(os, "fork") or threading.active_count() > 1:
+        return [_read_guide(root, path) for path in paths]
+    half = len(paths) // 2
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: parse its half, send it pickled, leave without the parent's exit handlers
+        code = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps([_read_guide(root, path) for path in paths[half:]], pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as handle:
+                handle.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    first = [_read_guide(root, path) for path in paths[:half]]
+    with os.fdopen(read_end, "rb") as handle:
+        data = handle.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        second = pickle.loads(data) if status == 0 else None
+    except Exception:
+        second = None
+    if not isinstance(second, list) or len(second) != len(paths) - half:
+        second = [_read_guide(root, path) for path in paths[half:]]
+    return first + second
+
+
 def _load_guides(root: Path, folder: Path, names: list[str], store: _cache.SourceCache | None) -> list[GuideLoad]:
     """Every guide, from the cache when its file did not change (a Path is made only to read one again)."""
     if store is None:
-        return [_read_guide(root, folder / name) for name in names]
+        return _read_guides(root, [folder / name for name in names])
     prefix = f"{folder}{os.sep}"
     shards = [f"guides-{i}" for i in range(GUIDE_SHARDS)]
     entries = [store.part(shard) for shard in shards]
     kept: list[dict] = [{} for _ in shards]
-    results = []
+    results: list[GuideLoad | None] = []
+    missed = []  # (position, shard, name, path, stat, bytes, recorded): parsed together below
     for name in names:
         i = zlib.crc32(name.encode()) % GUIDE_SHARDS
         entry = entries[i].get(name)
@@ -98,8 +139,11 @@ def _load_guides(root: Path, folder: Path, names: list[str], store: _cache.Sourc
             data = path.read_bytes() if data is None else data
         except OSError:
             data = None
-        value = _read_guide(root, path)
-        results.append(value)
+        missed.append((len(results), i, name, path, sig, data, recorded))
+        results.append(None)
+    values = _read_guides(root, [m[3] for m in missed])
+    for (position, i, name, path, sig, data, recorded), value in zip(missed, values):
+        results[position] = value
         store.mark(shards[i])
         if data is not None and sig is not None and _cache.unchanged(path, None)[1] == sig:
             kept[i][name] = _cache.FileEntry(sig, _cache.digest(data), recorded, value)
@@ -107,7 +151,7 @@ def _load_guides(root: Path, folder: Path, names: list[str], store: _cache.Sourc
         if new.keys() != old.keys():
             store.mark(shard)
         store.parts[shard] = new
-    return results
+    return results  # type: ignore[return-value]
 
 
 def _data_files(root: Path) -> list[Path]:

@@ -183,3 +183,43 @@ def test_build_command_waits_for_its_cache(sample_site_dir, monkeypatch):
     with pytest.raises(ChildProcessError):
         real_waitpid(waited[0], os.WNOHANG)  # reaped: nothing left running
     assert list((sample_site_dir / "build" / ".carriere-cache").glob("*.pickle"))
+
+
+@pytest.mark.parametrize("with_cache", [False, True])
+def test_guides_parsed_in_two_processes_load_as_in_one(sample_site_dir, tmp_path, monkeypatch, with_cache):
+    """A first load parses half of the guides in a forked child: same site, same problems, same order."""
+    broken = sample_site_dir / "content/guides/zz-casse.md"
+    broken.write_text("---\ntitre: [pas fermé\n---\nTexte\n", encoding="utf-8")
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(load.os, "fork", fork)
+    monkeypatch.setattr(load, "PARALLEL_READ", 10**9)
+    alone = load_site(sample_site_dir, tmp_path / "one" if with_cache else None)
+    assert forks == []
+    monkeypatch.setattr(load, "PARALLEL_READ", 2)
+    two = load_site(sample_site_dir, tmp_path / "two" if with_cache else None)
+    assert forks == [1]
+    assert two[1].lines() == alone[1].lines() and any("zz-casse.md" in line for line in two[1].lines())
+    broken.unlink()
+    assert load_site(sample_site_dir, tmp_path / "two" if with_cache else None)[0] == load_site(sample_site_dir)[0]
+
+
+def test_guides_are_parsed_in_one_process_when_threads_run(sample_site_dir, monkeypatch):
+    """The preview server has threads: no fork there."""
+    import threading
+
+    monkeypatch.setattr(load, "PARALLEL_READ", 2)
+    monkeypatch.setattr(load.os, "fork", lambda: pytest.fail("fork in a threaded process"))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert load_site(sample_site_dir)[0] is not None
+    finally:
+        stop.set()
+        thread.join()
