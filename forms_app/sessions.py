@@ -117,6 +117,9 @@ class DatabaseSessionInterface(SessionInterface):
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
         current = now()
+        if (session.token is not None and session.old_token is None and not session.destroyed
+                and not session.modified and current - session.last_seen_at <= TOUCH_EVERY):
+            return  # the usual case: nothing to write, the browser already has its cookie
         db = new_session(app)
         try:
             if session.old_token is not None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, g, make_response
+from flask import abort, flash, g, make_response
+from flask import session as browser_session
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
@@ -38,6 +39,13 @@ def refuse(code: int, message: str):
     abort(make_response(render_error(code, message)))
 
 
+def flash_once(message: str, category: str = "message") -> None:
+    """Flash a message unless the same one already waits to be shown (a client that never reads the
+    page after its writes must not grow its session with copies)."""
+    if (category, message) not in [tuple(item) for item in browser_session.get("_flashes", ())]:
+        flash(message, category)
+
+
 def saisie_ouverte(campaign: Campaign) -> bool:
     return fenetre.refus(campaign.saisie, now()) is None
 
@@ -63,6 +71,18 @@ def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:
     if demande is None or demande.agent_id != agent.id:
         abort(404)
     return demande
+
+
+_DEMANDE_REF = select(Demande.agent_id, Demande.campagne, Demande.mouvement).where(Demande.id == bindparam("demande_id"))
+
+
+def load_demande_ref(demande_id: int):
+    """(agent_id, campagne, mouvement) of a demande of the logged-in teacher, as a plain row (404 otherwise)."""
+    agent = load_own_agent()
+    row = get_session().connection().execute(_DEMANDE_REF, {"demande_id": _checked(demande_id)}).first()
+    if row is None or row.agent_id != agent.id:
+        abort(404)
+    return row
 
 
 _VOEU_REF = (

@@ -26,8 +26,8 @@ from ..security import form_view
 from . import bp
 from .bareme import bareme_de
 from .common import (
-    campagne_or_404, demandes_de, garde_saisie, instantane, ligne, lignes_voeux, load_demande, load_voeu,
-    prendre_version, saisie_ouverte, site_or_404, voeux_de,
+    campagne_or_404, demandes_de, flash_once, garde_saisie, instantane, ligne, lignes_voeux, load_demande,
+    load_demande_ref, load_voeu, prendre_version, saisie_ouverte, site_or_404, voeux_de,
 )
 from .forms import VoeuForm
 from .pieces import pieces_de
@@ -102,14 +102,12 @@ def demande(demande_id: int):
     return html, status
 
 
-def _garde_lettre(demande_id: int) -> None:
+def _garde_lettre(demande_id: int, campaign, mouvement_code: str) -> None:
     """A starred movement's vœux wait for the saved lettre: 409 with the ATTENTION rule."""
-    demande = load_demande(demande_id)
-    campaign = campagne_or_404(demande.campagne)
-    mouvement = campaign.mouvement(demande.mouvement)
+    mouvement = campaign.mouvement(mouvement_code)
     if mouvement is None or not mouvement.lettre_motivation:
         return  # no lettre asked for: no need to read the count and the lettre
-    if not ligne(get_session(), demande, campaign).voeux_permis:
+    if not ligne(get_session(), load_demande(demande_id), campaign).voeux_permis:
         abort(make_response(_liste(demande_id, status=409, erreur=MSG_LETTRE_AVANT)))
 
 
@@ -134,7 +132,7 @@ def ajouter_voeu(demande_id: int):
     demande = load_demande(demande_id)
     campaign = campagne_or_404(demande.campagne)
     garde_saisie(campaign)
-    _garde_lettre(demande_id)
+    _garde_lettre(demande_id, campaign, demande.mouvement)
     type_ = request.args.get("type", "")[:3]
     code = request.args.get("code", "")[:40]
     q = request.args.get("q", "")[:80].strip()
@@ -160,10 +158,10 @@ def ajouter_voeu(demande_id: int):
 @form_view
 def enregistrer_voeu(demande_id: int):
     """"Enregistrer": add the vœu at the end of the list, if the list has not changed meanwhile."""
-    demande = load_demande(demande_id)
+    demande = load_demande_ref(demande_id)
     campaign = campagne_or_404(demande.campagne)
     garde_saisie(campaign)
-    _garde_lettre(demande_id)
+    _garde_lettre(demande_id, campaign, demande.mouvement)
     form = VoeuForm()
     if not form.validate():
         return _ajout_page(demande_id, status=400, erreur=form.csrf_token.errors[0] if form.csrf_failed else None)
@@ -197,7 +195,7 @@ def enregistrer_voeu(demande_id: int):
                                  before={"voeux": before}, after={"voeux": before + [ajout]})
                     # The message goes with the vœu: the session row is written in this transaction,
                     # not in a second one after it.
-                    flash("Le vœu est enregistré.", "success")
+                    flash_once("Le vœu est enregistré.", "success")
                     save_in_transaction(session)
                 else:
                     session.rollback()

@@ -261,3 +261,19 @@ def test_the_cache_keeps_at_most_its_size():
     assert cache.get(("s", 2), "e") == b"page 2"
     assert cache.get(("s", 2), "autre") is None
     assert PageCache(0).get(("s", 1), "e") is None
+
+
+def test_adds_without_reading_the_page_leave_one_message(app, occitan):
+    """A client that never follows the redirect must not pile up copies of the message in its session."""
+    client, _agent, demande_id = occitan
+    html = page(client, demande_id)
+    token, start = csrf_from(html), int(version(html))
+    for n, code in enumerate(("0030226E", "0030484K", "63113")):
+        response = client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter", data={
+            "csrf_token": token, "version": str(start + n), "type": "COM" if code == "63113" else "ETB",
+            "code": code, "poste": ""})
+        assert response.status_code == 302
+    shown = page(client, demande_id)
+    assert shown.count("Le vœu est enregistré.") == 1
+    assert "Le vœu est enregistré." not in page(client, demande_id)
+    assert all(code in shown for code in ("0030226E", "0030484K", "63113"))
