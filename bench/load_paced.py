@@ -54,6 +54,7 @@ class PacedResult:
     from_schedule: list[float] = field(default_factory=list)  # seconds, lost requests as inf
     from_send: list[float] = field(default_factory=list)      # seconds, answered requests only
     send_lag: list[float] = field(default_factory=list)       # actual send - schedule, sends on time only
+    by_second: dict[int, list[float]] = field(default_factory=dict)  # second of the schedule -> latencies
     late: int = 0               # sends after their time because the previous answer had not come
     statuses: Counter = field(default_factory=Counter)        # answers outside 2xx/3xx
     socket_errors: int = 0
@@ -101,6 +102,8 @@ class PacedResult:
             f"  hors 2xx/3xx : {statuses} ; versions relues : {self.resynced} ; erreurs de socket : "
             f"{self.socket_errors} ; sans réponse en {TIMEOUT:g} s : {self.timeouts}"
             + (f" ; {self.exhausted} déplacements faute de place (listes pleines)" if self.exhausted else ""),
+            "  p99 depuis l'horaire, seconde par seconde (ms) : "
+            + " ".join(f"{self.pct(99, v):.0f}" for _k, v in sorted(self.by_second.items())),
             f"  CPU du générateur : {self.cpu_generator:.2f} s ({self.cpu_generator * 1000 / max(self.sent, 1):.2f} "
             f"ms/requête)" + (f" ; CPU de l'application : {self.cpu_server_ms:.1f} ms/réponse"
                               if self.cpu_server_ms else ""),
@@ -242,6 +245,7 @@ async def _client(k: int, slots: list[_Slot], kind: str, port: int, t0: float, r
             continue
         r.from_schedule.append(done - sched)
         r.from_send.append(done - sent)
+        r.by_second.setdefault(int(offset), []).append(done - sched)
         r.elapsed = max(r.elapsed, done - t0)
         status = int(match.group(1))
         if is_add:
