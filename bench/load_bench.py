@@ -1,10 +1,13 @@
 """Load figures of the forms app: gunicorn (2 workers) on 127.0.0.1, SQLite then PostgreSQL, wrk.
 
     .venv/bin/python bench/load_bench.py [--teachers 200] [--duration 10] [--only sqlite|postgresql]
+                                         [--paced-rate 500] [--paced-duration 10] [--paced-clients 50]
 
 Scenarios: a bare « ok » route on the same app (baseline), the authenticated vœu list, moving a vœu
 (▲, list size stable), adding a vœu, the login POST (Argon2id: slow by design). Besides wrk's
 requests/s and p50/p99, it prints the CPU the app spent per request (robust on a shared machine).
+The write target is judged on paced runs (bench/load_paced.py: 50 clients offering 500 writes/s,
+latency from the scheduled send) on teachers of their own; wrk's closed loop gives the maximum.
 Figures and how to read them: docs/performance.md, section « Application ». Everything it starts
 (gunicorn, the PostgreSQL database, temporary files) is stopped or removed at the end, even on errors.
 """
