@@ -50,7 +50,7 @@ class PacedResult:
     duration: float             # the schedule's window, seconds
     scheduled: int = 0
     sent: int = 0
-    good: int = 0               # 2xx/3xx answers (303 is the writes' success)
+    good: int = 0               # 2xx/3xx answers (a write's success is a redirect, 302 or 303)
     elapsed: float = 0.0        # from the first scheduled send to the last answer
     from_schedule: list[float] = field(default_factory=list)  # seconds, lost requests as inf
     from_send: list[float] = field(default_factory=list)      # seconds, answered requests only
