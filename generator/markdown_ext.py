@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.admonition import AdmonitionExtension
-from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
@@ -90,13 +90,37 @@ class FastTocExtension(TocExtension):
     TreeProcessorClass = _FastTocTreeprocessor
 
 
-# The Python-Markdown minor version whose TocTreeprocessor.run the class above mirrors; with any other,
-# the stock extension is used (tests/generator/test_markdown_toc.py says so, to check again and move this).
+class _FastAttrListTreeprocessor(AttrListTreeprocessor):
+    """attr_list's tree processor, run only when some text or tail holds a "{" (decision 0006).
+
+    Each of its patterns (block, heading/cell, inline) starts with a literal "{" and only ever
+    searches an element's text or tail: without one anywhere, the stock run changes nothing."""
+
+    def run(self, doc: etree.Element) -> None:
+        for el in doc.iter():
+            text, tail = el.text, el.tail
+            if (text and "{" in text) or (tail and "{" in tail):
+                super().run(doc)
+                return
+
+
+class FastAttrListExtension(AttrListExtension):
+    """AttrListExtension with the tree processor above; same name and priority (8)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(_FastAttrListTreeprocessor(md), "attr_list", 8)
+        md.registerExtension(self)
+
+
+# The Python-Markdown minor version whose TocTreeprocessor.run and attr_list patterns the classes above
+# mirror; with any other, the stock extensions are used (tests/generator/test_markdown_toc.py says so, to check again and move this).
 FAST_TOC_FOR = (3, 11)
-_Toc = FastTocExtension if markdown.__version_info__[:2] == FAST_TOC_FOR else TocExtension
+_SAME_MINOR = markdown.__version_info__[:2] == FAST_TOC_FOR
+_Toc = FastTocExtension if _SAME_MINOR else TocExtension
+_AttrList = FastAttrListExtension if _SAME_MINOR else AttrListExtension
 
 # Given as classes: by name, Markdown scans every installed package's entry points first (~50 ms per build).
-EXTENSIONS = (TableExtension, _Toc, AttrListExtension, AdmonitionExtension, FencedCodeExtension,
+EXTENSIONS = (TableExtension, _Toc, _AttrList, AdmonitionExtension, FencedCodeExtension,
               SaneListExtension)
 
 

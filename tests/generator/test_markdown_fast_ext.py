@@ -1,22 +1,30 @@
-"""Our toc tree processor (decision 0006) gives the stock extension's HTML and table of contents."""
+"""Our toc and attr_list tree processors (decision 0006) give the stock extensions' HTML and table of contents."""
 import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.toc import TocExtension
 
 from generator import markdown_ext
-from generator.markdown_ext import EXTENSIONS, FAST_TOC_FOR, FastTocExtension, SiteLinksExtension, convert
+from generator.markdown_ext import (EXTENSIONS, FAST_TOC_FOR, FastAttrListExtension, FastTocExtension,
+                                    SiteLinksExtension, convert)
+
+
+def _stock(extension: type) -> object:
+    if issubclass(extension, TocExtension):
+        return TocExtension(toc_depth="2-3")
+    if issubclass(extension, AttrListExtension):
+        return AttrListExtension()
+    return extension()
 
 
 def _pair() -> tuple[markdown.Markdown, markdown.Markdown]:
-    """Ours as the build makes it, and the same converter with the stock toc extension."""
+    """Ours as the build makes it, and the same converter with the stock toc and attr_list extensions."""
     ours = markdown_ext.make_markdown("/base/")
-    stock = markdown.Markdown(
-        extensions=[*(TocExtension(toc_depth="2-3") if issubclass(e, TocExtension) else e() for e in EXTENSIONS),
-                    SiteLinksExtension("/base/")],
-        output_format="html",
-    )
+    stock = markdown.Markdown(extensions=[*map(_stock, EXTENSIONS), SiteLinksExtension("/base/")],
+                              output_format="html")
+    assert [type(p) for p in stock.treeprocessors] != [type(p) for p in ours.treeprocessors]
     return ours, stock
 
 
@@ -32,8 +40,9 @@ def same(text: str) -> None:
 def test_the_installed_markdown_is_the_one_the_fast_toc_mirrors():
     """A new Python-Markdown minor version: compare its toc.py with ours, then move FAST_TOC_FOR."""
     assert markdown.__version_info__[:2] == FAST_TOC_FOR
-    assert FastTocExtension in EXTENSIONS
+    assert FastTocExtension in EXTENSIONS and FastAttrListExtension in EXTENSIONS
     assert type(OURS.treeprocessors["toc"]).__name__ == "_FastTocTreeprocessor"
+    assert type(OURS.treeprocessors["attr_list"]).__name__ == "_FastAttrListTreeprocessor"
 
 
 EXAMPLES = [
@@ -56,6 +65,10 @@ EXAMPLES = [
     "## ÉTÉ été Été\n\n## Ça va ?\n\n## « Guillemets » — tiret\n",
     "## Lien auto <https://exemple.fr/>\n\n## Image ![alt](/x.png)\n",
     "## Titre final   \n\n##    Espaces   multiples   \n",
+    "Paragraphe.\n{: .note }\n\n- un\n- deux {: .x }\n\n*em*{: .y } et `code {: .z }` et &#123; et \\{: .w }\n",
+    "| a | b |\n|---|---|\n| c {: .td } | d |\n\n## Titre {: #t .c data-x=\"1\" }\n",
+    "- un\n    {: .li }\n\n    - sous-liste\n\n[lien](/x){: target=_blank }\n",
+    "Pas d'attributs ici, seulement des accolades } et { isolées.\n\n## { }\n",
 ]
 
 
