@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     configure(app, test_config)
 
-    from . import auth, content, db, errors, security
+    from . import auth, content, db, errors, identity, security
     from .clock import clock_from_env
     from .sessions import DatabaseSessionInterface
 
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["FIXED_NOW"] = fixed
     app.session_interface = DatabaseSessionInterface()
     db.init_app(app)
+    identity.init_app(app)
     security.init_app(app)
     content.init_app(app)
     auth.init_app(app)

@@ -68,24 +68,22 @@ def hasher():
 
 @bp.before_app_request
 def load_account() -> None:
-    """Set g.account and g.agent from the session."""
-    g.account = None
-    g.agent = None
+    """Set g.identity from the session; g.account and g.agent load from it on first use."""
+    g.identity = None
     account_id = getattr(session, "account_id", None)
     if account_id is None:
         return
-    account = getattr(session, "account", None) or get_session().get(Account, account_id)
-    if account is None:
-        session.destroy()
+    identity = getattr(session, "identity", None)
+    if identity is None or identity.account_id != account_id:
+        session.destroy()  # the account is gone
         return
-    g.account = account
-    g.agent = account.agent
+    g.identity = identity
 
 
 @bp.before_app_request
 def first_steps_gate():
     """Send an account to its password change, then its TOTP enrolment, before any other page."""
-    account = g.account
+    account = g.identity
     if account is None or request.endpoint is None:
         return None
     if account.must_change_password and request.endpoint not in PASSWORD_GATE:
@@ -114,7 +112,7 @@ def login_required(view):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if g.get("account") is None:
+        if g.get("identity") is None:
             target = request.full_path if request.method == "GET" else None
             if target and target.endswith("?"):
                 target = target[:-1]

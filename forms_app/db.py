@@ -1,8 +1,12 @@
 """Database engine, request-scoped sessions, and the one way views write."""
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 
 from flask import Flask, current_app, g
@@ -60,11 +64,55 @@ def _prepare_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+class WriterQueue:
+    """SQLite writers of every process and thread of the app, one at a time, handed over at once.
+
+    SQLite lets one connection write; another one waits in SQLite's busy handler, which sleeps 1, 2,
+    5, 10… ms between tries, so on a busy deadline day most of a write's time would be that sleep.
+    Queuing on a lock file next to the database instead wakes the next writer as soon as the lock is
+    released. The kernel drops the lock of a process that dies. Only an optimisation: SQLite's own
+    lock (and busy timeout) still guards writers that do not take this queue.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._fd: int | None = None
+        self._pid: int | None = None
+
+    def _descriptor(self) -> int:
+        # After a fork the child needs its own open file: a shared one would share the lock too.
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def __del__(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._thread_lock:
+            fd = self._descriptor()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
+
+
 def make_engine(url: str) -> Engine:
     """An engine for this URL, tuned for the backend."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _prepare_sqlite(engine)
+        database = engine.url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _WRITER_QUEUES[engine] = WriterQueue(database + "-writers.lock")
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -109,10 +157,12 @@ def write_transaction(session: Session | None = None) -> Iterator[Session]:
             raise RuntimeError("unsaved changes outside write_transaction()")
         # End the read snapshot so the write transaction starts fresh with the lock.
         session.commit()
-    session.connection(execution_options={"carriere_write": True})
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    queue = _WRITER_QUEUES.get(session.get_bind())
+    with queue.turn() if queue is not None else nullcontext():
+        session.connection(execution_options={"carriere_write": True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -36,6 +36,14 @@ def load_own_agent() -> Agent:
     return agent
 
 
+def own_agent_id() -> int:
+    """The id of the logged-in teacher's dossier, without loading it (404 for an account without one)."""
+    identity = getattr(g, "identity", None)
+    if identity is None or identity.agent_id is None:
+        abort(404)
+    return identity.agent_id
+
+
 def load_dossier(agent_id: int) -> Agent:
     """A dossier: a teacher reaches only their own, a gestionnaire every teacher's."""
     if not _is_gestionnaire():

@@ -13,18 +13,11 @@ from sqlalchemy import bindparam, delete, select, update
 from werkzeug.datastructures import CallbackDict
 
 from .clock import security_now as now
-from .db import get_session, new_session, write_transaction
-from .models import Account, UserSession
+from .db import new_session, write_transaction
+from .identity import Identity, identity_of, read_session_row
+from .models import UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # refresh last_seen_at at most once a minute: fewer writes
-# The session row and its account (with the account's dossier) in one query, on the request's ORM
-# session: the account is then in its identity map, so auth.load_account reads nothing more.
-_READ_SESSION = select(
-    UserSession.id_hash, UserSession.account_id, UserSession.data, UserSession.created_at, UserSession.last_seen_at,
-    Account,
-).outerjoin(Account, Account.id == UserSession.account_id).where(UserSession.id_hash == bindparam("id_hash"))
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
@@ -32,14 +25,15 @@ def token_hash(token: str) -> str:
 class ServerSession(CallbackDict, SessionMixin):
     """Session data plus the account it authenticates (None: anonymous)."""
 
-    def __init__(self, data=None, *, token=None, account_id=None, created_at=None, last_seen_at=None, account=None):
+    def __init__(self, data=None, *, token=None, account_id=None, created_at=None, last_seen_at=None,
+                 identity: Identity | None = None):
         def on_update(_self):
             self.modified = True
 
         super().__init__(data or {}, on_update)
         self.token: str | None = token
         self.account_id: int | None = account_id
-        self.account = account  # the Account row read with the session (None: read it when needed)
+        self.identity = identity  # who the session authenticates, read with it (None: nobody, or gone)
         self.created_at: datetime | None = created_at
         self.last_seen_at: datetime | None = last_seen_at
         self.modified = False
@@ -53,7 +47,7 @@ class ServerSession(CallbackDict, SessionMixin):
             self.old_token = self.token
         self.token = None
         self.account_id = account_id
-        self.account = None
+        self.identity = None
         self.created_at = None
         self.clear()
         self.modified = True
@@ -64,7 +58,7 @@ class ServerSession(CallbackDict, SessionMixin):
             self.old_token = self.token
         self.token = None
         self.account_id = None
-        self.account = None
+        self.identity = None
         self.clear()
         self.destroyed = True
 
@@ -82,7 +76,7 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app), "")
         if not token or len(token) > 100 or not token.isascii():
             return ServerSession()
-        row = get_session().execute(_READ_SESSION, {"id_hash": token_hash(token)}).first()
+        row = read_session_row(token_hash(token))
         if row is None:
             fresh = ServerSession()
             fresh.expired = True
@@ -109,7 +103,7 @@ class DatabaseSessionInterface(SessionInterface):
             account_id=row.account_id,
             created_at=row.created_at,
             last_seen_at=row.last_seen_at,
-            account=row.Account,
+            identity=identity_of(row),
         )
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:

@@ -14,7 +14,7 @@ from ..clock import now
 from ..content import current_site
 from ..db import get_session
 from ..errors import render_error
-from ..loaders import MAX_ID, load_own_agent
+from ..loaders import MAX_ID, own_agent_id
 from ..models.mobilite import Demande, Lettre, PieceJointe, Voeu
 from ..rules import fenetre
 from ..rules.demandes import etat, peut_saisir_voeux
@@ -66,9 +66,9 @@ def _checked(record_id: int) -> int:
 
 def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:
     """A demande of the logged-in teacher (404 otherwise); fresh: re-read even if already loaded."""
-    agent = load_own_agent()
+    agent_id = own_agent_id()
     demande = get_session().get(Demande, _checked(demande_id), populate_existing=fresh)
-    if demande is None or demande.agent_id != agent.id:
+    if demande is None or demande.agent_id != agent_id:
         abort(404)
     return demande
 
@@ -78,9 +78,9 @@ _DEMANDE_REF = select(Demande.agent_id, Demande.campagne, Demande.mouvement).whe
 
 def load_demande_ref(demande_id: int):
     """(agent_id, campagne, mouvement) of a demande of the logged-in teacher, as a plain row (404 otherwise)."""
-    agent = load_own_agent()
+    agent_id = own_agent_id()
     row = get_session().connection().execute(_DEMANDE_REF, {"demande_id": _checked(demande_id)}).first()
-    if row is None or row.agent_id != agent.id:
+    if row is None or row.agent_id != agent_id:
         abort(404)
     return row
 
@@ -93,9 +93,9 @@ _VOEU_REF = (
 
 def load_voeu(voeu_id: int) -> tuple[int, str]:
     """(demande id, campaign slug) of a vœu of the logged-in teacher, in one query (404 otherwise)."""
-    agent = load_own_agent()
+    agent_id = own_agent_id()
     row = get_session().connection().execute(_VOEU_REF, {"voeu_id": _checked(voeu_id)}).first()
-    if row is None or row.agent_id != agent.id:
+    if row is None or row.agent_id != agent_id:
         abort(404)
     return row.demande_id, row.campagne
 

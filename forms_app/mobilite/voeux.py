@@ -15,7 +15,6 @@ from ..content import current_site, site_generation
 from ..courrier import unread_count_query
 from ..db import get_session, write_transaction
 from ..loaders import MAX_ID, load_own_agent
-from ..models.agent import AGENT_FIELDS
 from ..models.mobilite import Demande, Voeu
 from ..pagecache import PageCache
 from ..sessions import save_in_transaction
@@ -67,20 +66,20 @@ def _empreinte(demande_id: int) -> tuple | None:
     its revision moves on with each of their writes), the unread courrier count, the campaign from
     the loaded content, the window's state and the day (barème). A flash message is shown once: not kept.
     """
-    account, agent = g.account, g.agent
-    if agent is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
+    identity = g.identity  # values read with the session: the Account and Agent records stay unloaded
+    if identity.agent_id is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
         return None
     # Core on the request's connection: the ORM's execute costs more than the query here.
     row = get_session().connection().execute(
-        _EMPREINTE, {"demande_id": demande_id, "account_id": account.id, "role": account.role}).first()
-    if row is None or row[0] != agent.id:
+        _EMPREINTE, {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role}).first()
+    if row is None or row[0] != identity.agent_id:
         return None  # the rendering path answers 404
     site = current_site()
     campaign = site.campaign(row[1]) if site is not None else None
     if campaign is None:
         return None
     moment = now()
-    return (site_generation(), account.id, account.name, tuple(getattr(agent, f) for f in AGENT_FIELDS), row[2], row[3],
+    return (site_generation(), identity.account_id, identity.name, identity.agent_values, row[2], row[3],
             fenetre.refus(campaign.saisie, moment), moment.date())
 
 
@@ -190,7 +189,7 @@ def enregistrer_voeu(demande_id: int):
                         "demande_id": demande_id, "rank": ajout["rank"], "type": resolu.type, "code": resolu.code,
                         "libelle": resolu.libelle[:300], "poste": poste, "created_at": now()})
                     before = [instantane(v) for v in voeux]
-                    audit.record(session, actor_id=g.account.id, action="mobilite.voeu.ajout",
+                    audit.record(session, actor_id=g.identity.account_id, action="mobilite.voeu.ajout",
                                  target=f"demande:{demande_id}",
                                  before={"voeux": before}, after={"voeux": before + [ajout]})
                     # The message goes with the vœu: the session row is written in this transaction,
@@ -242,7 +241,7 @@ def _changer(voeu_id: int, operation, action: str):
                 moved = [{"voeu_id": vid, "rank": rank} for vid, rank in ranks.items() if by_id[vid].rank != rank]
                 if moved:
                     conn.execute(_SET_RANK, moved)
-                audit.record(session, actor_id=g.account.id, action=action,
+                audit.record(session, actor_id=g.identity.account_id, action=action,
                              target=f"demande:{demande_id}", before={"voeux": [instantane(v) for v in voeux]},
                              after={"voeux": [instantane(by_id[v], ranks[v]) for v in order]})
     if stale:

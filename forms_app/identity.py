@@ -1,0 +1,101 @@
+"""Who a session authenticates, read with the session row; the Account and Agent records only on use.
+
+Every request of a logged-in person needs the access gates (password to change, second factor to
+enrol, role), and the vœu list's page cache needs the dossier values its page shows. Reading those as
+plain columns in the session's query costs a fraction of loading the ORM records; views that use
+g.account or g.agent load them then, once per request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.ctx import _AppCtxGlobals
+from sqlalchemy import bindparam, select
+
+from .db import get_session
+from .models import AGENT_FIELDS, Account, Agent, UserSession
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The account behind a session, as values."""
+
+    account_id: int
+    role: str
+    must_change_password: bool
+    totp_enabled: bool
+    name: str  # what the header shows: the teacher's name, or the gestionnaire's display name
+    agent_id: int | None
+    agent_values: tuple  # the dossier's AGENT_FIELDS values, () for an account without dossier
+
+    @property
+    def is_gestionnaire(self) -> bool:
+        return self.role == "gestionnaire"
+
+
+_sessions, _accounts, _agents = UserSession.__table__, Account.__table__, Agent.__table__
+
+# The session row, its account and the account's dossier, in one Core query.
+READ_SESSION = (
+    select(
+        _sessions.c.id_hash, _sessions.c.account_id, _sessions.c.data, _sessions.c.created_at,
+        _sessions.c.last_seen_at,
+        _accounts.c.id.label("account_found"), _accounts.c.identifiant, _accounts.c.role,
+        _accounts.c.must_change_password, _accounts.c.totp_enabled, _accounts.c.display_name,
+        _accounts.c.agent_id,
+        *(_agents.c[name] for name in AGENT_FIELDS),
+    )
+    .select_from(
+        _sessions.outerjoin(_accounts, _accounts.c.id == _sessions.c.account_id)
+        .outerjoin(_agents, _agents.c.id == _accounts.c.agent_id)
+    )
+    .where(_sessions.c.id_hash == bindparam("id_hash"))
+)
+
+
+def read_session_row(id_hash: str):
+    """The session row (with its identity columns) for this token hash, or None."""
+    return get_session().connection().execute(READ_SESSION, {"id_hash": id_hash}).first()
+
+
+def identity_of(row) -> Identity | None:
+    """The Identity a READ_SESSION row carries; None for an anonymous session or a deleted account."""
+    if row.account_id is None or row.account_found is None:
+        return None
+    has_agent = row.agent_id is not None and row.nom is not None
+    values = tuple(getattr(row, name) for name in AGENT_FIELDS) if has_agent else ()
+    if has_agent:
+        name = f"{row.prenom} {row.nom}"
+    else:
+        name = row.display_name or row.identifiant
+    return Identity(
+        account_id=row.account_found, role=row.role, must_change_password=bool(row.must_change_password),
+        totp_enabled=bool(row.totp_enabled), name=name, agent_id=row.agent_id if has_agent else None,
+        agent_values=values,
+    )
+
+
+class AppGlobals(_AppCtxGlobals):
+    """Flask's g, where g.account and g.agent are loaded from g.identity on first use."""
+
+    @property
+    def account(self) -> Account | None:
+        cached = self.__dict__
+        if "_account" not in cached:
+            identity = cached.get("identity")
+            cached["_account"] = get_session().get(Account, identity.account_id) if identity is not None else None
+        return cached["_account"]
+
+    @account.setter
+    def account(self, value: Account | None) -> None:
+        self.__dict__["_account"] = value
+
+    @property
+    def agent(self) -> Agent | None:
+        account = self.account
+        return account.agent if account is not None else None
+
+
+def init_app(app: Flask) -> None:
+    app.app_ctx_globals_class = AppGlobals
