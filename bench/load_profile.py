@@ -12,7 +12,6 @@ import io
 import os
 import pstats
 import re
-import sqlite3
 import sys
 import tempfile
 import time
@@ -51,9 +50,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="CPU par requête des routes chaudes, sans HTTP.")
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--profile", choices=("baseline", "liste", "move", "add"))
+    parser.add_argument("--postgresql", action="store_true", help="une base neuve sur 127.0.0.1:5432 (confiance)")
     args = parser.parse_args(argv)
+    pg = None
+    if args.postgresql:
+        from load_bench import PgDatabase
+
+        pg = PgDatabase()
+    try:
+        return run(args, pg)
+    finally:
+        if pg is not None:
+            pg.drop()
+
+
+def run(args, pg) -> int:
     with tempfile.TemporaryDirectory(prefix="carriere-hot-") as tmp:
-        url = f"sqlite:///{tmp}/hot.db"
+        url = pg.url if pg is not None else f"sqlite:///{tmp}/hot.db"
         (identifiant,) = load_setup.populate(url, 1)
         os.environ.update({"CARRIERE_DATABASE_URL": url, "CARRIERE_NOW": NOW, "CARRIERE_SECRET_KEY": "x" * 40})
         from forms_app import create_app
@@ -104,8 +117,14 @@ def main(argv: list[str] | None = None) -> int:
 
         def remove_last():
             # Not measured: takes the added vœu away, so the list stays at three and never fills up.
-            with sqlite3.connect(f"{tmp}/hot.db") as db:
-                (last,) = db.execute("select max(id) from voeux").fetchone()
+            from sqlalchemy import func, select
+
+            from forms_app.db import new_session
+            from forms_app.models.mobilite import Voeu
+
+            db = new_session(app)
+            last = db.scalar(select(func.max(Voeu.id)))
+            db.close()
             body = f"csrf_token={csrf}&version={state['version']}".encode()
             state["version"] += 1
             status, _ = call(app, "POST", f"/mobilite/voeux/{last}/supprimer", cookie, body)
