@@ -10,6 +10,7 @@ import threading
 import zlib
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Callable
 
 from . import cache as _cache
 from .campagnes import load_campaign
@@ -77,43 +78,50 @@ def _read_guide(root: Path, path: Path) -> GuideLoad:
 PARALLEL_READ = 400  # guides to parse below which a second process costs more than it saves
 
 
-def _read_guides(root: Path, paths: list[Path]) -> list[GuideLoad]:
-    """_read_guide for each path, in order; with many, the second half is parsed by a forked child.
+def _read_guides(root: Path, paths: list[Path]) -> Callable[[], list[GuideLoad]]:
+    """Start reading the guides; the returned function gives _read_guide of each path, in order.
 
-    The loader runs before the renderer's workers exist: on a first build one core would be idle.
-    Not in a threaded process (the preview server), where fork is unsafe; any failure of the child
-    means the parent parses that half itself."""
+    With many guides, a forked child parses two thirds of them while this process parses the rest,
+    then goes on (notes, data tables) until it asks for the results: on a first build the loader would
+    otherwise keep one core idle. Not in a threaded process (the preview server), where fork is unsafe;
+    any failure of the child means this process parses that part itself."""
     if len(paths) < PARALLEL_READ or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [_read_guide(root, path) for path in paths]
-    half = len(paths) // 2
+        return lambda: [_read_guide(root, path) for path in paths]
+    mine = len(paths) // 3  # the rest of the loader (notes, référentiel, postes) is this process's too
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: parse its half, send it pickled, leave without the parent's exit handlers
+    if pid == 0:  # the child: parse its part, send it pickled, leave without the parent's exit handlers
         code = 1
         try:
             os.close(read_end)
-            data = pickle.dumps([_read_guide(root, path) for path in paths[half:]], pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps([_read_guide(root, path) for path in paths[mine:]], pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as handle:
                 handle.write(data)
             code = 0
         finally:
             os._exit(code)
     os.close(write_end)
-    first = [_read_guide(root, path) for path in paths[:half]]
-    with os.fdopen(read_end, "rb") as handle:
-        data = handle.read()
-    _, status = os.waitpid(pid, 0)
-    try:
-        second = pickle.loads(data) if status == 0 else None
-    except Exception:
-        second = None
-    if not isinstance(second, list) or len(second) != len(paths) - half:
-        second = [_read_guide(root, path) for path in paths[half:]]
-    return first + second
+    first = [_read_guide(root, path) for path in paths[:mine]]
+
+    def finish() -> list[GuideLoad]:
+        with os.fdopen(read_end, "rb") as handle:
+            data = handle.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            rest = pickle.loads(data) if status == 0 else None
+        except Exception:
+            rest = None
+        if not isinstance(rest, list) or len(rest) != len(paths) - mine:
+            rest = [_read_guide(root, path) for path in paths[mine:]]
+        return first + rest
+
+    return finish
 
 
-def _load_guides(root: Path, folder: Path, names: list[str], store: _cache.SourceCache | None) -> list[GuideLoad]:
-    """Every guide, from the cache when its file did not change (a Path is made only to read one again)."""
+def _load_guides(root: Path, folder: Path, names: list[str],
+                 store: _cache.SourceCache | None) -> Callable[[], list[GuideLoad]]:
+    """Start loading every guide, from the cache when its file did not change (a Path is made only to
+    read one again); the returned function gives them, in order, once the rest of the loader is done."""
     if store is None:
         return _read_guides(root, [folder / name for name in names])
     prefix = f"{folder}{os.sep}"
@@ -141,17 +149,21 @@ def _load_guides(root: Path, folder: Path, names: list[str], store: _cache.Sourc
             data = None
         missed.append((len(results), i, name, path, sig, data, recorded))
         results.append(None)
-    values = _read_guides(root, [m[3] for m in missed])
-    for (position, i, name, path, sig, data, recorded), value in zip(missed, values):
-        results[position] = value
-        store.mark(shards[i])
-        if data is not None and sig is not None and _cache.unchanged(path, None)[1] == sig:
-            kept[i][name] = _cache.FileEntry(sig, _cache.digest(data), recorded, value)
-    for shard, old, new in zip(shards, entries, kept):
-        if new.keys() != old.keys():
-            store.mark(shard)
-        store.parts[shard] = new
-    return results  # type: ignore[return-value]
+    pending = _read_guides(root, [m[3] for m in missed])
+
+    def finish() -> list[GuideLoad]:
+        for (position, i, name, path, sig, data, recorded), value in zip(missed, pending()):
+            results[position] = value
+            store.mark(shards[i])
+            if data is not None and sig is not None and _cache.unchanged(path, None)[1] == sig:
+                kept[i][name] = _cache.FileEntry(sig, _cache.digest(data), recorded, value)
+        for shard, old, new in zip(shards, entries, kept):
+            if new.keys() != old.keys():
+                store.mark(shard)
+            store.parts[shard] = new
+        return results  # type: ignore[return-value]
+
+    return finish
 
 
 def _data_files(root: Path) -> list[Path]:
@@ -251,24 +263,29 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
     guide_links: list[tuple[Guide, tuple[tuple[int, str], ...]]] = []
     guide_folder = root / "content" / "guides"
     guide_names = _names(guide_folder, ".md")
-    for loaded, problems, links in _load_guides(root, guide_folder, guide_names, store):
+    pending_guides = _load_guides(root, guide_folder, guide_names, store)  # may go on in a child meanwhile
+    try:
+        notes: list[tuple[NoteDeService, int]] = []
+        note_files = _files(root / "content" / "notes-de-service", ".md")
+        for path in note_files:
+            loaded_note = load_note(root, path, report)
+            if loaded_note:
+                notes.append(loaded_note)
+        _check_duplicate_references([n for n, _ in notes], report)
+
+        note_slugs = {p.stem for p in note_files}
+        (ref, campaigns, broken, postes, groups, data_problems), data_digest = _load_data(root, note_slugs, store)
+        for problem in data_problems:
+            report.add(problem)
+    except BaseException:
+        pending_guides()  # no child left blocked on its pipe
+        raise
+    for loaded, problems, links in pending_guides():  # the report sorts its problems: order is free
         for problem in problems:
             report.add(problem)
         if loaded:
             guides.append(loaded)
             guide_links.append((loaded[0], links))
-    notes: list[tuple[NoteDeService, int]] = []
-    note_files = _files(root / "content" / "notes-de-service", ".md")
-    for path in note_files:
-        loaded_note = load_note(root, path, report)
-        if loaded_note:
-            notes.append(loaded_note)
-    _check_duplicate_references([n for n, _ in notes], report)
-
-    note_slugs = {p.stem for p in note_files}
-    (ref, campaigns, broken, postes, groups, data_problems), data_digest = _load_data(root, note_slugs, store)
-    for problem in data_problems:
-        report.add(problem)
     if store is not None:
         store.save(background=background_save)
 

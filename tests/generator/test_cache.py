@@ -223,3 +223,27 @@ def test_guides_are_parsed_in_one_process_when_threads_run(sample_site_dir, monk
     finally:
         stop.set()
         thread.join()
+
+
+def test_no_child_is_left_behind_when_the_loader_fails(sample_site_dir, monkeypatch):
+    """Notes and tables are read while a child parses guides: a failure there still waits for the child."""
+    children: list[int] = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(load.os, "fork", fork)
+    monkeypatch.setattr(load, "PARALLEL_READ", 2)
+    monkeypatch.setattr(load, "_load_data", broken)
+    with pytest.raises(RuntimeError, match="panne"):
+        load_site(sample_site_dir)
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # already reaped
