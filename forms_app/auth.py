@@ -70,6 +70,8 @@ def hasher():
 def load_account() -> None:
     """Set g.identity from the session; g.account and g.agent load from it on first use."""
     g.identity = None
+    if getattr(session, "unavailable", False):
+        abort(503)
     account_id = getattr(session, "account_id", None)
     if account_id is None:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, render_template
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .security import CSRF_MESSAGE
@@ -19,7 +20,10 @@ PAGES: dict[int, tuple[str, str]] = {
     413: ("Envoi trop volumineux", "Les données ou le fichier envoyés dépassent la taille autorisée. Réduisez leur taille puis renvoyez le formulaire."),
     429: ("Trop de demandes", "Trop de demandes en peu de temps. Patientez quelques instants puis réessayez."),
     500: ("Erreur du service", "Une erreur inattendue s'est produite ; rien n'a été enregistré. Réessayez dans quelques instants."),
+    503: ("Service momentanément indisponible", "Le service ne joint pas sa base de données pour l'instant ; rien n'a été enregistré. Réessayez dans quelques minutes."),
 }
+RETRY_AFTER_S = 30  # what a 503 asks the browser (and a proxy) to wait
+PLAIN = {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def render_error(code: int, message: str | None = None):
@@ -35,10 +39,18 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code not in PAGES:
             return exc
+        if code == 503:
+            return unavailable()
         response = render_error(code)
         if code == 405 and getattr(exc, "valid_methods", None):
             return response[0], code, {"Allow": ", ".join(exc.valid_methods)}
         return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        # The server is down or unreachable, or SQLite stayed locked past the busy timeout.
+        log.error("base de données indisponible : %s", exc.__class__.__name__)
+        return unavailable()
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -46,4 +58,15 @@ def init_app(app: Flask) -> None:
         try:
             return render_error(500)
         except Exception:  # the layout itself failed: answer plainly
-            return "Erreur du service : réessayez dans quelques instants.", 500, {"Content-Type": "text/plain; charset=utf-8"}
+            return "Erreur du service : réessayez dans quelques instants.", 500, PLAIN
+
+
+def unavailable():
+    """The 503 page; in plain text when even the layout needs the database."""
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    try:
+        body, code = render_error(503)
+        return body, code, headers
+    except Exception:
+        title, message = PAGES[503]
+        return f"{title}. {message}", 503, {**headers, **PLAIN}

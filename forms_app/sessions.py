@@ -10,6 +10,7 @@ from flask import Flask, Request, Response
 from flask import session as flask_session
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import CallbackDict
 
 from .clock import security_now as now
@@ -39,6 +40,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.expired = False  # the browser sent a token for a session that timed out
         self.destroyed = False
+        self.unavailable = False  # the database could not be read: nothing is written back
         self.old_token: str | None = None
 
     def regenerate(self, account_id: int | None) -> None:
@@ -76,7 +78,14 @@ class DatabaseSessionInterface(SessionInterface):
         token = request.cookies.get(self.get_cookie_name(app), "")
         if not token or len(token) > 100 or not token.isascii():
             return ServerSession()
-        row = read_session_row(token_hash(token))
+        try:
+            row = read_session_row(token_hash(token))
+        except OperationalError:
+            # The database cannot be reached: the request gets the 503 page (auth.load_account),
+            # and the browser keeps its cookie for when the service is back.
+            down = ServerSession()
+            down.unavailable = True
+            return down
         if row is None:
             fresh = ServerSession()
             fresh.expired = True
@@ -110,6 +119,8 @@ class DatabaseSessionInterface(SessionInterface):
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
+        if session.unavailable:
+            return
         current = now()
         if (session.token is not None and session.old_token is None and not session.destroyed
                 and not session.modified and current - session.last_seen_at <= TOUCH_EVERY):
