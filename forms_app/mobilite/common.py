@@ -73,11 +73,15 @@ def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:
     return demande
 
 
-_DEMANDE_REF = select(Demande.agent_id, Demande.campagne, Demande.mouvement).where(Demande.id == bindparam("demande_id"))
+_DEMANDE_REF = (
+    select(Demande.agent_id, Demande.campagne, Demande.mouvement, Demande.voeux_version)
+    .where(Demande.id == bindparam("demande_id"))
+)
 
 
 def load_demande_ref(demande_id: int):
-    """(agent_id, campagne, mouvement) of a demande of the logged-in teacher, as a plain row (404 otherwise)."""
+    """(agent_id, campagne, mouvement, voeux_version) of a demande of the logged-in teacher, as a plain
+    row (404 otherwise)."""
     agent_id = own_agent_id()
     row = get_session().connection().execute(_DEMANDE_REF, {"demande_id": _checked(demande_id)}).first()
     if row is None or row.agent_id != agent_id:
@@ -91,12 +95,13 @@ _VOEU_REF = (
 )
 
 
-def load_voeu(voeu_id: int) -> tuple[int, str]:
-    """(demande id, campaign slug) of a vœu of the logged-in teacher, in one query (404 otherwise)."""
+def find_voeu(voeu_id: int) -> tuple[int, str] | None:
+    """(demande id, campaign slug) of a vœu of the logged-in teacher, in one query; None when there is
+    no such vœu in their lists (deleted meanwhile, or never theirs: the two look the same)."""
     agent_id = own_agent_id()
     row = get_session().connection().execute(_VOEU_REF, {"voeu_id": _checked(voeu_id)}).first()
     if row is None or row.agent_id != agent_id:
-        abort(404)
+        return None
     return row.demande_id, row.campagne
 
 

@@ -26,7 +26,7 @@ from . import bp
 from .bareme import bareme_de
 from .common import (
     campagne_or_404, demandes_de, flash_once, garde_saisie, instantane, ligne, lignes_voeux, load_demande,
-    load_demande_ref, load_voeu, prendre_version, saisie_ouverte, site_or_404, voeux_de,
+    load_demande_ref, find_voeu, prendre_version, saisie_ouverte, site_or_404, voeux_de,
 )
 from .forms import VoeuForm
 from .pieces import pieces_de
@@ -218,7 +218,10 @@ def _changer(voeu_id: int, operation, action: str):
 
     The CSRF token was checked by the gate (security.csrf_gate); the version is the form's only field.
     """
-    demande_id, campagne = load_voeu(voeu_id)
+    found = find_voeu(voeu_id)
+    if found is None:
+        return _voeu_disparu()
+    demande_id, campagne = found
     campaign = campagne_or_404(campagne)
     garde_saisie(campaign)
     session = get_session()
@@ -247,6 +250,20 @@ def _changer(voeu_id: int, operation, action: str):
     if stale:
         return _liste(demande_id, status=409, erreur=MSG_PERIME)
     return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#voeux")
+
+
+def _voeu_disparu():
+    """The vœu is no longer in the list the form names (a double click on « Supprimer », another tab):
+    when that list has moved on since the page was shown, 409 with the list as it is now; else 404."""
+    try:
+        demande_id = int(request.form.get("demande", ""))
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        abort(404)
+    demande = load_demande_ref(demande_id)
+    if version >= demande.voeux_version:
+        abort(404)  # the list has not changed: this vœu was never in it
+    return _liste(demande_id, status=409, erreur=MSG_PERIME)
 
 
 _DELETE_VOEU = Voeu.__table__.delete().where(Voeu.__table__.c.id == bindparam("voeu_id"))

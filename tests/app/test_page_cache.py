@@ -277,3 +277,20 @@ def test_adds_without_reading_the_page_leave_one_message(app, occitan):
     assert shown.count("Le vœu est enregistré.") == 1
     assert "Le vœu est enregistré." not in page(client, demande_id)
     assert all(code in shown for code in ("0030226E", "0030484K", "63113"))
+
+
+def test_a_double_click_on_supprimer_answers_with_the_current_list(app, occitan):
+    """The second click names a vœu already gone: 409 and the list as it is, not « page introuvable »."""
+    client, _agent, demande_id = occitan
+    _add(client, demande_id)
+    html = page(client, demande_id)
+    first = voeu_ids(html)[0]
+    form = {"csrf_token": csrf_from(html), "version": version(html), "demande": str(demande_id)}
+    assert client.post(f"/mobilite/voeux/{first}/supprimer", data=form).status_code == 302
+    again = client.post(f"/mobilite/voeux/{first}/supprimer", data=form)
+    assert again.status_code == 409
+    text = again.data.decode().replace("&#39;", "'")
+    assert "Votre liste a changé entre-temps" in text and "63113" in text and "0630021F" not in text
+    # The current version and a vœu that never was in the list: nothing to say but 404.
+    current = {**form, "version": version(page(client, demande_id))}
+    assert client.post(f"/mobilite/voeux/{first}/supprimer", data=current).status_code == 404

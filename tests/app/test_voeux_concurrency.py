@@ -93,7 +93,7 @@ def test_concurrent_edits_keep_exactly_the_accepted_ones(app, make_teacher, logi
             index = rng.randrange(1 if kind == "monter" else 0, len(rows) - (1 if kind == "descendre" else 0))
             vid, code = rows[index]
             action = {"monter": "monter", "descendre": "descendre", "suppression": "supprimer"}[kind]
-            plans.append((kind, code, f"/mobilite/voeux/{vid}/{action}", {}))
+            plans.append((kind, code, f"/mobilite/voeux/{vid}/{action}", {"demande": str(demande_id)}))
         barrier = threading.Barrier(CLIENTS)
         results: list[tuple[int, int]] = [None] * CLIENTS  # type: ignore[list-item]
         pages: list[str] = [""] * CLIENTS
