@@ -82,6 +82,7 @@ def bench_ours(src: Path, root: Path, out: Path, edited: Path) -> tuple[Result, 
     cli = [sys.executable, "-m", "generator.cli", "build", "--root", str(root), "--out", str(out)]
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(out.parent / ".carriere-cache", ignore_errors=True)  # the CLI's parse cache
+    os.sync()
     full = run_ours("carriere build, complet (ni sortie ni cache)", src, cli)
     pages = measure.count_pages(out)
     again = run_ours("carriere build, sans changement", src, cli)
@@ -97,6 +98,7 @@ def bench_peer(tool: str, command: list[str], out: Path, edited: Path | None) ->
     """Full build from an empty output, then (if asked) the same command after editing one guide."""
     if out.exists():
         shutil.rmtree(out)
+    os.sync()
     run = check(measure.run(tool, command))
     result = Result(tool, measure.count_pages(out), run)
     if edited is None:
@@ -137,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine : {machine()}")
     print(f"Corpus : {args.guides} guides, {args.postes} postes vacants (graine {corpus.SEED}) dans {work}")
     generated = corpus.generate(work / "site", args.guides, args.postes)
+    os.sync()  # the corpus's dirty pages are flushed now, not during the first timed build
 
     results: list[Result] = []
     ours: Result | None = None
@@ -153,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Pairs : " + ", ".join(f"{k} {v}" for k, v in peers.versions(bin_dir).items()))
         peers.write_pelican(work / "pelican", generated.guides)
         peers.write_mkdocs(work / "mkdocs", generated.guides)
+        os.sync()
         slug = f"guide-{args.guides // 2:05d}.md"
         for tool, command, edited in (
             ("Pelican", peers.pelican_command(bin_dir, work / "pelican", work / "build-pelican"),
