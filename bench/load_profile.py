@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--profile", choices=("baseline", "liste", "move", "add"))
     parser.add_argument("--postgresql", action="store_true", help="une base neuve sur 127.0.0.1:5432 (confiance)")
+    parser.add_argument("--sans-cache", action="store_true",
+                        help="PAGE_CACHE_ENTRIES=0 : chaque lecture de la liste la rend de nouveau")
     args = parser.parse_args(argv)
     pg = None
     if args.postgresql:
@@ -71,7 +73,7 @@ def run(args, pg) -> int:
         os.environ.update({"CARRIERE_DATABASE_URL": url, "CARRIERE_NOW": NOW, "CARRIERE_SECRET_KEY": "x" * 40})
         from forms_app import create_app
 
-        app = create_app()
+        app = create_app({"PAGE_CACHE_ENTRIES": 0} if args.sans_cache else None)
         app.add_url_rule("/bench-bonjour", "bench_bonjour", lambda: "ok")
         client = app.test_client()
         base = "https://127.0.0.1"
