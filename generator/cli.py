@@ -58,7 +58,8 @@ def _print_report(report: Report, verbose: bool) -> None:
         print(line)
 
 
-def _load(args: argparse.Namespace, cache_dir: Path | None = None, background_save: bool = False):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace, cache_dir: Path | None = None,  # type: ignore[no-untyped-def]
+          background_save: bool = False):
     from .load import load_site
 
     return load_site(args.root, cache_dir, background_save=background_save)

@@ -13,8 +13,8 @@ from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocess
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import (TocExtension, TocTreeprocessor, nest_toc_tokens, remove_fnrefs,
-                                     render_inner_html, strip_tags, unique)
+from markdown.extensions import toc as _tocmod  # helpers read when used: older versions lack some
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import Treeprocessor
 
 # Text the serializer, the unescaper or a postprocessor would change: "&<>" are escaped, STX/ETX mark
@@ -52,17 +52,16 @@ class _FastTocTreeprocessor(TocTreeprocessor):
                     innerhtml = text.strip() if text else ""
                     name = " ".join(innerhtml.split())
                 else:
-                    innerhtml = render_inner_html(remove_fnrefs(el), self.md)
-                    name = strip_tags(innerhtml)
+                    innerhtml = _tocmod.render_inner_html(_tocmod.remove_fnrefs(el), self.md)
+                    name = _tocmod.strip_tags(innerhtml)
                 if "id" not in el.attrib:
-                    el.attrib["id"] = unique(self.slugify(html.unescape(name), self.sep), used_ids, id_counters)
+                    el.attrib["id"] = _tocmod.unique(self.slugify(html.unescape(name), self.sep), used_ids,
+                                                     id_counters)
                 data_toc_label = ""
                 if "data-toc-label" in el.attrib:
-                    # Rare: the stock method, on the element as it is now (its id is already set).
-                    from markdown.extensions.toc import escape_cdata, run_postprocessors, unescape
-
-                    data_toc_label = run_postprocessors(unescape(el.attrib["data-toc-label"]), self.md)
-                    name = escape_cdata(strip_tags(data_toc_label))
+                    label = _tocmod.unescape(el.attrib["data-toc-label"])
+                    data_toc_label = _tocmod.run_postprocessors(label, self.md)
+                    name = _tocmod.escape_cdata(_tocmod.strip_tags(data_toc_label))
                     del el.attrib["data-toc-label"]
                 level = int(el.tag[-1])
                 if self.toc_top <= level <= self.toc_bottom:
@@ -72,16 +71,14 @@ class _FastTocTreeprocessor(TocTreeprocessor):
                     self.add_anchor(el, el.attrib["id"])
                 if self.use_permalinks not in [False, None]:
                     self.add_permalink(el, el.attrib["id"])
-        self.md.toc_tokens = nest_toc_tokens(toc_tokens)
+        self.md.toc_tokens = _tocmod.nest_toc_tokens(toc_tokens)
 
 
 def _unescape(text: str) -> str:
     """toc's unescape(), which builds an UnescapeTreeprocessor per call; only STX-marked text changes."""
     if "\x02" not in text:
         return text
-    from markdown.extensions.toc import unescape
-
-    return unescape(text)
+    return _tocmod.unescape(text)
 
 
 class FastTocExtension(TocExtension):
@@ -113,7 +110,8 @@ class FastAttrListExtension(AttrListExtension):
 
 
 # The Python-Markdown minor version whose TocTreeprocessor.run and attr_list patterns the classes above
-# mirror; with any other, the stock extensions are used (tests/generator/test_markdown_toc.py says so, to check again and move this).
+# mirror; with any other, the stock extensions are used (tests/generator/test_markdown_fast_ext.py
+# fails then: compare the sources again, then move this).
 FAST_TOC_FOR = (3, 11)
 _SAME_MINOR = markdown.__version_info__[:2] == FAST_TOC_FOR
 _Toc = FastTocExtension if _SAME_MINOR else TocExtension
