@@ -1,4 +1,5 @@
 """The `carriere` command line: exit codes, printed problems, help and the établissements importer."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,26 @@ def test_forms_app_commands_plug_in(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "bonjour" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_build_command_exits_with_its_code_and_its_output(sample_site_dir, tmp_path, broken):
+    """`carriere build` as a process skips the interpreter's teardown: its code, output and cache stay whole."""
+    if broken:
+        guide = sample_site_dir / "content/guides/se-connecter.md"
+        guide.write_text("---\ntitre: [pas fermé\n---\nTexte\n", encoding="utf-8")
+    out = tmp_path / "build" / "site"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as in a real pipe
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "build", "--root", str(sample_site_dir),
+                          "--out", str(out), "--jobs", "2"], capture_output=True, text=True, timeout=120, env=env)
+    assert "Traceback" not in run.stderr + run.stdout
+    if broken:
+        assert run.returncode == 1
+        assert run.stdout.splitlines()[-1].startswith("construction refusée : corrigez les erreurs")
+        assert not out.exists()
+    else:
+        assert run.returncode == 0
+        assert run.stdout.splitlines()[-1].startswith(f"site construit dans {out} : ")
+        assert (out / "index.html").is_file()
+    cache = list((tmp_path / "build" / ".carriere-cache").glob("*.pickle"))
+    assert cache and not list((tmp_path / "build" / ".carriere-cache").glob("*.tmp"))
