@@ -293,7 +293,10 @@ def report(label: str, results: list[Result]) -> list[str]:
             lost = {"non envoyées": paced_run.unsent, "sans réponse": paced_run.timeouts,
                     "erreurs de socket": paced_run.socket_errors}
             extra = "".join(f" (+{v} {k})" for k, v in lost.items() if v)
-        if r.detail.get("exhausted"):
+        if r.detail.get("exhausted") and r.name == "login":
+            extra += (f" ({r.detail['exhausted']} envois sur des formulaires déjà servis : "
+                      "relancez avec plus de --login-forms)")
+        elif r.detail.get("exhausted"):
             extra += f" ({r.detail['exhausted']} déplacements faute de place : listes pleines)"
         lines.append(f"| {_name(r)} | {r.clients} | {_n(r.rps)} | {_ms(r.p50_ms)} | {_ms(r.p99_ms)} | "
                      f"{_pct(ratio)} | {r.bad}{extra} | {r.cpu_ms:.1f} | {_n(r.capacity)} |")
@@ -408,7 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="durée de chaque mesure en s (défaut : 10)")
     parser.add_argument("--add-duration", type=int, default=5, help="durée de la mesure des ajouts (défaut : 5)")
     parser.add_argument("--adds-per-teacher", type=int, default=13, help="ajouts possibles par liste (≤ 13)")
-    parser.add_argument("--login-forms", type=int, default=500, help="formulaires de connexion préparés")
+    parser.add_argument("--login-forms", type=int, default=2000,
+                        help="formulaires de connexion préparés, un par connexion (défaut : 2000)")
     parser.add_argument("--paced-rate", type=float, default=TARGET_WRITES,
                         help="écritures offertes par seconde, boucle ouverte (défaut : 500)")
     parser.add_argument("--paced-duration", type=float, default=10,
