@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -138,11 +138,34 @@ def new_session(app: Flask | None = None) -> Session:
 def get_session() -> Session:
     """The request's session, created on first use and closed at teardown."""
     if "db_session" not in g:
+        reads = g.pop("db_reads", None)
+        if reads is not None:
+            reads.close()  # its read snapshot ends; the session begins its own
         g.db_session = new_session()
     return g.db_session
 
 
+def read_connection() -> Connection:
+    """A connection for the plain reads every request starts with (session row, page fingerprint).
+
+    On SQLite, before the request needs an ORM session, a bare Core connection: a pool check-out
+    costs nothing there, the ORM session's set-up does. On PostgreSQL, the ORM session's connection,
+    so a request holds one connection and pays one check-out (and its ping).
+    """
+    if "db_session" not in g:
+        engine = current_app.extensions["carriere_db"]["engine"]
+        if engine.dialect.name == "sqlite":
+            reads = g.get("db_reads")
+            if reads is None:
+                reads = g.db_reads = engine.connect()
+            return reads
+    return get_session().connection()
+
+
 def close_session(_exc: BaseException | None = None) -> None:
+    reads = g.pop("db_reads", None)
+    if reads is not None:
+        reads.close()
     session = g.pop("db_session", None)
     if session is not None:
         session.close()

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.ctx import _AppCtxGlobals
 from sqlalchemy import String, bindparam, cast, func, select
 
-from .db import get_session
+from .db import get_session, read_connection
 from .models import AGENT_FIELDS, Account, Agent, UserSession
 
 
@@ -65,7 +65,7 @@ READ_SESSION = (
 
 def read_session_row(id_hash: str):
     """The session row (with its identity columns) for this token hash, or None."""
-    return get_session().connection().execute(READ_SESSION, {"id_hash": id_hash}).first()
+    return read_connection().execute(READ_SESSION, {"id_hash": id_hash}).first()
 
 
 def identity_of(row) -> Identity | None:

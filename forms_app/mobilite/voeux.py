@@ -13,7 +13,7 @@ from ..auth import login_required
 from ..clock import now
 from ..content import current_site, site_generation
 from ..courrier import unread_count_query
-from ..db import get_session, write_transaction
+from ..db import get_session, read_connection, write_transaction
 from ..loaders import MAX_ID, load_own_agent
 from ..models.mobilite import Demande, Voeu
 from ..pagecache import PageCache
@@ -69,8 +69,8 @@ def _empreinte(demande_id: int) -> tuple | None:
     identity = g.identity  # values read with the session: the Account and Agent records stay unloaded
     if identity.agent_id is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
         return None
-    # Core on the request's connection: the ORM's execute costs more than the query here.
-    row = get_session().connection().execute(
+    # Core, before any ORM session: the ORM's execute costs more than the query here.
+    row = read_connection().execute(
         _EMPREINTE, {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role}).first()
     if row is None or row[0] != identity.agent_id:
         return None  # the rendering path answers 404
