@@ -1,7 +1,7 @@
 """Vœux: the ranked list of a demande, adding by code or guided search, ▲ ▼, deletion; all versioned."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask import session as browser_session
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
