@@ -78,6 +78,11 @@ def _read_guide(root: Path, path: Path) -> GuideLoad:
 PARALLEL_READ = 400  # guides to parse below which a second process costs more than it saves
 
 
+def _threaded() -> bool:
+    """Whether this process runs other threads (fork would copy their locks in whatever state)."""
+    return threading.active_count() > 1
+
+
 def _read_guides(root: Path, paths: list[Path]) -> Callable[[], list[GuideLoad]]:
     """Start reading the guides; the returned function gives _read_guide of each path, in order.
 
@@ -85,7 +90,7 @@ def _read_guides(root: Path, paths: list[Path]) -> Callable[[], list[GuideLoad]]
     then goes on (notes, data tables) until it asks for the results: on a first build the loader would
     otherwise keep one core idle. Not in a threaded process (the preview server), where fork is unsafe;
     any failure of the child means this process parses that part itself."""
-    if len(paths) < PARALLEL_READ or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(paths) < PARALLEL_READ or not hasattr(os, "fork") or _threaded():
         return lambda: [_read_guide(root, path) for path in paths]
     mine = len(paths) // 3  # the rest of the loader (notes, référentiel, postes) is this process's too
     read_end, write_end = os.pipe()

@@ -40,6 +40,16 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def wait_until(check, seconds: float = 20) -> bool:
+    """Poll check() until it holds (True) or the time is up (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def wait_for_generation(base: str, after: int) -> int:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -62,10 +72,12 @@ def test_preview_rebuilds_on_save_and_shows_errors(preview):
     guide.write_text(guide.read_text(encoding="utf-8").replace("en minuscules.", "en minuscules, sans accent."),
                      encoding="utf-8")
     generation = wait_for_generation(base, generation)
-    assert "sans accent" in get(base + "/guides/se-connecter/")[1]
+    # One save may bring several file events, hence several rebuilds: wait for the page, not a count.
+    assert wait_until(lambda: "sans accent" in get(base + "/guides/se-connecter/")[1])
 
     guide.write_text("---\ntitre: [pas fermé\n---\nTexte\n", encoding="utf-8")
     wait_for_generation(base, generation)
+    assert wait_until(lambda: get(base + "/guides/")[0] == 500)
     status, page = get(base + "/guides/")
     assert status == 500
     assert "Le site n'a pas pu être reconstruit" in page

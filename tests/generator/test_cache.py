@@ -198,6 +198,7 @@ def test_guides_parsed_in_two_processes_load_as_in_one(sample_site_dir, tmp_path
         return real_fork()
 
     monkeypatch.setattr(load.os, "fork", fork)
+    monkeypatch.setattr(load, "_threaded", lambda: False)  # other tests' servers may still run threads
     monkeypatch.setattr(load, "PARALLEL_READ", 10**9)
     alone = load_site(sample_site_dir, tmp_path / "one" if with_cache else None)
     assert forks == []
@@ -240,6 +241,7 @@ def test_no_child_is_left_behind_when_the_loader_fails(sample_site_dir, monkeypa
         raise RuntimeError("panne")
 
     monkeypatch.setattr(load.os, "fork", fork)
+    monkeypatch.setattr(load, "_threaded", lambda: False)  # other tests' servers may still run threads
     monkeypatch.setattr(load, "PARALLEL_READ", 2)
     monkeypatch.setattr(load, "_load_data", broken)
     with pytest.raises(RuntimeError, match="panne"):
