@@ -10,10 +10,17 @@ from generator.model import VOEU_TYPES, Referentiel, is_valid_uai
 MSG_CODE_VIDE = f"Saisissez le code ou le numéro du vœu, ou cliquez sur «{NBSP}Rechercher{NBSP}» sans code pour une saisie guidée."
 MSG_UAI = f"Le code «{NBSP}{{code}}{NBSP}» n'est pas un code d'établissement (UAI){NBSP}: 7 chiffres puis une lettre, par exemple 0630021F."
 MSG_INCONNU = f"Aucun {{quoi}} ne porte le code «{NBSP}{{code}}{NBSP}» dans le référentiel de l'académie{NBSP}: vérifiez le code ou utilisez la saisie guidée."
-MSG_ZONES = (
-    f"Les zones de remplacement ne figurent pas encore dans le référentiel de l'académie{NBSP}: "
-    "choisissez un autre type de vœu ou contactez votre gestionnaire."
+MSG_ZONE = (
+    f"Aucune zone de remplacement {{quelle}} ne porte le code «{NBSP}{{code}}{NBSP}» dans l'académie{NBSP}: "
+    "{comment}"
 )
+# How each zone de remplacement is named (the académie's note de service): after the map of its
+# établissements, départements and the académie itself.
+ZONES = {
+    "ZRE": ("d'établissement", "saisissez le code UAI de l'établissement de rattachement, par exemple 0630021F."),
+    "ZRD": ("départementale", "saisissez le code d'un département de l'académie sur trois chiffres, par exemple 063."),
+    "ZRA": ("académique", "saisissez le code de l'académie, par exemple 06."),
+}
 QUOI = {
     "ETB": "établissement",
     "COM": "commune",
@@ -53,8 +60,22 @@ def _etb_libelle(ref: Referentiel, uai: str) -> str:
     return " ".join(part for part in (e.type, e.nom, e.adresse, ville) if part)
 
 
+def _zones(ref: Referentiel) -> tuple[set[str], set[str]]:
+    """(départements, académies) that hold an établissement of the référentiel: where zones exist."""
+    departements = {e.departement for e in ref.etablissements.values()}
+    academies = {ref.departements[d].academie for d in departements if d in ref.departements}
+    return departements, academies
+
+
 def libelle(ref: Referentiel, type_: str, code: str) -> str | None:
     """The label of a known code, None when the référentiel lacks it."""
+    if type_ == "ZRE":
+        return libelle(ref, "ETB", code)
+    if type_ in ("ZRD", "ZRA"):
+        departements, academies = _zones(ref)
+        if code not in (departements if type_ == "ZRD" else academies):
+            return None
+        return libelle(ref, "DPT" if type_ == "ZRD" else "ACA", code)
     if type_ == "ETB":
         return _etb_libelle(ref, code) if code in ref.etablissements else None
     if type_ == "COM":
@@ -77,13 +98,14 @@ def resoudre(ref: Referentiel, type_: str, code: str) -> VoeuResolu:
     code = normaliser(code)
     if not code:
         raise CodeRefuse(MSG_CODE_VIDE)
-    if type_.startswith("ZR"):
-        raise CodeRefuse(MSG_ZONES)
-    if type_ == "ETB" and not is_valid_uai(code):
+    if type_ in ("ETB", "ZRE") and not is_valid_uai(code):
         raise CodeRefuse(MSG_UAI.format(code=code[:20]))
-    if type_ == "DPT":
+    if type_ in ("DPT", "ZRD"):
         code = _departement_code(code)
     found = libelle(ref, type_, code)
+    if found is None and type_ in ZONES:
+        quelle, comment = ZONES[type_]
+        raise CodeRefuse(MSG_ZONE.format(quelle=quelle, code=code[:20], comment=comment))
     if found is None:
         raise CodeRefuse(MSG_INCONNU.format(quoi=QUOI.get(type_, "vœu"), code=code[:20]))
     return VoeuResolu(type_, code, found)
@@ -99,8 +121,14 @@ def _plain(text: str) -> str:
 def rechercher(ref: Referentiel, type_: str, texte: str) -> list[VoeuResolu]:
     """Guided search: every vœu of this type whose name, commune or département holds all the words."""
     words = _plain(texte).split()
-    if type_.startswith("ZR") or type_ not in VOEU_TYPES:
+    if type_ not in VOEU_TYPES:
         return []
+    if type_ in ZONES:
+        # A zone is found like what it is named after, among the places that hold an établissement.
+        found = rechercher(ref, {"ZRE": "ETB", "ZRD": "DPT", "ZRA": "ACA"}[type_], texte)
+        departements, academies = _zones(ref)
+        allowed = {"ZRE": ref.etablissements, "ZRD": departements, "ZRA": academies}[type_]
+        return [VoeuResolu(type_, r.code, r.libelle) for r in found if r.code in allowed]
 
     def haystack(*parts: str) -> str:
         return _plain(" ".join(parts))

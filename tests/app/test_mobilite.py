@@ -447,6 +447,26 @@ def test_forged_type_is_refused_and_list_edits_are_audited(app, occitan):
     assert '{"numero": "63113", "poste": "", "rank": 1, "type": "COM"}' in entry.after
 
 
+def test_zones_de_remplacement_are_added_on_the_intra(intra_open, app, client, make_teacher, login):
+    """As the note de service 2026-124 says: UAI of rattachement, département of the académie, « 06 »."""
+    agent, account, password = make_teacher()
+    login(client, account.identifiant, password)
+    token = csrf_from(client.get(f"/mobilite/{INTRA}/").data)
+    client.post(f"/mobilite/{INTRA}/ajouter", data={"csrf_token": token, "mouvement": "GEN"})
+    (demande_id,) = demande_ids(app, agent.id)
+    for type_, code in (("ZRE", "0630021F"), ("ZRD", "63"), ("ZRA", "06")):
+        assert add_voeu(client, demande_id, type_, code).status_code == 302, (type_, code)
+    assert voeux_of(app, demande_id) == [(1, "ZRE", "0630021F"), (2, "ZRD", "063"), (3, "ZRA", "06")]
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "2 063 Zone de remplacement (département) Puy-de-Dôme" in text
+    assert "3 06 Zone de remplacement (académie) Académie de Montferrand" in text
+    refused = add_voeu(client, demande_id, "ZRD", "042")
+    assert refused.status_code == 400
+    assert ("Aucune zone de remplacement départementale ne porte le code\u00a0«\u00a0042\u00a0»"
+            .replace("code\u00a0«", "code «") in text_of(refused))
+    assert len(voeux_of(app, demande_id)) == 3
+
+
 def test_closed_campaign_services_and_other_areas(app, teacher_client):
     client, _agent, _ = teacher_client
     assert client.get("/mobilite/inconnue/").status_code == 404

@@ -101,7 +101,11 @@ def test_codes_resolve_in_the_referentiel(site_holder):
     for type_, code, start in [
         ("ETB", "0630021G", f"Le code «{NBSP}0630021G{NBSP}» n'est pas un code d'établissement (UAI)"),
         ("GEO", "999", "Aucun groupement de communes ne porte le code"),
-        ("ZRD", "063", "Les zones de remplacement ne figurent pas encore dans le référentiel"),
+        ("ZRD", "007", f"Aucune zone de remplacement départementale ne porte le code «{NBSP}007{NBSP}» dans "
+                       f"l'académie{NBSP}: saisissez le code d'un département de l'académie sur trois chiffres"),
+        ("ZRA", "01", f"Aucune zone de remplacement académique ne porte le code «{NBSP}01{NBSP}»"),
+        ("ZRE", "0630021G", f"Le code «{NBSP}0630021G{NBSP}» n'est pas un code d'établissement (UAI)"),
+        ("ZRE", "0630001J", f"Aucune zone de remplacement d'établissement ne porte le code «{NBSP}0630001J{NBSP}»"),
         ("COM", "  ", "Saisissez le code ou le numéro du vœu"),
     ]:
         with pytest.raises(codes.CodeRefuse) as refused:
@@ -116,7 +120,20 @@ def test_guided_search_by_name_commune_or_departement(site_holder):
     assert by_commune and all("Clermont-Ferrand" in r.libelle for r in by_commune)
     assert [r.code for r in codes.rechercher(ref, "DPT", "puy de dome")] == ["063"]
     assert codes.rechercher(ref, "COM", "zzzz") == []
-    assert codes.rechercher(ref, "ZRE", "clermont") == []
+    zre = codes.rechercher(ref, "ZRE", "fayette")
+    assert [(r.type, r.code) for r in zre] == [("ZRE", "0630021F")]
+    # Zones exist only where the académie has établissements: the Loire (académie 10) has none here.
+    assert [r.code for r in codes.rechercher(ref, "ZRD", "loire")] == ["043"]
+    assert [r.code for r in codes.rechercher(ref, "ZRA", "")] == ["06"]
+
+
+def test_zones_de_remplacement_resolve_as_the_note_de_service_says(site_holder):
+    """ZRE: UAI of the établissement de rattachement; ZRD: a département of the académie; ZRA: « 06 »."""
+    ref = site_holder().referentiel
+    assert codes.resoudre(ref, "ZRE", "0630021f") == codes.VoeuResolu(
+        "ZRE", "0630021F", "LPO Lycée des métiers La Fayette 21 boulevard Robert Schuman Clermont-Ferrand")
+    assert codes.resoudre(ref, "ZRD", "63") == codes.VoeuResolu("ZRD", "063", "Puy-de-Dôme")
+    assert codes.resoudre(ref, "ZRA", "06") == codes.VoeuResolu("ZRA", "06", "Académie de Montferrand")
 
 
 # --- ranks ------------------------------------------------------------------------------------
