@@ -116,23 +116,21 @@ def load_piece(piece_id: int) -> PieceJointe:
     return piece
 
 
-def voeux_de(session: Session, demande_id: int) -> list[Voeu]:
-    return list(session.scalars(select(Voeu).where(Voeu.demande_id == demande_id).order_by(Voeu.rank, Voeu.id)))
-
-
 _VOEU_ROWS = (
-    select(Voeu.id, Voeu.rank, Voeu.type, Voeu.code, Voeu.poste)
+    select(Voeu.id, Voeu.rank, Voeu.type, Voeu.code, Voeu.libelle, Voeu.poste, Voeu.created_at)
     .where(Voeu.demande_id == bindparam("demande_id")).order_by(Voeu.rank, Voeu.id)
 )
 
 
-def lignes_voeux(session: Session, demande_id: int) -> list:
-    """The vœux of a demande as plain rows (id, rank, type, code, poste), for the writes: no ORM objects."""
+def voeux_de(session: Session, demande_id: int) -> list:
+    """The vœux of a demande in rank order, as plain rows (id, rank, type, code, libelle, poste,
+    created_at): the pages read them and the writes rewrite them, nobody changes them as objects."""
     return session.connection().execute(_VOEU_ROWS, {"demande_id": demande_id}).all()
 
 
 def instantane(row, rank: int | None = None) -> dict:
-    """A vœu row as the audit log keeps it (the same keys as Voeu.snapshot)."""
+    """A vœu row as the audit log keeps it; rank: its new rank, when it moves."""
+    # "numero", not "code": the audit log drops any key named "code" (TOTP codes).
     return {"rank": row.rank if rank is None else rank, "type": row.type, "numero": row.code, "poste": row.poste}
 
 

@@ -25,7 +25,7 @@ from ..security import form_view
 from . import bp
 from .bareme import bareme_de
 from .common import (
-    campagne_or_404, demandes_de, flash_once, garde_saisie, instantane, ligne, lignes_voeux, load_demande,
+    campagne_or_404, demandes_de, flash_once, garde_saisie, instantane, ligne, load_demande,
     load_demande_ref, find_voeu, prendre_version, saisie_ouverte, site_or_404, voeux_de,
 )
 from .forms import VoeuForm
@@ -181,7 +181,7 @@ def enregistrer_voeu(demande_id: int):
             if not prendre_version(session, demande_id, form.version.data):
                 stale = True
             else:
-                voeux = lignes_voeux(session, demande_id)
+                voeux = voeux_de(session, demande_id)
                 erreur = refus_ajout(campaign, [(v.type, v.code) for v in voeux], resolu.type, resolu.code)
                 if erreur is None:
                     ajout = {"rank": len(voeux) + 1, "type": resolu.type, "numero": resolu.code, "poste": poste}
@@ -230,7 +230,7 @@ def _changer(voeu_id: int, operation, action: str):
             stale = True
         else:
             stale = False
-            voeux = lignes_voeux(session, demande_id)
+            voeux = voeux_de(session, demande_id)
             by_id = {v.id: v for v in voeux}
             order = operation([v.id for v in voeux], voeu_id)
             if order is None:

@@ -95,10 +95,6 @@ class Voeu(Base):
     poste: Mapped[str] = mapped_column(String(30), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
 
-    def snapshot(self) -> dict:
-        # "numero", not "code": the audit log drops any key named "code" (TOTP codes).
-        return {"rank": self.rank, "type": self.type, "numero": self.code, "poste": self.poste}
-
 
 class Confirmation(Base):
     """The confirmation sent to a teacher once saisie closed: at most one per campaign."""
