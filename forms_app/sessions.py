@@ -19,6 +19,8 @@ from .identity import Identity, identity_of, read_session_row
 from .models import UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # refresh last_seen_at at most once a minute: fewer writes
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
@@ -150,11 +152,7 @@ class DatabaseSessionInterface(SessionInterface):
                     )
             elif session.modified or current - session.last_seen_at > TOUCH_EVERY:
                 with write_transaction(db):
-                    db.execute(
-                        update(UserSession)
-                        .where(UserSession.id_hash == token_hash(session.token))
-                        .values(data=json.dumps(dict(session)), last_seen_at=current)
-                    )
+                    _write_data(db, session, current)
             else:
                 return
         finally:
@@ -177,10 +175,14 @@ def save_in_transaction(db) -> None:
     if not isinstance(session, ServerSession) or session.token is None or session.destroyed \
             or session.old_token is not None:
         return
-    current = now()
-    db.connection().execute(_SAVE_DATA, {"b_id_hash": token_hash(session.token), "data": json.dumps(dict(session)),
-                                         "now": current})
+    _write_data(db, session, now())
     session.modified = False
+
+
+def _write_data(db, session: ServerSession, current: datetime) -> None:
+    """Store the session's data and mark it seen now, in db's current transaction."""
+    db.connection().execute(_SAVE_DATA, {"b_id_hash": token_hash(session.token),
+                                         "data": json.dumps(dict(session)), "now": current})
     session.last_seen_at = current
 
 
