@@ -86,17 +86,18 @@ def send_message(
     return message
 
 
-def _addressed_to(account: Account):
-    """WHERE clause: messages whose recipient is this account (personally or by role)."""
-    return or_(Message.to_account_id == account.id, Message.to_role == account.role)
+# WHERE clause: messages whose recipient is :account_id personally, or its :role (see _recipient).
+_ADDRESSED_TO = or_(Message.to_account_id == bindparam("account_id"), Message.to_role == bindparam("role"))
+
+
+def _recipient(account: Account) -> dict:
+    """The parameters of _ADDRESSED_TO for this account."""
+    return {"account_id": account.id, "role": account.role}
 
 
 def unread_count_query():
     """SELECT of the number of unopened messages addressed to :account_id (or its :role)."""
-    return select(func.count(Message.id)).where(
-        or_(Message.to_account_id == bindparam("account_id"), Message.to_role == bindparam("role")),
-        Message.read_at.is_(None),
-    )
+    return select(func.count(Message.id)).where(_ADDRESSED_TO, Message.read_at.is_(None))
 
 
 _UNREAD = unread_count_query()
@@ -104,7 +105,7 @@ _UNREAD = unread_count_query()
 
 def unread_count_for(session: Session, account: Account) -> int:
     """Messages addressed to the account that nobody has opened yet."""
-    return session.scalar(_UNREAD, {"account_id": account.id, "role": account.role}) or 0
+    return session.scalar(_UNREAD, _recipient(account)) or 0
 
 
 @bp.app_template_filter("courrier_date")
@@ -176,7 +177,7 @@ def index():
     filtre = request.args.get("filtre", "")
     if filtre not in ("", "signalements", "non-lus"):
         filtre = ""
-    received = select(Message).where(_addressed_to(account))
+    received = select(Message).where(_ADDRESSED_TO)
     if filtre == "signalements":
         received = received.where(Message.kind == "signalement")
     elif filtre == "non-lus":
@@ -190,7 +191,7 @@ def index():
     )
     return render_template(
         "app/courrier/index.html",
-        recus=_describe(list(session.scalars(received)), session),
+        recus=_describe(list(session.scalars(received, _recipient(account))), session),
         envoyes=_describe(list(session.scalars(sent)), session),
         filtre=filtre,
     )
