@@ -84,20 +84,19 @@ def _add(client, demande_id):
     assert add_voeu(client, demande_id, "COM", "63113").status_code == 302
 
 
-def _move(client, demande_id):
+def _press(client, demande_id, index: int, action: str):
+    """Press a vœu's button (« monter », « supprimer »…) on the list as it is shown now."""
     html = page(client, demande_id)
-    second = voeu_ids(html)[1]
-    response = client.post(f"/mobilite/voeux/{second}/monter",
-                           data={"csrf_token": csrf_from(html), "version": version(html)})
-    assert response.status_code == 302
+    return client.post(f"/mobilite/voeux/{voeu_ids(html)[index]}/{action}", data={
+        "csrf_token": csrf_from(html), "version": version(html), "demande": str(demande_id)})
+
+
+def _move(client, demande_id):
+    assert _press(client, demande_id, 1, "monter").status_code == 302
 
 
 def _delete(client, demande_id):
-    html = page(client, demande_id)
-    first = voeu_ids(html)[0]
-    response = client.post(f"/mobilite/voeux/{first}/supprimer",
-                           data={"csrf_token": csrf_from(html), "version": version(html)})
-    assert response.status_code == 302
+    assert _press(client, demande_id, 0, "supprimer").status_code == 302
 
 
 def _piece(client, demande_id):
