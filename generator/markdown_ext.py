@@ -15,7 +15,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions import toc as _tocmod  # helpers read when used: older versions lack some
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 # Text the serializer, the unescaper or a postprocessor would change: "&<>" are escaped, STX/ETX mark
 # placeholders (stashed HTML, escaped characters, "&" substitutes). A heading's text without any of them
@@ -109,9 +109,42 @@ class FastAttrListExtension(AttrListExtension):
         md.registerExtension(self)
 
 
-# The Python-Markdown minor version whose TocTreeprocessor.run and attr_list patterns the classes above
-# mirror; with any other, the stock extensions are used (tests/generator/test_markdown_fast_ext.py
-# fails then: compare the sources again, then move this).
+# Every inline pattern of Python-Markdown 3.11 needs one of these in the text it looks at: a backslash
+# (escape), a backtick (code), "[" (links, references, images), "<" (autolinks, raw HTML), "&"
+# (entities), "*" or "_" (emphasis), or two spaces before a line end (line break). STX/ETX mark
+# placeholders. Text without any of them comes out of the inline pass unchanged.
+_INLINE_TRIGGER = re.compile(r"[\\`\[<&*_\x02\x03]|  \n")
+_INLINE_PATTERNS_3_11 = ("backtick", "escape", "reference", "link", "image_link", "image_reference",
+                         "short_reference", "short_image_ref", "autolink", "automail", "linebreak", "html",
+                         "entity", "em_strong")
+
+
+class _FastInlineProcessor(InlineProcessor):
+    """The inline pass, skipping the pattern loop on text no pattern can match (decision 0006).
+
+    Most text of a guide is plain prose: the stock pass tries its fourteen patterns on it one after
+    another and returns it as it was."""
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803
+        if _INLINE_TRIGGER.search(data) is None:
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
+class FastInlineExtension(Extension):
+    """Put the inline pass above in place of the stock one, when the patterns are the known ones.
+
+    Registered last, so it sees every pattern the other extensions add; with any other set (another
+    extension, another Python-Markdown), the stock pass stays."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        if tuple(item.name for item in md.inlinePatterns._priority) == _INLINE_PATTERNS_3_11:
+            md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
+
+
+# The Python-Markdown minor version whose TocTreeprocessor.run, attr_list patterns and inline patterns
+# the classes above mirror; with any other, the stock extensions are used
+# (tests/generator/test_markdown_fast_ext.py fails then: compare the sources again, then move this).
 FAST_TOC_FOR = (3, 11)
 _SAME_MINOR = markdown.__version_info__[:2] == FAST_TOC_FOR
 _Toc = FastTocExtension if _SAME_MINOR else TocExtension
@@ -178,7 +211,7 @@ def make_markdown(base_path: str) -> markdown.Markdown:
     """One reusable converter per process; call `convert` for each document."""
     return markdown.Markdown(
         extensions=[*(ext(toc_depth="2-3") if issubclass(ext, TocExtension) else ext() for ext in EXTENSIONS),
-                    SiteLinksExtension(base_path)],
+                    SiteLinksExtension(base_path), *((FastInlineExtension(),) if _SAME_MINOR else ())],
         output_format="html",
     )
 

@@ -43,6 +43,21 @@ def test_the_installed_markdown_is_the_one_the_fast_toc_mirrors():
     assert FastTocExtension in EXTENSIONS and FastAttrListExtension in EXTENSIONS
     assert type(OURS.treeprocessors["toc"]).__name__ == "_FastTocTreeprocessor"
     assert type(OURS.treeprocessors["attr_list"]).__name__ == "_FastAttrListTreeprocessor"
+    assert type(OURS.treeprocessors["inline"]).__name__ == "_FastInlineProcessor"
+
+
+def test_the_fast_inline_pass_stands_aside_for_an_unknown_inline_pattern():
+    """An extension adding an inline pattern (its trigger unknown to us): the stock pass stays."""
+    from markdown.extensions import Extension
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    class Strike(Extension):
+        def extendMarkdown(self, md):  # noqa: N802
+            md.inlinePatterns.register(SimpleTagInlineProcessor(r"(~~)(.+?)~~", "del"), "del", 75)
+
+    md = markdown.Markdown(extensions=[Strike(), markdown_ext.FastInlineExtension()])
+    assert type(md.treeprocessors["inline"]).__name__ == "InlineProcessor"
+    assert md.convert("a ~~b~~ c") == "<p>a <del>b</del> c</p>"
 
 
 EXAMPLES = [
@@ -82,6 +97,9 @@ _WORDS = st.sampled_from([
     "*em*", "**fort**", "_souligné_", "\\*", "\\|", "|", "[lien](/guides/x/)", "[TOC]", "#", "x_1", "_1",
     "{: #id }", "{: .c }", "{: data-toc-label=\"É t\" }", "—", "«", "»", "'", "\"", "1", "-", "  ",
     "<!-- c -->", "&#233;", "\u00a0", "É", "ÿ", "ß", "Ω",
+    # inline syntax: each inline pattern's trigger (the fast inline pass must give the stock result)
+    "fin  \nsuite", "<https://exemple.fr/>", "<nom@exemple.fr>", "![image](/i.png)", "[x][ref]", "[ref]",
+    "\\\\", "__gras__", "***fort***", "a*b", "a_b_c", "<span>", "&copy;", "&#x41;", "``a`b``", "\\`",
 ])
 _TEXT = st.lists(_WORDS, min_size=0, max_size=6).map(" ".join)
 _HEADING = st.tuples(st.integers(1, 6), _TEXT).map(lambda t: "#" * t[0] + " " + t[1])
