@@ -86,13 +86,13 @@ def _threaded() -> bool:
 def _read_guides(root: Path, paths: list[Path]) -> Callable[[], list[GuideLoad]]:
     """Start reading the guides; the returned function gives _read_guide of each path, in order.
 
-    With many guides, a forked child parses two thirds of them while this process parses the rest,
+    With many guides, a forked child parses 55 % of them while this process parses the rest,
     then goes on (notes, data tables) until it asks for the results: on a first build the loader would
     otherwise keep one core idle. Not in a threaded process (the preview server), where fork is unsafe;
     any failure of the child means this process parses that part itself."""
     if len(paths) < PARALLEL_READ or not hasattr(os, "fork") or _threaded():
         return lambda: [_read_guide(root, path) for path in paths]
-    mine = len(paths) // 3  # the rest of the loader (notes, référentiel, postes) is this process's too
+    mine = len(paths) * 9 // 20  # this process also reads the notes and the data tables: a smaller share
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: parse its part, send it pickled, leave without the parent's exit handlers
