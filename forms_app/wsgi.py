@@ -79,23 +79,28 @@ def combine(site_dir: Path, app: Flask, mount: str = "/app"):
     return DispatcherMiddleware(StaticSite(site_dir), {mount: app})
 
 
+def site_dir() -> Path:
+    """The built site to serve: CARRIERE_SITE_DIR, or build/site in the repository."""
+    return Path(os.environ.get("CARRIERE_SITE_DIR", "") or REPO_ROOT / "build" / "site")
+
+
 def _application():
     from . import create_app
 
-    site_dir = Path(os.environ.get("CARRIERE_SITE_DIR", "") or REPO_ROOT / "build" / "site")
-    return combine(site_dir, create_app())
+    return combine(site_dir(), create_app())
 
 
-class _Lazy:
-    """Build the combined app on first request (importing this module stays cheap)."""
+class Lazy:
+    """A WSGI app built by factory() on first request, in each worker (importing stays cheap)."""
 
-    def __init__(self) -> None:
+    def __init__(self, factory) -> None:
+        self._factory = factory
         self._app = None
 
     def __call__(self, environ, start_response):
         if self._app is None:
-            self._app = _application()
+            self._app = self._factory()
         return self._app(environ, start_response)
 
 
-application = _Lazy()
+application = Lazy(_application)
