@@ -7,14 +7,17 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown
+from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
+                                     SetextHeaderProcessor)
 from markdown.extensions import Extension
-from markdown.extensions.admonition import AdmonitionExtension
+from markdown.extensions.admonition import AdmonitionExtension, AdmonitionProcessor
 from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
-from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
+from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.extensions import toc as _tocmod  # helpers read when used: older versions lack some
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 # Text the serializer, the unescaper or a postprocessor would change: "&<>" are escaped, STX/ETX mark
@@ -142,6 +145,133 @@ class FastInlineExtension(Extension):
             md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
 
 
+def _some_line_starts(block: str, chars: str) -> bool:
+    """Whether a line of block begins, after at most three spaces, with one of chars."""
+    for line in block.split("\n"):
+        head = line[:4].lstrip(" ")
+        if head and head[0] in chars:
+            return True
+    return False
+
+
+# Block processors and preprocessors of Python-Markdown 3.11 whose pattern needs a character that most
+# blocks of prose lack (decision 0006, second addendum). Each test below is a necessary condition of the
+# stock regex; when it holds, the stock method decides, so the result is the stock one in every case.
+
+class _FastHashHeaderProcessor(HashHeaderProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # RE: (?:^|\n)#{1,6}… — a "#" at the start of the block or of a line.
+        return (block.startswith("#") or "\n#" in block) and super().test(parent, block)
+
+
+class _FastSetextHeaderProcessor(SetextHeaderProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # RE.match: ^.*?\n(?:=+|-+) — "." stops at a newline: the second line starts with "=" or "-".
+        end = block.find("\n")
+        return end >= 0 and block[end + 1:end + 2] in ("=", "-") and super().test(parent, block)
+
+
+class _FastHRProcessor(HRProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # SEARCH_RE (multiline): ^[ ]{0,3}(?=-+…|_+…|\*+…) — a line starting so.
+        return ("-" in block or "_" in block or "*" in block) and _some_line_starts(block, "-_*") \
+            and super().test(parent, block)
+
+
+class _FastBlockQuoteProcessor(BlockQuoteProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # RE: (^|\n)[ ]{0,3}> — a line starting with ">" after at most three spaces.
+        return ">" in block and _some_line_starts(block, ">") and super().test(parent, block)
+
+
+class _FastReferenceProcessor(ReferenceProcessor):
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        # RE: ^[ ]{0,3}\[([^\[\]]*)\]: — without "]:" the stock run puts the block back and says False.
+        if "]:" not in blocks[0]:
+            return False
+        return super().run(parent, blocks)
+
+
+class _FastTableProcessor(TableProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # Without a pipe the header row splits into one cell and has no border: never a table.
+        return "|" in block and super().test(parent, block)
+
+
+class _FastAdmonitionProcessor(AdmonitionProcessor):
+    def test(self, parent: etree.Element, block: str) -> bool:
+        # RE: (?:^|\n)!!! — without it, the stock test's second half (content of an admonition above).
+        if block.startswith("!!!") or "\n!!!" in block:
+            return super().test(parent, block)
+        if self.current_sibling is None and not block.startswith(" " * self.tab_length):
+            return False  # parse_content finds no sibling for a block that is not indented, and keeps none
+        return self.parse_content(parent, block)[0] is not None
+
+
+class _FastNormalizeWhitespace(NormalizeWhitespace):
+    def run(self, lines: list[str]) -> list[str]:
+        # The stock steps, each skipped when the text holds nothing it changes.
+        source = "\n".join(lines)
+        if "\x02" in source or "\x03" in source:
+            source = source.replace(markdown.util.STX, "").replace(markdown.util.ETX, "")
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
+        source += "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = _BLANK_SPACES.sub("\n", source)
+        return source.split("\n")
+
+
+_BLANK_SPACES = re.compile(r"(?<=\n) +\n")  # the stock pattern, compiled once
+
+
+class _FastFencedBlockPreprocessor(FencedBlockPreprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        # FENCED_BLOCK_RE opens with ~~~ or ```: without either, the stock run returns the lines as joined and split.
+        text = "\n".join(lines)
+        if "```" not in text and "~~~" not in text:
+            return text.split("\n")
+        return super().run(lines)
+
+
+class _FastHtmlBlockPreprocessor(HtmlBlockPreprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        # Python's HTML parser only stops at "<" or "&" (charrefs unconverted): without either, the stock
+        # run hands the whole text to handle_data, which keeps it as it is.
+        source = "\n".join(lines)
+        if "<" not in source and "&" not in source:
+            return source.split("\n")
+        return super().run(lines)
+
+
+_FAST_BLOCKS = {HashHeaderProcessor: _FastHashHeaderProcessor, SetextHeaderProcessor: _FastSetextHeaderProcessor,
+                HRProcessor: _FastHRProcessor, BlockQuoteProcessor: _FastBlockQuoteProcessor,
+                ReferenceProcessor: _FastReferenceProcessor, TableProcessor: _FastTableProcessor,
+                AdmonitionProcessor: _FastAdmonitionProcessor}
+_FAST_PREPROCESSORS = {NormalizeWhitespace: _FastNormalizeWhitespace,
+                       FencedBlockPreprocessor: _FastFencedBlockPreprocessor,
+                       HtmlBlockPreprocessor: _FastHtmlBlockPreprocessor}
+
+
+class FastBlocksExtension(Extension):
+    """Put the processors above in place of the stock ones, same names, priorities and state.
+
+    Registered last; only an instance of exactly the stock class is replaced (a subclass from another
+    extension may test differently), by a copy of its state under the fast class."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        for registry, fast in ((md.parser.blockprocessors, _FAST_BLOCKS), (md.preprocessors, _FAST_PREPROCESSORS)):
+            for item in list(registry._priority):
+                old = registry[item.name]
+                cls = fast.get(type(old))
+                if cls is not None:
+                    new = cls.__new__(cls)
+                    new.__dict__.update(old.__dict__)
+                    registry.register(new, item.name, item.priority)
+
+
 # The Python-Markdown minor version whose TocTreeprocessor.run, attr_list patterns and inline patterns
 # the classes above mirror; with any other, the stock extensions are used
 # (tests/generator/test_markdown_fast_ext.py fails then: compare the sources again, then move this).
@@ -211,7 +341,8 @@ def make_markdown(base_path: str) -> markdown.Markdown:
     """One reusable converter per process; call `convert` for each document."""
     return markdown.Markdown(
         extensions=[*(ext(toc_depth="2-3") if issubclass(ext, TocExtension) else ext() for ext in EXTENSIONS),
-                    SiteLinksExtension(base_path), *((FastInlineExtension(),) if _SAME_MINOR else ())],
+                    SiteLinksExtension(base_path),
+                    *((FastInlineExtension(), FastBlocksExtension()) if _SAME_MINOR else ())],
         output_format="html",
     )
 

@@ -44,6 +44,42 @@ def test_the_installed_markdown_is_the_one_the_fast_toc_mirrors():
     assert type(OURS.treeprocessors["toc"]).__name__ == "_FastTocTreeprocessor"
     assert type(OURS.treeprocessors["attr_list"]).__name__ == "_FastAttrListTreeprocessor"
     assert type(OURS.treeprocessors["inline"]).__name__ == "_FastInlineProcessor"
+    for name in ("hashheader", "setextheader", "hr", "quote", "reference", "table", "admonition"):
+        assert type(OURS.parser.blockprocessors[name]).__name__.startswith("_Fast"), name
+    for name in ("normalize_whitespace", "fenced_code_block", "html_block"):
+        assert type(OURS.preprocessors[name]).__name__.startswith("_Fast"), name
+
+
+def test_the_fast_block_processors_keep_the_stock_order_and_state():
+    """Same names in the same order, each with the stock instance's settings (the table's config…)."""
+    for registry in ("parser.blockprocessors", "preprocessors"):
+        ours, stock = OURS, STOCK
+        for attr in registry.split("."):
+            ours, stock = getattr(ours, attr), getattr(stock, attr)
+        list(ours), list(stock)  # iterating sorts the registries by priority
+        assert ours._priority == stock._priority  # names and priorities, in order
+        assert [type(x).__mro__[1 if type(x).__name__.startswith("_Fast") else 0] for x in ours] == \
+            [type(x) for x in stock]
+    assert OURS.parser.blockprocessors["table"].config == STOCK.parser.blockprocessors["table"].config
+    assert OURS.parser.blockprocessors["hr"].parser is OURS.parser
+
+
+def test_the_fast_blocks_leave_another_extensions_subclass_alone():
+    """A processor of another class under a stock name (an extension's own) is not replaced."""
+    from markdown.blockprocessors import HashHeaderProcessor
+    from markdown.extensions import Extension
+
+    class Loud(HashHeaderProcessor):
+        pass
+
+    class LoudExtension(Extension):
+        def extendMarkdown(self, md):  # noqa: N802
+            md.parser.blockprocessors.register(Loud(md.parser), "hashheader", 70)
+
+    md = markdown.Markdown(extensions=[LoudExtension(), markdown_ext.FastBlocksExtension()])
+    assert type(md.parser.blockprocessors["hashheader"]) is Loud
+    assert type(md.parser.blockprocessors["hr"]).__name__ == "_FastHRProcessor"
+    assert md.convert("# Titre") == "<h1>Titre</h1>"
 
 
 def test_the_fast_inline_pass_stands_aside_for_an_unknown_inline_pattern():
@@ -84,6 +120,30 @@ EXAMPLES = [
     "| a | b |\n|---|---|\n| c {: .td } | d |\n\n## Titre {: #t .c data-x=\"1\" }\n",
     "- un\n    {: .li }\n\n    - sous-liste\n\n[lien](/x){: target=_blank }\n",
     "Pas d'attributs ici, seulement des accolades } et { isolées.\n\n## { }\n",
+    # block syntax: each fast block processor or preprocessor must give the stock result
+    "Texte\n# Titre dans le bloc\nsuite\n\n#Sans espace\n\n####### sept\n\n \\# échappé\n",
+    "Titre\n===\nsuite\n\nTitre\n- pas une liste\n\nTitre\n  ---\n\nUn\nDeux\n---\n",
+    "---\n\n * * *\n\n   ___\n\n    ---\n\n-- -\n\ntexte\n***\nsuite\n\n- - -\n\n_-_\n",
+    "> citation\n> suite\n\n   > trois espaces\n\n    > code\n\ntexte\n> citation après\n\na > b\n",
+    "[ref]: /guides/x/ \"Titre\"\n[autre]: <https://exemple.fr/>\n\nVoir [ref] et [lien][autre].\n\n"
+    "texte\n   [b]: /y/\n\n[c]:/z/\n(titre)\n\n[pas une définition] : non\n",
+    "a | b\n--|--\nc | d\n\n| seul |\n|---|\n| x |\n\n|a\n|-\n\nx|y\nz\n\n`a|b`\n---\n",
+    "!!! note\n    Texte.\n\n    Encore.\n\n        code dedans\n\nHors.\n\n    indenté après\n\n!!!pas\n\nx !!! y\n",
+    "- liste\n\n    !!! tip \"T\"\n        dedans\n\n    suite\n\n!!! warning\n\n    vide avant\n",
+    "Tab\tdans le texte\n\n\tcode tabulé\n\n- a\n\n\t- b\n",
+    "Fin de ligne\r\nWindows\r\rMac\r\n\r\n## Titre\r\n",
+    "Ligne\n   \nblanche avec espaces\n \n\n  \n## Après\n",
+    "Marques \x02STX\x03 et \x02\x03 seules\n",
+    "```\ncode\n```\n\n~~~ python\nx = 1\n~~~\n\n``pas une clôture``\n\n````\n```\n````\n",
+    "<div class=\"x\">\nbloc HTML\n</div>\n\nTexte & fin, &eacute; &#233; &amp; &lt;\n\n<p>para</p>\n\na < b > c\n",
+    "<!-- commentaire -->\n\n<hr>\n\n<br/>\n\n&copy\n\n& seul\n",
+    "~~~\nseulement des tildes\n~~~\n",
+    "Entités sans balise : &copy et &eacute;, &#233 &#x41; & seul &amp;\n\n&copy\n",
+    "Paragraphe\nfin  \n\n  \n  \n## Titre\n",
+    "Tab\tseul\n",
+    "Retour\rseul\n",
+    "Un\n \ndeux\n",
+    "Marque \x03 seule\n",
 ]
 
 
@@ -112,7 +172,12 @@ _TABLE = st.tuples(
     )),
 ).map(lambda t: "\n".join(["| " + " | ".join(t[0][0]) + " |", "| " + " | ".join(t[0][1]) + " |",
                            *("| " + " | ".join(r) + " |" for r in t[0][2])]))
-_BLOCK = st.one_of(_HEADING, _HEADING, _TEXT, _TABLE, st.just("[TOC]"),
+_LINE_START = st.sampled_from(["", " ", "  ", "   ", "    ", "\t", "#", "# ", "> ", ">", "- ", "* ", "1. ", "!!! ",
+                               "!!! note ", "[r]: ", "[r]:/x", "---", "***", "___", "- - -", "===", "```",
+                               "~~~", "<div>", "</div>", "<p>", "&", "|", "| ", "\x02", "\r"])
+_LINE = st.tuples(_LINE_START, _TEXT, st.sampled_from(["", " ", "  ", " |", "|", " #", "\r", "\t"])).map("".join)
+_LINES = st.lists(_LINE, min_size=1, max_size=4).map("\n".join)
+_BLOCK = st.one_of(_HEADING, _HEADING, _TEXT, _TABLE, st.just("[TOC]"), _LINES, _LINES,
                    _TEXT.map(lambda t: "!!! note\n    ## " + t), _TEXT.map(lambda t: "```\n## " + t + "\n```"),
                    _TEXT.map(lambda t: t + "\n" + "-" * 3))
 
@@ -121,6 +186,14 @@ _BLOCK = st.one_of(_HEADING, _HEADING, _TEXT, _TABLE, st.just("[TOC]"),
 @given(st.lists(_BLOCK, min_size=1, max_size=8))
 def test_same_output_as_the_stock_toc_on_generated_documents(blocks):
     same("\n\n".join(blocks) + "\n")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_BLOCK, min_size=1, max_size=8), st.lists(st.sampled_from(["\n", "\n\n", "\n\n\n", "\n    \n"]),
+                                                           min_size=8, max_size=8))
+def test_same_output_as_the_stock_blocks_on_generated_documents(blocks, separators):
+    """Block syntax at line starts, joined by one or more newlines (blocks within blocks)."""
+    same("".join(b + sep for b, sep in zip(blocks, separators)))
 
 
 def test_same_output_on_the_sample_site(sample_site):
