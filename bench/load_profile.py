@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--profile", choices=("baseline", "liste", "move", "add"))
     parser.add_argument("--postgresql", action="store_true", help="une base neuve sur 127.0.0.1:5432 (confiance)")
+    parser.add_argument("--sql", action="store_true",
+                        help="montre les échanges avec la base d'une requête de chaque route")
     parser.add_argument("--sans-cache", action="store_true",
                         help="PAGE_CACHE_ENTRIES=0 : chaque lecture de la liste la rend de nouveau")
     args = parser.parse_args(argv)
@@ -150,6 +152,9 @@ def run(args, pg) -> int:
         for name, fn in routes.items():
             status, _ = fn()
             assert status[:3] in ("200", "303", "302"), (name, status)
+        if args.sql:
+            show_statements(app, {**routes, "add": add})
+            remove_last()
         figures = {}
         for name, fn in routes.items():
             for _ in range(50):
@@ -173,6 +178,59 @@ def run(args, pg) -> int:
                 prof.disable()
             pstats.Stats(prof).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "60")))
     return 0
+
+
+def show_statements(app, routes: dict) -> None:
+    """Print what one request of each route sends to the database: pool check-outs (and their ping),
+    transactions and statements; each is at least one round trip on PostgreSQL."""
+    from sqlalchemy import event
+
+    from forms_app.db import engine_of
+
+    engine = engine_of(app)
+    seen: list[str] = []
+    hooks = {
+        "checkout": (engine.pool, lambda *a: seen.append("check-out")),
+        "begin": (engine, lambda conn: seen.append("BEGIN")),
+        "commit": (engine, lambda conn: seen.append("COMMIT")),
+        "rollback": (engine, lambda conn: seen.append("ROLLBACK")),
+        "before_cursor_execute": (engine, lambda conn, cur, sql, *a: seen.append(" ".join(sql.split())[:110])),
+    }
+    traced: list = []
+    if engine.dialect.name == "postgresql":
+        # libpq's own trace: what really goes over the wire (autocommit sends no BEGIN, an idle
+        # rollback sends nothing); each Query or Sync message waits for the server's answer.
+        trace_file = tempfile.TemporaryFile("w+")
+
+        def trace(dbapi_connection, *_a):
+            dbapi_connection.pgconn.trace(trace_file.fileno())
+            traced.append(dbapi_connection)
+
+        hooks["checkout"] = (engine.pool, lambda *a: (seen.append("check-out"), trace(*a)))
+    for name, (target, fn) in hooks.items():
+        event.listen(target, name, fn)
+    try:
+        for route, fn in routes.items():
+            seen.clear()
+            if traced:
+                trace_file.seek(0)
+                trace_file.truncate()
+            fn()
+            trips = ""
+            if traced:
+                trace_file.seek(0)
+                wire = [line.split("\t") for line in trace_file.read().splitlines()]
+                sent = [w[3] if w[1] == "F" else w[2] for w in wire if len(w) > 2 and "F" in w[1:3]]
+                trips = f", {sum(1 for m in sent if m.startswith(('Query', 'Sync')))} allers-retours réseau"
+            print(f"-- {route}: {len(seen)} échanges{trips}")
+            for line in seen:
+                print("   ", line)
+    finally:
+        for connection in traced:
+            if not connection.closed:
+                connection.pgconn.untrace()
+        for name, (target, fn) in hooks.items():
+            event.remove(target, name, fn)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import threading
 import weakref
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from datetime import datetime, timezone
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -64,6 +66,26 @@ def _prepare_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def _prepare_postgresql(engine: Engine) -> None:
+    """Hand out only live connections, without a round trip to the server.
+
+    A connection resting in the pool has nothing to read: the server speaks only when asked. If its
+    socket is readable, the server has closed it (restart, pg_terminate_backend, idle time-out: its
+    farewell message or the end of the stream waits there), so the pool drops it and opens another.
+    This replaces SQLAlchemy's pre-ping (a SELECT 1 before every request's first statement); a
+    connection cut without a word (a network gone silent) still fails its first statement, and that
+    request gets the 503 page.
+    """
+
+    @event.listens_for(engine.pool, "checkout")
+    def on_checkout(dbapi_connection, _record, _proxy) -> None:
+        if dbapi_connection.closed:
+            raise DisconnectionError("connexion fermée")
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        if readable:
+            raise DisconnectionError("le serveur a fermé la connexion")
+
+
 class WriterQueue:
     """SQLite writers of every process and thread of the app, one at a time, handed over at once.
 
@@ -114,7 +136,9 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             _WRITER_QUEUES[engine] = WriterQueue(database + "-writers.lock")
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _prepare_postgresql(engine)
+    return engine
 
 
 def init_app(app: Flask) -> None:
@@ -138,37 +162,47 @@ def new_session(app: Flask | None = None) -> Session:
 def get_session() -> Session:
     """The request's session, created on first use and closed at teardown."""
     if "db_session" not in g:
-        reads = g.pop("db_reads", None)
-        if reads is not None:
-            reads.close()  # its read snapshot ends; the session begins its own
-        g.db_session = new_session()
+        reads = g.get("db_reads")
+        if reads is not None and reads.dialect.name != "sqlite":
+            # PostgreSQL: the session carries on with the reads' connection, back in transactions;
+            # one check-out per request.
+            reads.commit()  # ends SQLAlchemy's own bookkeeping: autocommit sent nothing
+            reads.execution_options(isolation_level=reads.dialect.default_isolation_level)
+            g.db_session = current_app.extensions["carriere_db"]["sessionmaker"](bind=reads)
+        else:
+            if reads is not None:
+                g.pop("db_reads").close()  # its read snapshot ends; the session begins its own
+            g.db_session = new_session()
     return g.db_session
 
 
 def read_connection() -> Connection:
-    """A connection for the plain reads every request starts with (session row, page fingerprint).
+    """A connection for the plain reads a request starts with (session row, page fingerprint, the
+    record a form names), until the request needs its ORM session (which then takes over).
 
-    On SQLite, before the request needs an ORM session, a bare Core connection: a pool check-out
-    costs nothing there, the ORM session's set-up does. On PostgreSQL, the ORM session's connection,
-    so a request holds one connection and pays one check-out (and its ping).
+    A bare Core connection: the ORM session's set-up costs more than these queries. On PostgreSQL it
+    reads in autocommit: no BEGIN and no ROLLBACK around them (two round trips of three on a kept
+    page); each statement sees what is committed, as in the read-committed transactions writes use.
     """
-    if "db_session" not in g:
+    if "db_session" in g:
+        return get_session().connection()
+    reads = g.get("db_reads")
+    if reads is None:
         engine = current_app.extensions["carriere_db"]["engine"]
-        if engine.dialect.name == "sqlite":
-            reads = g.get("db_reads")
-            if reads is None:
-                reads = g.db_reads = engine.connect()
-            return reads
-    return get_session().connection()
+        reads = engine.connect()
+        if engine.dialect.name != "sqlite":
+            reads.execution_options(isolation_level="AUTOCOMMIT")
+        g.db_reads = reads
+    return reads
 
 
 def close_session(_exc: BaseException | None = None) -> None:
-    reads = g.pop("db_reads", None)
-    if reads is not None:
-        reads.close()
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+    reads = g.pop("db_reads", None)
+    if reads is not None:
+        reads.close()
 
 
 @contextmanager
@@ -184,7 +218,7 @@ def write_transaction(session: Session | None = None) -> Iterator[Session]:
             session.commit()
         # PostgreSQL (read committed): each statement sees what is committed, and row locks are
         # taken by the writes themselves; the reads done so far can stay in the same transaction,
-        # which spares a COMMIT, a BEGIN and a pool check-out (three round trips).
+        # which spares a COMMIT and a BEGIN (two round trips).
     queue = _WRITER_QUEUES.get(session.get_bind())
     with queue.turn() if queue is not None else nullcontext():
         if sqlite or not session.in_transaction():

@@ -12,7 +12,7 @@ from generator.model import Campaign, Mouvement
 
 from ..clock import now
 from ..content import current_site
-from ..db import get_session
+from ..db import get_session, read_connection
 from ..errors import render_error
 from ..loaders import MAX_ID, own_agent_id
 from ..models.mobilite import Demande, Lettre, PieceJointe, Voeu
@@ -83,7 +83,7 @@ def load_demande_ref(demande_id: int):
     """(agent_id, campagne, mouvement, voeux_version) of a demande of the logged-in teacher, as a plain
     row (404 otherwise)."""
     agent_id = own_agent_id()
-    row = get_session().connection().execute(_DEMANDE_REF, {"demande_id": _checked(demande_id)}).first()
+    row = read_connection().execute(_DEMANDE_REF, {"demande_id": _checked(demande_id)}).first()
     if row is None or row.agent_id != agent_id:
         abort(404)
     return row
@@ -99,7 +99,7 @@ def find_voeu(voeu_id: int) -> tuple[int, str] | None:
     """(demande id, campaign slug) of a vœu of the logged-in teacher, in one query; None when there is
     no such vœu in their lists (deleted meanwhile, or never theirs: the two look the same)."""
     agent_id = own_agent_id()
-    row = get_session().connection().execute(_VOEU_REF, {"voeu_id": _checked(voeu_id)}).first()
+    row = read_connection().execute(_VOEU_REF, {"voeu_id": _checked(voeu_id)}).first()
     if row is None or row.agent_id != agent_id:
         return None
     return row.demande_id, row.campagne

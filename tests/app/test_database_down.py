@@ -67,3 +67,31 @@ def test_a_login_while_the_database_is_down_gets_the_503_page(client, cut_off, t
                                                 "password": "un mot de passe assez long"})
     assert response.status_code == 503
     assert MESSAGE in text_of(response)
+
+
+@pytest.mark.parametrize("db_backend", ["postgresql"], indirect=True)
+def test_connections_the_server_closed_are_replaced_without_an_error(teacher_client, app, db_backend):
+    """A PostgreSQL restart (here: every backend of the app terminated) is invisible to the next requests:
+    the pool drops the connections the server closed instead of handing them out (no 503, no 500)."""
+    import time
+
+    import psycopg
+
+    client, agent, _account = teacher_client
+    for _ in range(3):
+        assert client.get("/dossier/").status_code == 200
+    url = app.extensions["carriere_db"]["engine"].url
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database,
+                         autocommit=True) as admin:
+        others = "datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        pids = [pid for (pid,) in admin.execute(f"SELECT pid FROM pg_stat_activity WHERE {others}")]
+        assert pids  # the app's pooled connection(s)
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        deadline = time.monotonic() + 10
+        while admin.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {others}").fetchone()[0]:
+            assert time.monotonic() < deadline, "the terminated backends did not end"
+            time.sleep(0.05)
+    response = client.get("/dossier/")
+    assert response.status_code == 200
+    assert agent.nom in response.data.decode()
