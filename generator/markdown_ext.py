@@ -18,7 +18,7 @@ from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.extensions import toc as _tocmod  # helpers read when used: older versions lack some
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 
 # Text the serializer, the unescaper or a postprocessor would change: "&<>" are escaped, STX/ETX mark
 # placeholders (stashed HTML, escaped characters, "&" substitutes). A heading's text without any of them
@@ -246,6 +246,22 @@ class _FastHtmlBlockPreprocessor(HtmlBlockPreprocessor):
         return super().run(lines)
 
 
+class _FastUnescapeTreeprocessor(UnescapeTreeprocessor):
+    def run(self, root: etree.Element) -> None:
+        # RE: STX(\d+)ETX — a text, tail or attribute value without STX is left as the stock sub leaves it.
+        unescape = self.unescape
+        for elem in root.iter():
+            text, tail = elem.text, elem.tail
+            if text and "\x02" in text and not elem.tag == "code":
+                elem.text = unescape(text)
+            if tail and "\x02" in tail:
+                elem.tail = unescape(tail)
+            if elem.attrib:
+                for key, value in elem.items():
+                    if value is not None and "\x02" in value:
+                        elem.set(key, unescape(value))
+
+
 _FAST_BLOCKS = {HashHeaderProcessor: _FastHashHeaderProcessor, SetextHeaderProcessor: _FastSetextHeaderProcessor,
                 HRProcessor: _FastHRProcessor, BlockQuoteProcessor: _FastBlockQuoteProcessor,
                 ReferenceProcessor: _FastReferenceProcessor, TableProcessor: _FastTableProcessor,
@@ -253,6 +269,7 @@ _FAST_BLOCKS = {HashHeaderProcessor: _FastHashHeaderProcessor, SetextHeaderProce
 _FAST_PREPROCESSORS = {NormalizeWhitespace: _FastNormalizeWhitespace,
                        FencedBlockPreprocessor: _FastFencedBlockPreprocessor,
                        HtmlBlockPreprocessor: _FastHtmlBlockPreprocessor}
+_FAST_TREEPROCESSORS = {UnescapeTreeprocessor: _FastUnescapeTreeprocessor}
 
 
 class FastBlocksExtension(Extension):
@@ -262,7 +279,8 @@ class FastBlocksExtension(Extension):
     extension may test differently), by a copy of its state under the fast class."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
-        for registry, fast in ((md.parser.blockprocessors, _FAST_BLOCKS), (md.preprocessors, _FAST_PREPROCESSORS)):
+        for registry, fast in ((md.parser.blockprocessors, _FAST_BLOCKS), (md.preprocessors, _FAST_PREPROCESSORS),
+                               (md.treeprocessors, _FAST_TREEPROCESSORS)):
             for item in list(registry._priority):
                 old = registry[item.name]
                 cls = fast.get(type(old))
@@ -337,9 +355,34 @@ class SiteLinksExtension(Extension):
         md.treeprocessors.register(_SiteLinks(md, self.base_path), "carriere_links", 15)
 
 
+class _Markdown(markdown.Markdown):
+    """Markdown whose is_block_level answers each tag from a memo kept for one convert() (decision 0006).
+
+    The prettifier alone asks ≈ 80 times per guide, and each stock answer lowers the tag and scans the
+    list of block-level tags; the answer only depends on that list, which nothing changes while a
+    document is converted (the memo starts empty at each convert, so a change between two is seen)."""
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self._block_level: dict = {}
+        super().__init__(**kwargs)
+
+    def convert(self, source: str) -> str:
+        self._block_level = {}
+        return super().convert(source)
+
+    def is_block_level(self, tag) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            return self._block_level[tag]
+        except KeyError:
+            answer = self._block_level[tag] = super().is_block_level(tag)
+            return answer
+        except TypeError:  # an unhashable tag: no memo
+            return super().is_block_level(tag)
+
+
 def make_markdown(base_path: str) -> markdown.Markdown:
     """One reusable converter per process; call `convert` for each document."""
-    return markdown.Markdown(
+    return (_Markdown if _SAME_MINOR else markdown.Markdown)(
         extensions=[*(ext(toc_depth="2-3") if issubclass(ext, TocExtension) else ext() for ext in EXTENSIONS),
                     SiteLinksExtension(base_path),
                     *((FastInlineExtension(), FastBlocksExtension()) if _SAME_MINOR else ())],

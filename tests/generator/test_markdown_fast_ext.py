@@ -48,6 +48,7 @@ def test_the_installed_markdown_is_the_one_the_fast_toc_mirrors():
         assert type(OURS.parser.blockprocessors[name]).__name__.startswith("_Fast"), name
     for name in ("normalize_whitespace", "fenced_code_block", "html_block"):
         assert type(OURS.preprocessors[name]).__name__.startswith("_Fast"), name
+    assert type(OURS.treeprocessors["unescape"]).__name__ == "_FastUnescapeTreeprocessor"
 
 
 def test_the_fast_block_processors_keep_the_stock_order_and_state():
@@ -144,6 +145,8 @@ EXAMPLES = [
     "Retour\rseul\n",
     "Un\n \ndeux\n",
     "Marque \x03 seule\n",
+    "Échappés \\* \\_ \\[ dans [un \\*lien\\*](/guides/a\\_b/ \"titre \\* \\_\") et `code \\*`\n\n"
+    "![image \\_](/i\\_1.png) *em \\* em* \\\\\n\n## Titre \\_ \\#\n",
 ]
 
 
@@ -212,3 +215,17 @@ def test_same_output_on_the_bench_corpus():
     rng = random.Random(corpus.SEED)
     for index in range(200):
         same(corpus.guide_body(rng, index, 200))
+
+
+def test_the_block_level_memo_lasts_one_document():
+    """A tag made block-level between two documents (as an extension may do) is seen by the next one."""
+    md = markdown_ext.make_markdown("/")
+    assert type(md).__name__ == "_Markdown"
+    text = "<madeup>\ntexte\n</madeup>\n\nsuite\n"
+    stock = markdown.Markdown()
+    assert convert(md, text).html == stock.convert(text)
+    assert md.is_block_level("madeup") is False and md.is_block_level("DIV/") is True
+    md.block_level_elements.append("madeup")
+    stock.block_level_elements.append("madeup")
+    assert convert(md, text).html == stock.convert(text)
+    assert md.is_block_level("madeup") is True
