@@ -196,6 +196,16 @@ def read_connection() -> Connection:
     return reads
 
 
+def autocommit_connection() -> Connection | None:
+    """On PostgreSQL before the request's ORM session exists: its reads' autocommit connection, where
+    one statement is one transaction (a write made of a single statement needs no BEGIN nor COMMIT).
+    None otherwise (SQLite, or the ORM session already holds the connection)."""
+    if "db_session" in g:
+        return None
+    connection = read_connection()
+    return None if connection.dialect.name == "sqlite" else connection
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

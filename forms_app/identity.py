@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask.ctx import _AppCtxGlobals
-from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy import String, bindparam, cast, func, literal_column, select
 
+from . import fastread
 from .db import get_session, read_connection
 from .models import AGENT_FIELDS, Account, Agent, UserSession
 
@@ -39,10 +40,13 @@ _sessions, _accounts, _agents = UserSession.__table__, Account.__table__, Agent.
 
 def _dossier_text():
     """Every AGENT_FIELDS value joined in SQL into one text: one column to read instead of 23 to decode."""
-    parts = [func.coalesce(cast(_agents.c[name], String), "") for name in AGENT_FIELDS]
+    # The empty string and the separator written as SQL literals, not as 46 parameters: a statement
+    # that long is one psycopg re-parses at every execution instead of keeping it converted.
+    empty, separator = literal_column("''"), literal_column("'\x1f'")
+    parts = [func.coalesce(cast(_agents.c[name], String), empty) for name in AGENT_FIELDS]
     text = parts[0]
     for part in parts[1:]:
-        text = text + "\x1f" + part
+        text = text.concat(separator).concat(part)
     return text.label("dossier")
 
 
@@ -65,7 +69,7 @@ READ_SESSION = (
 
 def read_session_row(id_hash: str):
     """The session row (with its identity columns) for this token hash, or None."""
-    return read_connection().execute(READ_SESSION, {"id_hash": id_hash}).first()
+    return fastread.first(read_connection(), READ_SESSION, {"id_hash": id_hash})
 
 
 def identity_of(row) -> Identity | None:

@@ -168,15 +168,28 @@ class DatabaseSessionInterface(SessionInterface):
         )
 
 
-def save_in_transaction(db) -> None:
-    """Write the browser session's data in db's current write transaction (a flash set by a write goes
-    with it); save_session then has nothing left to write. A new or renewed session is left to save_session."""
+def session_row_params(flash: tuple[str, str] | None) -> dict | None:
+    """What a write that ends the request would store in the browser session's row (its data, plus
+    flash if not already waiting): the parameters of an UPDATE user_sessions … WHERE id_hash = :id_hash
+    setting data = :data, last_seen_at = :seen. None: a new or renewed session, left to save_session."""
     session = flask_session._get_current_object()
     if not isinstance(session, ServerSession) or session.token is None or session.destroyed \
             or session.old_token is not None:
-        return
-    _write_data(db, session, now())
-    session.modified = False
+        return None
+    data = dict(session)
+    if flash is not None:
+        waiting = list(data.get("_flashes", ()))
+        if list(flash) not in [list(item) for item in waiting]:
+            data["_flashes"] = [*waiting, flash]
+    return {"id_hash": token_hash(session.token), "data": json.dumps(data), "seen": now()}
+
+
+def session_saved(params: dict | None) -> None:
+    """After a write stored session_row_params' params: save_session has nothing left to write."""
+    session = flask_session._get_current_object()
+    if params is not None and isinstance(session, ServerSession):
+        session.modified = False
+        session.last_seen_at = params["seen"]
 
 
 def _write_data(db, session: ServerSession, current: datetime) -> None:

@@ -89,22 +89,6 @@ def load_demande_ref(demande_id: int):
     return row
 
 
-_VOEU_REF = (
-    select(Voeu.demande_id, Demande.campagne, Demande.agent_id)
-    .join(Demande, Demande.id == Voeu.demande_id).where(Voeu.id == bindparam("voeu_id"))
-)
-
-
-def find_voeu(voeu_id: int) -> tuple[int, str] | None:
-    """(demande id, campaign slug) of a vœu of the logged-in teacher, in one query; None when there is
-    no such vœu in their lists (deleted meanwhile, or never theirs: the two look the same)."""
-    agent_id = own_agent_id()
-    row = read_connection().execute(_VOEU_REF, {"voeu_id": _checked(voeu_id)}).first()
-    if row is None or row.agent_id != agent_id:
-        return None
-    return row.demande_id, row.campagne
-
-
 def load_piece(piece_id: int) -> PieceJointe:
     """A pièce jointe: its owner's, or any for a gestionnaire."""
     piece = get_session().get(PieceJointe, _checked(piece_id))
@@ -120,6 +104,52 @@ _VOEU_ROWS = (
     select(Voeu.id, Voeu.rank, Voeu.type, Voeu.code, Voeu.libelle, Voeu.poste, Voeu.created_at)
     .where(Voeu.demande_id == bindparam("demande_id")).order_by(Voeu.rank, Voeu.id)
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ListeLue:
+    """A demande's vœu list as one query read it: the version and the vœux go together."""
+
+    demande_id: int
+    campagne: str
+    mouvement: str
+    version: int
+    voeux: list  # rows (id, rank, type, code, libelle, poste, created_at) in rank order
+
+
+_d, _v = Demande.__table__, Voeu.__table__
+_cible = _v.alias("cible")
+_LISTE = (
+    select(_d.c.id.label("demande_id"), _d.c.agent_id, _d.c.campagne, _d.c.mouvement, _d.c.voeux_version,
+           _v.c.id, _v.c.rank, _v.c.type, _v.c.code, _v.c.libelle, _v.c.poste, _v.c.created_at)
+    .select_from(_d.outerjoin(_v, _v.c.demande_id == _d.c.id)).order_by(_v.c.rank, _v.c.id)
+)
+_LISTE_DE_DEMANDE = _LISTE.where(_d.c.id == bindparam("demande_id"))
+_LISTE_DU_VOEU = _LISTE.where(
+    _d.c.id == select(_cible.c.demande_id).where(_cible.c.id == bindparam("voeu_id")).scalar_subquery())
+
+
+def _liste_lue(statement, params: dict) -> ListeLue | None:
+    rows = read_connection().execute(statement, params).all()
+    if not rows or rows[0].agent_id != own_agent_id():
+        return None
+    first = rows[0]
+    return ListeLue(first.demande_id, first.campagne, first.mouvement, first.voeux_version,
+                    [row for row in rows if row.id is not None])
+
+
+def liste_de_demande(demande_id: int) -> ListeLue:
+    """The vœu list of a demande of the logged-in teacher, with its version, in one query (404 otherwise)."""
+    liste = _liste_lue(_LISTE_DE_DEMANDE, {"demande_id": _checked(demande_id)})
+    if liste is None:
+        abort(404)
+    return liste
+
+
+def liste_du_voeu(voeu_id: int) -> ListeLue | None:
+    """The list holding this vœu, if it is one of the logged-in teacher's; None when there is no such
+    vœu in their lists (deleted meanwhile, or never theirs: the two look the same)."""
+    return _liste_lue(_LISTE_DU_VOEU, {"voeu_id": _checked(voeu_id)})
 
 
 def voeux_de(session: Session, demande_id: int) -> list:
@@ -149,31 +179,6 @@ def verrouiller(session: Session, demande_id: int, *, modifie: bool = True) -> N
                         .execution_options(synchronize_session=False))
     else:
         session.execute(select(Demande.id).where(Demande.id == demande_id).with_for_update())
-
-
-def prendre_version(session: Session, demande_id: int, version: str | None) -> bool:
-    """Move the list from `version` to the next one; False when the form was stale.
-
-    The conditional UPDATE is the lock: a concurrent writer waits on the row, then finds the
-    version changed and gets 0 rows.
-    """
-    try:
-        expected = int(version or "")
-    except ValueError:
-        return False
-    if not 0 <= expected < 2**31 - 1:  # forged: no list has it, and +1 would overflow the column (a 500)
-        return False
-    result = session.connection().execute(
-        _PRENDRE_VERSION, {"demande_id": demande_id, "expected": expected, "next": expected + 1, "now": now()})
-    return result.rowcount == 1
-
-
-_demandes = Demande.__table__
-_PRENDRE_VERSION = (
-    update(_demandes)
-    .where(_demandes.c.id == bindparam("demande_id"), _demandes.c.voeux_version == bindparam("expected"))
-    .values(voeux_version=bindparam("next"), revision=_demandes.c.revision + 1, updated_at=bindparam("now"))
-)
 
 
 @dataclass

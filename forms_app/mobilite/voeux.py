@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask import session as browser_session
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from generator.model import VOEU_TYPES
 
-from .. import audit
+from .. import fastread
 from ..auth import login_required
 from ..clock import now
 from ..content import current_site, site_generation
 from ..courrier import unread_count_query
-from ..db import get_session, read_connection, write_transaction
+from ..db import get_session, read_connection
 from ..loaders import MAX_ID, load_own_agent
-from ..models.mobilite import Demande, Voeu
+from ..models.mobilite import Demande
 from ..pagecache import PageCache
-from ..sessions import save_in_transaction
 from ..rules import codes, fenetre, rangs
 from ..rules.demandes import MSG_LETTRE_AVANT
 from ..rules.voeux import MSG_PERIME, refus_ajout, refus_type, types_permis
@@ -25,9 +24,10 @@ from ..security import form_view
 from . import bp
 from .bareme import bareme_de
 from .common import (
-    campagne_or_404, demandes_de, flash_once, garde_saisie, instantane, ligne, load_demande,
-    load_demande_ref, find_voeu, prendre_version, saisie_ouverte, site_or_404, voeux_de,
+    campagne_or_404, demandes_de, garde_saisie, instantane, liste_de_demande, liste_du_voeu, ligne,
+    load_demande, load_demande_ref, saisie_ouverte, site_or_404, voeux_de,
 )
+from .ecriture import Ecriture, ecrire, version_du_formulaire
 from .forms import VoeuForm
 from .pieces import pieces_de
 
@@ -70,8 +70,8 @@ def _empreinte(demande_id: int) -> tuple | None:
     if identity.agent_id is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
         return None
     # Core, before any ORM session: the ORM's execute costs more than the query here.
-    row = read_connection().execute(
-        _EMPREINTE, {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role}).first()
+    row = fastread.first(read_connection(), _EMPREINTE,
+                         {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role})
     if row is None or row[0] != identity.agent_id:
         return None  # the rendering path answers 404
     site = current_site()
@@ -157,10 +157,10 @@ def ajouter_voeu(demande_id: int):
 @form_view
 def enregistrer_voeu(demande_id: int):
     """"Enregistrer": add the vœu at the end of the list, if the list has not changed meanwhile."""
-    demande = load_demande_ref(demande_id)
-    campaign = campagne_or_404(demande.campagne)
+    liste = liste_de_demande(demande_id)
+    campaign = campagne_or_404(liste.campagne)
     garde_saisie(campaign)
-    _garde_lettre(demande_id, campaign, demande.mouvement)
+    _garde_lettre(demande_id, campaign, liste.mouvement)
     form = VoeuForm()
     if not form.validate():
         return _ajout_page(demande_id, status=400, erreur=form.csrf_token.errors[0] if form.csrf_failed else None)
@@ -173,83 +173,58 @@ def enregistrer_voeu(demande_id: int):
     except codes.CodeRefuse as exc:
         return _ajout_page(demande_id, status=400, erreur=exc.message,
                            type_=type_, code=form.code.data or "")
-    session = get_session()
-    erreur = None
-    stale = False
-    try:
-        with write_transaction(session):
-            if not prendre_version(session, demande_id, form.version.data):
-                stale = True
-            else:
-                voeux = voeux_de(session, demande_id)
-                erreur = refus_ajout(campaign, [(v.type, v.code) for v in voeux], resolu.type, resolu.code)
-                if erreur is None:
-                    ajout = {"rank": len(voeux) + 1, "type": resolu.type, "numero": resolu.code, "poste": poste}
-                    session.connection().execute(_INSERT_VOEU, {
-                        "demande_id": demande_id, "rank": ajout["rank"], "type": resolu.type, "code": resolu.code,
-                        "libelle": resolu.libelle[:300], "poste": poste, "created_at": now()})
-                    before = [instantane(v) for v in voeux]
-                    audit.record(session, actor_id=g.identity.account_id, action="mobilite.voeu.ajout",
-                                 target=f"demande:{demande_id}",
-                                 before={"voeux": before}, after={"voeux": before + [ajout]})
-                    # The message goes with the vœu: the session row is written in this transaction,
-                    # not in a second one after it.
-                    flash_once("Le vœu est enregistré.", "success")
-                    save_in_transaction(session)
-                else:
-                    session.rollback()
-    except IntegrityError:
-        stale = True
-    if stale:
+    version = version_du_formulaire(form.version.data)
+    if version != liste.version:
         return _liste(demande_id, status=409, erreur=MSG_PERIME)
+    erreur = refus_ajout(campaign, [(v.type, v.code) for v in liste.voeux], resolu.type, resolu.code)
     if erreur:
         return _ajout_page(demande_id, status=409, erreur=erreur, type_=type_, code=resolu.code)
+    rank = len(liste.voeux) + 1
+    before = [instantane(v) for v in liste.voeux]
+    ajout = {"rank": rank, "type": resolu.type, "numero": resolu.code, "poste": poste}
+    try:
+        # The message goes with the vœu: the session row is written with it, not in a write after it.
+        done = ecrire(Ecriture(
+            demande_id=demande_id, version=version, actor_id=g.identity.account_id, action="mobilite.voeu.ajout",
+            before={"voeux": before}, after={"voeux": before + [ajout]},
+            ajout={"rank": rank, "type": resolu.type, "code": resolu.code, "libelle": resolu.libelle[:300],
+                   "poste": poste},
+            flash=("success", "Le vœu est enregistré."),
+        ))
+    except IntegrityError:
+        done = False  # the same vœu, added by another request since the list was read
+    if not done:
+        return _liste(demande_id, status=409, erreur=MSG_PERIME)
     return redirect(url_for("mobilite.demande", demande_id=demande_id))
 
 
-_INSERT_VOEU = Voeu.__table__.insert()
-_SET_RANK = (
-    update(Voeu.__table__).where(Voeu.__table__.c.id == bindparam("voeu_id")).values(rank=bindparam("rank"))
-)
-
-
 def _changer(voeu_id: int, operation, action: str):
-    """Apply operation(ids, voeu_id) -> new order (None: no move) under the version check.
+    """Apply operation(ids, voeu_id) -> new order (None: no move) to the list read at the form's version.
 
     The CSRF token was checked by the gate (security.csrf_gate); the version is the form's only field.
     """
-    found = find_voeu(voeu_id)
-    if found is None:
+    liste = liste_du_voeu(voeu_id)
+    if liste is None:
         return _voeu_disparu()
-    demande_id, campagne = found
-    campaign = campagne_or_404(campagne)
+    campaign = campagne_or_404(liste.campagne)
     garde_saisie(campaign)
-    session = get_session()
-    with write_transaction(session):
-        if not prendre_version(session, demande_id, request.form.get("version")):
-            stale = True
-        else:
-            stale = False
-            voeux = voeux_de(session, demande_id)
-            by_id = {v.id: v for v in voeux}
-            order = operation([v.id for v in voeux], voeu_id)
-            if order is None:
-                session.rollback()
-            else:
-                conn = session.connection()
-                gone = [{"voeu_id": vid} for vid in by_id if vid not in set(order)]
-                if gone:
-                    conn.execute(_DELETE_VOEU, gone)
-                ranks = rangs.rangs(order)
-                moved = [{"voeu_id": vid, "rank": rank} for vid, rank in ranks.items() if by_id[vid].rank != rank]
-                if moved:
-                    conn.execute(_SET_RANK, moved)
-                audit.record(session, actor_id=g.identity.account_id, action=action,
-                             target=f"demande:{demande_id}", before={"voeux": [instantane(v) for v in voeux]},
-                             after={"voeux": [instantane(by_id[v], ranks[v]) for v in order]})
-    if stale:
-        return _liste(demande_id, status=409, erreur=MSG_PERIME)
-    return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#voeux")
+    version = version_du_formulaire(request.form.get("version"))
+    if version != liste.version:
+        return _liste(liste.demande_id, status=409, erreur=MSG_PERIME)
+    by_id = {v.id: v for v in liste.voeux}
+    order = operation(list(by_id), voeu_id)
+    if order is not None:
+        ranks = rangs.rangs(order)
+        ecriture = Ecriture(
+            demande_id=liste.demande_id, version=version, actor_id=g.identity.account_id, action=action,
+            before={"voeux": [instantane(v) for v in liste.voeux]},
+            after={"voeux": [instantane(by_id[v], ranks[v]) for v in order]},
+            supprimes=[vid for vid in by_id if vid not in ranks],
+            rangs={vid: rank for vid, rank in ranks.items() if by_id[vid].rank != rank},
+        )
+        if not ecrire(ecriture):
+            return _liste(liste.demande_id, status=409, erreur=MSG_PERIME)
+    return redirect(url_for("mobilite.demande", demande_id=liste.demande_id) + "#voeux")
 
 
 def _voeu_disparu():
@@ -264,9 +239,6 @@ def _voeu_disparu():
     if version >= demande.voeux_version:
         abort(404)  # the list has not changed: this vœu was never in it
     return _liste(demande_id, status=409, erreur=MSG_PERIME)
-
-
-_DELETE_VOEU = Voeu.__table__.delete().where(Voeu.__table__.c.id == bindparam("voeu_id"))
 
 
 @bp.post("/voeux/<int:voeu_id>/monter")

@@ -7,10 +7,10 @@ from html import unescape
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from forms_app.db import new_session
-from forms_app.models import AuditEntry, Agent
+from forms_app.db import new_session, write_transaction
+from forms_app.models import AuditEntry, Agent, UserSession
 from forms_app.models.mobilite import Demande, Lettre, Voeu
 from forms_app.rules.demandes import ETAT_COMPLETE, ETAT_LETTRE, ETAT_VOEUX, MSG_DOUBLON, MSG_LETTRE_AVANT
 from forms_app.rules.voeux import MSG_PERIME
@@ -278,6 +278,7 @@ def uais(project_root, n: int, skip: str = "") -> list[str]:
     return [line.split(";")[0] for line in lines if not line.startswith(skip or "#")][:n]
 
 
+@pytest.mark.postgres
 def test_duplicate_and_limit_are_refused(app, occitan, project_root):
     client, demande_id = occitan
     add_voeu(client, demande_id, "ETB", "0630021F")
@@ -322,6 +323,7 @@ def move(client, demande_id: int, voeu_rank: int, action: str, version: str | No
                        data={"csrf_token": csrf_from(html), "version": version if version is not None else shown})
 
 
+@pytest.mark.postgres
 def test_move_up_down_and_delete_keep_ranks_without_gaps(app, occitan):
     client, demande_id = occitan
     for code in ("0630021F", "63113", "63"):
@@ -337,6 +339,7 @@ def test_move_up_down_and_delete_keep_ranks_without_gaps(app, occitan):
     assert voeux_of(app, demande_id) == [(1, "ETB", "0630021F"), (2, "COM", "63113")]
 
 
+@pytest.mark.postgres
 def test_stale_form_is_refused_with_the_current_list(app, occitan):
     client, demande_id = occitan
     add_voeu(client, demande_id, "ETB", "0630021F")
@@ -356,6 +359,115 @@ def test_stale_form_is_refused_with_the_current_list(app, occitan):
     assert (first.status_code, second.status_code) == (302, 409)
     assert MSG_PERIME in text_of(second)
     assert [r for r, _t, _c in voeux_of(app, demande_id)] == [1, 2, 3]
+
+
+def _traces(app, demande_id: int) -> tuple:
+    """What a refused write must leave as it was: the demande's versions, its audit rows, the sessions' data."""
+    db = new_session(app)
+    try:
+        demande = db.get(Demande, demande_id)
+        audits = db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.target == f"demande:{demande_id}"))
+        data = sorted(db.scalars(select(UserSession.data)).all())
+        return demande.voeux_version, demande.revision, audits, data
+    finally:
+        db.close()
+
+
+@pytest.mark.postgres
+def test_a_write_refused_as_stale_changes_nothing(app, occitan):
+    client, demande_id = occitan
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    add_voeu(client, demande_id, "COM", "63113")
+    client.get(f"/mobilite/demandes/{demande_id}/")  # the « enregistré » message is read
+    html = client.get(f"/mobilite/demandes/{demande_id}/").data.decode()
+    old_version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    assert move(client, demande_id, 2, "monter").status_code == 302
+    before = _traces(app, demande_id), voeux_of(app, demande_id)
+    for action in ("monter", "descendre", "supprimer"):
+        assert move(client, demande_id, 2, action, version=old_version).status_code == 409
+    assert add_voeu(client, demande_id, "DPT", "63", version=old_version).status_code == 409
+    assert (_traces(app, demande_id), voeux_of(app, demande_id)) == before
+
+
+@pytest.mark.postgres
+def test_the_same_voeu_added_meanwhile_by_another_request_is_refused_and_nothing_is_written(
+        app, occitan, monkeypatch):
+    """Between the list read and its write, another request stores the same vœu (without the version,
+    as a bug or a by-hand edit would): the unique constraint stops the write, which leaves nothing."""
+    from forms_app.mobilite import ecriture
+
+    client, demande_id = occitan
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    client.get(f"/mobilite/demandes/{demande_id}/")
+    page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=COM&code=63113").data.decode()
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page).group(1)
+    real = ecriture.session_row_params
+
+    def meanwhile(flash):
+        insert_voeux_typed(app, demande_id, "COM", "63113")
+        return real(flash)
+
+    monkeypatch.setattr(ecriture, "session_row_params", meanwhile)
+    before = _traces(app, demande_id)
+    response = add_voeu(client, demande_id, "COM", "63113", version=version)
+    assert response.status_code == 409
+    assert MSG_PERIME in text_of(response)
+    assert _traces(app, demande_id) == before
+    assert voeux_of(app, demande_id) == [(1, "ETB", "0630021F"), (2, "COM", "63113")]  # the other request's
+    assert "Le vœu est enregistré." not in text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("action", ["ajouter", "monter", "supprimer"])
+def test_a_list_changed_between_its_read_and_the_write_gets_nothing_written(app, occitan, monkeypatch, action):
+    """Another tab deletes vœu 1 after this request read the list and before it writes: the write finds
+    the version moved on and writes none of its parts (vœux, audit row, session message)."""
+    from forms_app.mobilite import ecriture
+
+    client, demande_id = occitan
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    add_voeu(client, demande_id, "COM", "63113")
+    client.get(f"/mobilite/demandes/{demande_id}/")
+    real = ecriture.session_row_params
+
+    def meanwhile(flash):
+        db = new_session(app)
+        with write_transaction(db):
+            first = db.scalars(select(Voeu).where(Voeu.demande_id == demande_id, Voeu.rank == 1)).one()
+            db.delete(first)
+            db.flush()
+            db.execute(update(Voeu).where(Voeu.demande_id == demande_id).values(rank=1))
+            db.execute(update(Demande).where(Demande.id == demande_id)
+                       .values(voeux_version=Demande.voeux_version + 1, revision=Demande.revision + 1))
+        db.close()
+        return real(flash)
+
+    monkeypatch.setattr(ecriture, "session_row_params", meanwhile)
+    db = new_session(app)
+    audits = db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.target == f"demande:{demande_id}"))
+    sessions = sorted(db.scalars(select(UserSession.data)).all())
+    db.close()
+    if action == "ajouter":
+        response = add_voeu(client, demande_id, "DPT", "63")
+    else:
+        response = move(client, demande_id, 2, action)
+    assert response.status_code == 409
+    assert MSG_PERIME in text_of(response)
+    monkeypatch.setattr(ecriture, "session_row_params", real)
+    assert voeux_of(app, demande_id) == [(1, "COM", "63113")]  # the other tab's change, and only it
+    after = _traces(app, demande_id)
+    assert after[2:] == (audits, sessions)
+
+
+def insert_voeux_typed(app, demande_id: int, type_: str, code: str) -> None:
+    from forms_app.models.mobilite import Voeu as V
+
+    db = new_session(app)
+    with write_transaction(db):
+        rank = len(voeux_of(app, demande_id)) + 1
+        db.add(V(demande_id=demande_id, rank=rank, type=type_, code=code, libelle=code, poste="",
+                 created_at=app.config["CLOCK"]()))
+    db.close()
 
 
 def test_from_a_poste_lands_on_the_add_screen(app, client, make_teacher, login):
@@ -428,6 +540,7 @@ def test_bareme_is_shown_with_its_detail_and_marked_provisional(intra_open, app,
     assert "Total provisoire 199" in text
 
 
+@pytest.mark.postgres
 def test_forged_type_is_refused_and_list_edits_are_audited(app, occitan):
     client, demande_id = occitan
     token = csrf_from(client.get(f"/mobilite/demandes/{demande_id}/").data)
