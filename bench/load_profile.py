@@ -153,7 +153,7 @@ def run(args, pg) -> int:
             status, _ = fn()
             assert status[:3] in ("200", "303", "302"), (name, status)
         if args.sql:
-            show_statements(app, {**routes, "add": add})
+            show_statements(app, {"liste": liste, "liste (gardée)": liste, "move": move, "add": add})
             remove_last()
         figures = {}
         for name, fn in routes.items():

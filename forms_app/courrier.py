@@ -95,9 +95,13 @@ def _recipient(account: Account) -> dict:
     return {"account_id": account.id, "role": account.role}
 
 
-def unread_count_query():
-    """SELECT of the number of unopened messages addressed to :account_id (or its :role)."""
-    return select(func.count(Message.id)).where(_ADDRESSED_TO, Message.read_at.is_(None))
+def unread_count_query(account_id=None, role=None):
+    """SELECT of the number of unopened messages addressed to :account_id (or its :role); given column
+    expressions instead (the accounts row of an enclosing query), it counts for that row."""
+    if account_id is None:
+        return select(func.count(Message.id)).where(_ADDRESSED_TO, Message.read_at.is_(None))
+    addressed = or_(Message.to_account_id == account_id, Message.to_role == role)
+    return select(func.count(Message.id)).where(addressed, Message.read_at.is_(None))
 
 
 _UNREAD = unread_count_query()

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 from flask.ctx import _AppCtxGlobals
 from sqlalchemy import String, bindparam, cast, func, literal_column, select
 
@@ -50,26 +53,69 @@ def _dossier_text():
     return text.label("dossier")
 
 
-# The session row, its account and the account's dossier, in one Core query.
-READ_SESSION = (
-    select(
+def session_query(along=None):
+    """The session row, its account and the account's dossier, in one Core query; along(accounts):
+    (table, on clause, columns) a page reads with it (columns may use the accounts row)."""
+    joins = (
+        _sessions.outerjoin(_accounts, _accounts.c.id == _sessions.c.account_id)
+        .outerjoin(_agents, _agents.c.id == _accounts.c.agent_id)
+    )
+    columns = [
         _sessions.c.id_hash, _sessions.c.account_id, _sessions.c.data, _sessions.c.created_at,
         _sessions.c.last_seen_at,
         _accounts.c.id.label("account_found"), _accounts.c.identifiant, _accounts.c.role,
         _accounts.c.must_change_password, _accounts.c.totp_enabled, _accounts.c.display_name,
         _accounts.c.agent_id, _agents.c.nom, _agents.c.prenom, _dossier_text(),
-    )
-    .select_from(
-        _sessions.outerjoin(_accounts, _accounts.c.id == _sessions.c.account_id)
-        .outerjoin(_agents, _agents.c.id == _accounts.c.agent_id)
-    )
-    .where(_sessions.c.id_hash == bindparam("id_hash"))
-)
+    ]
+    if along is not None:
+        table, on, extra = along(_accounts)
+        joins = joins.outerjoin(table, on)
+        columns += extra
+    return select(*columns).select_from(joins).where(_sessions.c.id_hash == bindparam("id_hash"))
 
 
-def read_session_row(id_hash: str):
-    """The session row (with its identity columns) for this token hash, or None."""
-    return fastread.first(read_connection(), READ_SESSION, {"id_hash": id_hash})
+READ_SESSION = session_query()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAlong:
+    """What a page reads with the session row, so that a kept page costs one query: for GET requests
+    to `endpoint`, `statement` (built by session_query(along)) runs instead of READ_SESSION, with the
+    parameters params(view_args) adds (None: not this time)."""
+
+    endpoint: str
+    statement: object
+    params: object  # Callable[[dict], dict | None]
+
+
+def register_read_along(app: Flask, read_along: ReadAlong) -> None:
+    app.extensions.setdefault("carriere_read_along", {})[read_along.endpoint] = read_along
+
+
+def read_along_for(app: Flask, request) -> tuple[ReadAlong, dict] | None:
+    """The ReadAlong of the route this request goes to, with its parameters; None for other requests."""
+    table = app.extensions.get("carriere_read_along")
+    if not table or request.method not in ("GET", "HEAD"):
+        return None
+    context = request_ctx._get_current_object()  # open_session runs in RequestContext.push()
+    adapter = context.url_adapter if context.request is request else app.create_url_adapter(request)
+    try:
+        endpoint, view_args = adapter.match()
+    except (HTTPException, RoutingException):
+        return None  # 404, 405, a redirect: the usual handling follows
+    read_along = table.get(endpoint)
+    if read_along is None:
+        return None
+    params = read_along.params(view_args)
+    return None if params is None else (read_along, params)
+
+
+def read_session_row(id_hash: str, along: tuple[ReadAlong, dict] | None = None):
+    """The session row (with its identity columns, and a page's if along) for this token hash, or None."""
+    if along is None:
+        return fastread.first(read_connection(), READ_SESSION, {"id_hash": id_hash})
+    read_along, params = along
+    return fastread.first(read_connection(), read_along.statement, {**params, "id_hash": id_hash})
 
 
 def identity_of(row) -> Identity | None:

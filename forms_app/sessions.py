@@ -15,7 +15,7 @@ from werkzeug.datastructures import CallbackDict
 
 from .clock import security_now as now
 from .db import new_session, write_transaction
-from .identity import Identity, identity_of, read_session_row
+from .identity import Identity, identity_of, read_along_for, read_session_row
 from .models import UserSession
 
 TOUCH_EVERY = timedelta(seconds=60)  # refresh last_seen_at at most once a minute: fewer writes
@@ -29,7 +29,7 @@ class ServerSession(CallbackDict, SessionMixin):
     """Session data plus the account it authenticates (None: anonymous)."""
 
     def __init__(self, data=None, *, token=None, account_id=None, created_at=None, last_seen_at=None,
-                 identity: Identity | None = None):
+                 identity: Identity | None = None, along: tuple | None = None):
         def on_update(_self):
             self.modified = True
 
@@ -37,6 +37,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token: str | None = token
         self.account_id: int | None = account_id
         self.identity = identity  # who the session authenticates, read with it (None: nobody, or gone)
+        self.along = along  # (endpoint, parameters, row): what a page read with the session row (ReadAlong)
         self.created_at: datetime | None = created_at
         self.last_seen_at: datetime | None = last_seen_at
         self.modified = False
@@ -52,6 +53,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token = None
         self.account_id = account_id
         self.identity = None
+        self.along = None
         self.created_at = None
         self.clear()
         self.modified = True
@@ -63,6 +65,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token = None
         self.account_id = None
         self.identity = None
+        self.along = None
         self.clear()
         self.destroyed = True
 
@@ -81,7 +84,8 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 100 or not token.isascii():
             return ServerSession()
         try:
-            row = read_session_row(token_hash(token))
+            along = read_along_for(app, request)
+            row = read_session_row(token_hash(token), along)
         except OperationalError:
             # The database cannot be reached: the request gets the 503 page (auth.load_account),
             # and the browser keeps its cookie for when the service is back.
@@ -115,6 +119,7 @@ class DatabaseSessionInterface(SessionInterface):
             created_at=row.created_at,
             last_seen_at=row.last_seen_at,
             identity=identity_of(row),
+            along=(along[0].endpoint, along[1], row) if along is not None else None,
         )
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:

@@ -14,6 +14,7 @@ from ..clock import now
 from ..content import current_site, site_generation
 from ..courrier import unread_count_query
 from ..db import get_session, read_connection
+from ..identity import ReadAlong, register_read_along, session_query
 from ..loaders import MAX_ID, load_own_agent
 from ..models.mobilite import Demande
 from ..pagecache import PageCache
@@ -59,6 +60,37 @@ _EMPREINTE = select(
 ).where(Demande.id == bindparam("demande_id"))
 
 
+def _empreinte_along(accounts):
+    """The same values, read with the session row (identity.ReadAlong): a kept page costs one query."""
+    demandes = Demande.__table__
+    return demandes, demandes.c.id == bindparam("demande_id"), [
+        demandes.c.agent_id.label("p_agent_id"), demandes.c.campagne.label("p_campagne"),
+        demandes.c.revision.label("p_revision"),
+        unread_count_query(accounts.c.id, accounts.c.role).scalar_subquery().label("p_unread"),
+    ]
+
+
+def _along_params(view_args: dict) -> dict | None:
+    demande_id = view_args.get("demande_id")
+    return {"demande_id": demande_id} if isinstance(demande_id, int) and 1 <= demande_id <= MAX_ID else None
+
+
+@bp.record_once
+def _read_along(state) -> None:
+    register_read_along(state.app, ReadAlong("mobilite.demande", session_query(_empreinte_along), _along_params))
+
+
+def _empreinte_row(demande_id: int, identity):
+    """(agent_id, campagne, revision, unread count) of the demande: read with the session row when the
+    request came for this page, else now."""
+    along = getattr(browser_session, "along", None)
+    if along is not None and along[0] == "mobilite.demande" and along[1]["demande_id"] == demande_id:
+        row = along[2]
+        return None if row.p_agent_id is None else (row.p_agent_id, row.p_campagne, row.p_revision, row.p_unread)
+    return fastread.first(read_connection(), _EMPREINTE,
+                          {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role})
+
+
 def _empreinte(demande_id: int) -> tuple | None:
     """Everything the demande's page shows, as values, read in one query; None: render, keep nothing.
 
@@ -69,9 +101,7 @@ def _empreinte(demande_id: int) -> tuple | None:
     identity = g.identity  # values read with the session: the Account and Agent records stay unloaded
     if identity.agent_id is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
         return None
-    # Core, before any ORM session: the ORM's execute costs more than the query here.
-    row = fastread.first(read_connection(), _EMPREINTE,
-                         {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role})
+    row = _empreinte_row(demande_id, identity)
     if row is None or row[0] != identity.agent_id:
         return None  # the rendering path answers 404
     site = current_site()

@@ -297,3 +297,42 @@ def test_a_double_click_on_supprimer_answers_with_the_current_list(app, occitan)
     # The current version and a vœu that never was in the list: nothing to say but 404.
     current = {**form, "version": version(page(client, demande_id))}
     assert client.post(f"/mobilite/voeux/{first}/supprimer", data=current).status_code == 404
+
+
+@pytest.fixture
+def queries(app, monkeypatch):
+    """Statements sent to the database since the fixture started: ("fastread" | "execute", sql)."""
+    from sqlalchemy import event
+
+    from forms_app import fastread
+    from forms_app.db import engine_of
+
+    sent: list[tuple[str, str]] = []
+    real = fastread.first
+
+    def counted(connection, statement, params):
+        sent.append(("fastread", str(statement)))
+        return real(connection, statement, params)
+
+    def executed(_conn, _cursor, statement, *_args):
+        sent.append(("execute", statement))
+
+    monkeypatch.setattr(fastread, "first", counted)
+    engine = engine_of(app)
+    event.listen(engine, "before_cursor_execute", executed)
+    yield sent
+    event.remove(engine, "before_cursor_execute", executed)
+
+
+def test_a_kept_page_reads_the_database_once_with_the_session(app, occitan, queries):
+    """The fingerprint is read in the session's own query (identity.ReadAlong): one statement in all."""
+    client, _agent, demande_id = occitan
+    page(client, demande_id)  # the add's message, shown once
+    first = page(client, demande_id)
+    queries.clear()
+    assert page(client, demande_id) == first
+    assert [kind for kind, _sql in queries] == ["fastread"]
+    assert "demandes" in queries[0][1] and "user_sessions" in queries[0][1]
+    head = client.head(f"/mobilite/demandes/{demande_id}/")
+    assert head.status_code == 200 and head.headers["Content-Length"] == str(len(first.encode()))
+    assert [kind for kind, _sql in queries] == ["fastread", "fastread"]
