@@ -13,8 +13,9 @@ from datetime import datetime, timezone
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 BUSY_TIMEOUT_MS = 15000
@@ -127,6 +128,89 @@ class WriterQueue:
 _WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 
 
+class ReadConnections:
+    """Connections for the reads requests start with, lent to one request at a time and kept between
+    requests (at most MAX_IDLE waiting).
+
+    Checking a connection out of SQLAlchemy's pool and back in (its events, reset, the isolation
+    level) costs about as much as the one query a kept page needs: these are lent from a plain list
+    instead, by an engine of their own (no pool: the list is the pool, so they never take the places
+    the ORM sessions need). On PostgreSQL the engine reads in autocommit: each statement is its own
+    transaction, nothing stays open between requests. On SQLite the read snapshot ends when the
+    connection is given back. A connection the server closed is replaced before use (_alive).
+    A forked child never reuses its parent's.
+    """
+
+    MAX_IDLE = 8
+
+    def __init__(self, engine: Engine) -> None:
+        options: dict = {"poolclass": NullPool}
+        if engine.dialect.name == "sqlite":
+            options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        else:
+            options["isolation_level"] = "AUTOCOMMIT"
+        self.engine = create_engine(engine.url, **options)
+        if engine.dialect.name == "sqlite":
+            _prepare_sqlite(self.engine)
+        self._idle: list[Connection] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
+
+    def borrow(self) -> Connection:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child: the parent's connections are the parent's
+                self._idle, self._pid = [], os.getpid()
+        while True:
+            with self._lock:
+                connection = self._idle.pop() if self._idle else None
+            if connection is None:
+                return self.engine.connect()
+            if not connection.closed and not connection.invalidated and _alive(connection):
+                return connection
+            self._discard(connection)
+
+    def give_back(self, connection: Connection) -> None:
+        """End what the connection has open (SQLite's read snapshot) and keep it for another request."""
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        except SQLAlchemyError:
+            self._discard(connection)
+            return
+        with self._lock:
+            if self._pid == os.getpid() and len(self._idle) < self.MAX_IDLE and not connection.invalidated:
+                self._idle.append(connection)
+                return
+        self._discard(connection)
+
+    @staticmethod
+    def _discard(connection: Connection) -> None:
+        try:
+            connection.close()
+        except SQLAlchemyError:
+            pass
+
+    def close_all(self) -> None:
+        """Close the waiting connections (the app's engine is disposed)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            self._discard(connection)
+        self.engine.dispose()
+
+
+def _alive(connection: Connection) -> bool:
+    """False when the server has closed this PostgreSQL connection (see _prepare_postgresql)."""
+    if connection.dialect.name == "sqlite":
+        return True
+    driver = connection.connection.driver_connection
+    if driver.closed:
+        return False
+    readable, _, _ = select.select([driver.fileno()], [], [], 0)
+    return not readable
+
+
 def make_engine(url: str) -> Engine:
     """An engine for this URL, tuned for the backend."""
     if url.startswith("sqlite"):
@@ -145,7 +229,7 @@ def init_app(app: Flask) -> None:
     """Create the engine and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions["carriere_db"] = {"engine": engine, "sessionmaker": factory}
+    app.extensions["carriere_db"] = {"engine": engine, "sessionmaker": factory, "reads": ReadConnections(engine)}
     app.teardown_appcontext(close_session)
 
 
@@ -162,38 +246,32 @@ def new_session(app: Flask | None = None) -> Session:
 def get_session() -> Session:
     """The request's session, created on first use and closed at teardown."""
     if "db_session" not in g:
-        reads = g.get("db_reads")
-        if reads is not None and reads.dialect.name != "sqlite":
-            # PostgreSQL: the session carries on with the reads' connection, back in transactions;
-            # one check-out per request.
-            reads.commit()  # ends SQLAlchemy's own bookkeeping: autocommit sent nothing
-            reads.execution_options(isolation_level=reads.dialect.default_isolation_level)
-            g.db_session = current_app.extensions["carriere_db"]["sessionmaker"](bind=reads)
-        else:
-            if reads is not None:
-                g.pop("db_reads").close()  # its read snapshot ends; the session begins its own
-            g.db_session = new_session()
+        _give_back_reads()  # SQLite: its read snapshot ends; the session begins its own
+        g.db_session = new_session()
     return g.db_session
 
 
 def read_connection() -> Connection:
-    """A connection for the plain reads a request starts with (session row, page fingerprint, the
+    """The connection for the plain reads a request starts with (session row, page fingerprint, the
     record a form names), until the request needs its ORM session (which then takes over).
 
-    A bare Core connection: the ORM session's set-up costs more than these queries. On PostgreSQL it
-    reads in autocommit: no BEGIN and no ROLLBACK around them (two round trips of three on a kept
-    page); each statement sees what is committed, as in the read-committed transactions writes use.
+    A bare Core connection, lent by ReadConnections: the ORM session's set-up, and even a pool
+    check-out, cost more than these queries. On PostgreSQL it reads in autocommit: no BEGIN and no
+    ROLLBACK around them; each statement sees what is committed, as in the read-committed
+    transactions writes use.
     """
     if "db_session" in g:
         return get_session().connection()
     reads = g.get("db_reads")
     if reads is None:
-        engine = current_app.extensions["carriere_db"]["engine"]
-        reads = engine.connect()
-        if engine.dialect.name != "sqlite":
-            reads.execution_options(isolation_level="AUTOCOMMIT")
-        g.db_reads = reads
+        reads = g.db_reads = current_app.extensions["carriere_db"]["reads"].borrow()
     return reads
+
+
+def _give_back_reads() -> None:
+    reads = g.pop("db_reads", None)
+    if reads is not None:
+        current_app.extensions["carriere_db"]["reads"].give_back(reads)
 
 
 def autocommit_connection() -> Connection | None:
@@ -210,9 +288,7 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-    reads = g.pop("db_reads", None)
-    if reads is not None:
-        reads.close()
+    _give_back_reads()
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from forms_app.db import make_engine
+from forms_app.db import ReadConnections, make_engine
 
 MESSAGE = ("Le service ne joint pas sa base de données pour l'instant ; rien n'a été enregistré. "
            "Réessayez dans quelques minutes.")
@@ -20,8 +20,8 @@ def cut_off(app, tmp_path):
 
     def cut(url: str) -> None:
         engine = make_engine(url)
-        app.extensions["carriere_db"].update(engine=engine, sessionmaker=sessionmaker(bind=engine,
-                                                                                       expire_on_commit=False))
+        app.extensions["carriere_db"].update(engine=engine, reads=ReadConnections(engine),
+                                             sessionmaker=sessionmaker(bind=engine, expire_on_commit=False))
 
     yield cut
     app.extensions["carriere_db"].update(saved)
