@@ -144,6 +144,17 @@ class ReadConnections:
     MAX_IDLE = 8
 
     def __init__(self, engine: Engine) -> None:
+        database = engine.url.database or ""
+        # An in-memory SQLite database exists only in the engine's own connection: share it, keep nothing.
+        self.shared = engine.dialect.name == "sqlite" and (database in ("", ":memory:") or "memory" in database
+                                                           or "mode=memory" in str(engine.url))
+        self._idle: list[Connection] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
+        if self.shared:
+            self.engine = engine
+            return
         options: dict = {"poolclass": NullPool}
         if engine.dialect.name == "sqlite":
             options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
@@ -152,10 +163,6 @@ class ReadConnections:
         self.engine = create_engine(engine.url, **options)
         if engine.dialect.name == "sqlite":
             _prepare_sqlite(self.engine)
-        self._idle: list[Connection] = []
-        self._lock = threading.Lock()
-        self._pid = os.getpid()
-        event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
 
     def borrow(self) -> Connection:
         with self._lock:
@@ -179,7 +186,8 @@ class ReadConnections:
             self._discard(connection)
             return
         with self._lock:
-            if self._pid == os.getpid() and len(self._idle) < self.MAX_IDLE and not connection.invalidated:
+            if (not self.shared and self._pid == os.getpid() and len(self._idle) < self.MAX_IDLE
+                    and not connection.invalidated):
                 self._idle.append(connection)
                 return
         self._discard(connection)
@@ -197,7 +205,8 @@ class ReadConnections:
             idle, self._idle = self._idle, []
         for connection in idle:
             self._discard(connection)
-        self.engine.dispose()
+        if not self.shared:
+            self.engine.dispose()
 
 
 def _alive(connection: Connection) -> bool:

@@ -89,3 +89,23 @@ def test_a_connection_given_back_forgets_its_snapshot(app, make_agent, db_backen
     assert again is first  # the same connection, kept
     assert again.execute(query).scalar_one() == "Martin-Nouveau"
     reads.give_back(again)
+
+
+def test_an_in_memory_sqlite_database_is_read_through_the_apps_own_connection(tmp_path):
+    """sqlite:// lives in one connection: the reads must use it (a connection of their own would see
+    an empty database), and keep none."""
+    from sqlalchemy import text
+
+    from forms_app import create_app
+    from forms_app.db import engine_of
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    with engine_of(app).begin() as connection:
+        connection.execute(text("CREATE TABLE essai (valeur TEXT)"))
+        connection.execute(text("INSERT INTO essai VALUES ('vue')"))
+    reads = _reads(app)
+    borrowed = reads.borrow()
+    assert borrowed.execute(text("SELECT valeur FROM essai")).scalar_one() == "vue"
+    reads.give_back(borrowed)
+    assert reads._idle == []
+    engine_of(app).dispose()
