@@ -18,13 +18,14 @@ def _date_heure(value: datetime | None) -> str:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from . import accueil, auth
-    from . import courrier, cv, dossier
+    from . import comptes, courrier, cv, dossier
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(accueil.bp)
     app.register_blueprint(dossier.bp)
     app.register_blueprint(cv.bp)
     app.register_blueprint(courrier.bp)
+    app.register_blueprint(comptes.bp)
     from .mobilite import bp as mobilite_bp; app.register_blueprint(mobilite_bp)  # noqa: E702
 
 

@@ -93,3 +93,53 @@ def test_voeu_link_from_a_poste_asks_to_log_in_and_keeps_the_target(page, app_se
     expect(page.get_by_text("Connectez-vous pour accéder à cette page.")).to_be_visible()
     expected = f"/mobilite/voeu?campagne={poste.campagne}&type=ETB&code={poste.uai}&poste={poste.code_poste}"
     assert parse_qs(urlsplit(page.url).query).get("next") == [expected], page.url
+
+
+def test_gestionnaire_pages_are_accessible_and_valid(page, app_server, tmp_path):
+    """The gestionnaire's side: code step, dossier search, a teacher's dossier and CV, courrier, and
+    « Réactiver le NUMEN » (for Loïc Le Goff, whom no other browser test logs in)."""
+    import pyotp
+
+    from forms_app.cli import DEMO_GESTIONNAIRE, DEMO_GESTIONNAIRE_PASSWORD, _ensure_gestionnaire
+
+    secret, _created = _ensure_gestionnaire(app_server.app)
+    identifiant, _numen = app_server.accounts["Loïc Le Goff"]
+    app = app_server.url + "app/"
+    audit = kit.Audit(page)
+    main = page.get_by_role("main")
+
+    audit.goto(app + "connexion", "gestion-connexion")
+    page.get_by_label("Compte utilisateur").fill(DEMO_GESTIONNAIRE)
+    page.get_by_label("Mot de passe").fill(DEMO_GESTIONNAIRE_PASSWORD)
+    page.get_by_role("button", name="Valider").click()
+    audit.check("gestion-code")
+    page.get_by_label(re.compile("^Code")).fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    page.get_by_role("button", name=re.compile("Valider|Confirmer")).click()
+    audit.check("gestion-code-erreur", 401)
+    page.get_by_label(re.compile("^Code")).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name=re.compile("Valider|Confirmer")).click()
+    expect(main).to_be_visible()
+    audit.check("gestion-accueil")
+
+    audit.goto(app + "dossier/agents/", "gestion-recherche")
+    page.get_by_label("Nom, prénom ou identifiant").fill("le goff")
+    page.get_by_role("button", name="Rechercher").click()
+    audit.check("gestion-recherche-resultats")
+    page.get_by_role("link", name=re.compile("Le Goff")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Loïc Le Goff")
+    audit.check("gestion-dossier-agent")
+    dossier_url = page.url
+    page.get_by_role("link", name="Consulter son CV").click()
+    audit.check("gestion-cv-agent")
+    page.goto(dossier_url)
+    page.get_by_role("link", name="Réactiver son NUMEN (mot de passe perdu)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Réactiver le NUMEN")
+    audit.check("gestion-reactiver-numen")
+    page.get_by_role("button", name="Réactiver le NUMEN").click()
+    expect(main).to_contain_text(f"({identifiant}) est de nouveau son mot de passe initial")
+    audit.check("gestion-numen-reactive")
+    audit.goto(app + "courrier/", "gestion-courrier")
+    audit.goto(app + "courrier/ecrire", "gestion-courrier-ecrire")
+
+    assert len(audit.html) >= 11
+    audit.assert_clean(tmp_path / "pages")

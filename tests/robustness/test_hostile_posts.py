@@ -101,13 +101,15 @@ def bases(w: dict) -> dict[str, dict[str, str]]:
         "mobilite.monter": {"version": "0"},
         "mobilite.descendre": {"version": "0"},
         "mobilite.supprimer_voeu": {"version": "0"},
+        "comptes.reactiver_numen": {"sans_totp": "y"},
     }
 
 
 INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id"}
 SLUGS = {"cv": "diplomes", "mobilite": SPEC}
 EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("auth.change_password", "premier"),
-                  ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire")]
+                  ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire"),
+                  ("comptes.reactiver_numen", "gestionnaire")]
 
 
 def post_rules():
