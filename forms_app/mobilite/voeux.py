@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask import session as browser_session
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from generator.model import VOEU_TYPES
 
-from .. import fastread
 from ..auth import login_required
 from ..clock import now
 from ..content import current_site, site_generation
 from ..courrier import unread_count_query
-from ..db import get_session, read_connection
+from ..db import get_session
 from ..identity import ReadAlong, register_read_along, session_query
 from ..loaders import MAX_ID, load_own_agent
 from ..models.mobilite import Demande
@@ -54,12 +53,6 @@ def _page_cache(state) -> None:
     state.app.extensions["carriere_pages"] = PageCache(state.app.config["PAGE_CACHE_ENTRIES"])
 
 
-# Built once: composing the statement costs more than running it.
-_EMPREINTE = select(
-    Demande.agent_id, Demande.campagne, Demande.revision, unread_count_query().scalar_subquery(),
-).where(Demande.id == bindparam("demande_id"))
-
-
 def _empreinte_along(accounts):
     """The same values, read with the session row (identity.ReadAlong): a kept page costs one query."""
     demandes = Demande.__table__
@@ -80,15 +73,14 @@ def _read_along(state) -> None:
     register_read_along(state.app, ReadAlong("mobilite.demande", session_query(_empreinte_along), _along_params))
 
 
-def _empreinte_row(demande_id: int, identity):
-    """(agent_id, campagne, revision, unread count) of the demande: read with the session row when the
-    request came for this page, else now."""
+def _empreinte_row(demande_id: int):
+    """(agent_id, campagne, revision, unread count) of the demande, read with the session row (None: not
+    read, the page is rendered)."""
     along = getattr(browser_session, "along", None)
-    if along is not None and along[0] == "mobilite.demande" and along[1]["demande_id"] == demande_id:
-        row = along[2]
-        return None if row.p_agent_id is None else (row.p_agent_id, row.p_campagne, row.p_revision, row.p_unread)
-    return fastread.first(read_connection(), _EMPREINTE,
-                          {"demande_id": demande_id, "account_id": identity.account_id, "role": identity.role})
+    if along is None or along[0] != "mobilite.demande" or along[1]["demande_id"] != demande_id:
+        return None
+    row = along[2]
+    return None if row.p_agent_id is None else (row.p_agent_id, row.p_campagne, row.p_revision, row.p_unread)
 
 
 def _empreinte(demande_id: int) -> tuple | None:
@@ -101,7 +93,7 @@ def _empreinte(demande_id: int) -> tuple | None:
     identity = g.identity  # values read with the session: the Account and Agent records stay unloaded
     if identity.agent_id is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
         return None
-    row = _empreinte_row(demande_id, identity)
+    row = _empreinte_row(demande_id)
     if row is None or row[0] != identity.agent_id:
         return None  # the rendering path answers 404
     site = current_site()
