@@ -162,6 +162,7 @@ def test_another_teachers_demande_answers_404(app, client, teacher_client, make_
 
 # --- lettre -----------------------------------------------------------------------------------
 
+@pytest.mark.postgres
 def test_starred_movement_needs_the_lettre_before_voeux(app, teacher_client):
     client, agent, _ = teacher_client
     creer_demande(client, SPEC, "CPGE", "L1300", "MPSI")
@@ -182,8 +183,14 @@ def test_starred_movement_needs_the_lettre_before_voeux(app, teacher_client):
     assert ("Lettre de motivation pour le mouvement Classes préparatoires aux grandes écoles Mathématiques "
             "Préférence : Mathématiques, physique et sciences de l'ingénieur : Visualiser la lettre de motivation") in services
     assert ETAT_VOEUX in text_of(client.get(f"/mobilite/{SPEC}/"))
+    # The lettre check reads the demande through the ORM session: the write then joins its transaction.
     assert add_voeu(client, demande_id, "ETB", "0630021F").status_code == 302
     assert f"1 {ETAT_COMPLETE}" in text_of(client.get(f"/mobilite/{SPEC}/"))
+    assert add_voeu(client, demande_id, "COM", "63113").status_code == 302
+    assert voeux_of(app, demande_id) == [(1, "ETB", "0630021F"), (2, "COM", "63113")]
+    stale = add_voeu(client, demande_id, "DPT", "63", version="1")
+    assert stale.status_code == 409 and MSG_PERIME in text_of(stale)
+    assert len(voeux_of(app, demande_id)) == 2
 
 
 def test_lettre_view_change_and_length_cap(app, teacher_client):
