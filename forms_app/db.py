@@ -80,11 +80,16 @@ def _prepare_postgresql(engine: Engine) -> None:
 
     @event.listens_for(engine.pool, "checkout")
     def on_checkout(dbapi_connection, _record, _proxy) -> None:
-        if dbapi_connection.closed:
-            raise DisconnectionError("connexion fermée")
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-        if readable:
+        if _closed_by_server(dbapi_connection):
             raise DisconnectionError("le serveur a fermé la connexion")
+
+
+def _closed_by_server(driver_connection) -> bool:
+    """A psycopg connection at rest that is closed, or whose socket has something to read."""
+    if driver_connection.closed:
+        return True
+    readable, _, _ = select.select([driver_connection.fileno()], [], [], 0)
+    return bool(readable)
 
 
 class WriterQueue:
@@ -211,13 +216,7 @@ class ReadConnections:
 
 def _alive(connection: Connection) -> bool:
     """False when the server has closed this PostgreSQL connection (see _prepare_postgresql)."""
-    if connection.dialect.name == "sqlite":
-        return True
-    driver = connection.connection.driver_connection
-    if driver.closed:
-        return False
-    readable, _, _ = select.select([driver.fileno()], [], [], 0)
-    return not readable
+    return connection.dialect.name == "sqlite" or not _closed_by_server(connection.connection.driver_connection)
 
 
 def make_engine(url: str) -> Engine:
