@@ -24,7 +24,7 @@ PARALLEL_THRESHOLD = 64  # below this many pages to render, forking costs more t
 
 # The modules that turn a model into bytes; the loader's changes show in the model itself.
 RENDERING_MODULES = ("build.py", "render.py", "pages.py", "write.py", "ics.py", "search.py",
-                     "downloads.py", "frdates.py", "markdown_ext.py", "model.py")
+                     "downloads.py", "frdates.py", "frnombres.py", "markdown_ext.py", "model.py")
 
 
 class BuildError(Exception):

@@ -10,6 +10,7 @@ from typing import Any, Callable, NamedTuple
 from urllib.parse import quote
 
 from .frdates import STATE_LABELS, iso
+from .frnombres import compte
 from .model import Campaign, Guide, NoteDeService, Phase, Site
 
 ETATS_POSTE = {"V": "Vacant", "SV": "Susceptible d'être vacant"}
@@ -491,7 +492,7 @@ def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
         entries.append(("Planning", c.url, c.title, c.summary, f"{c.year} {c.kind}"))
         if c.slug in view.rows:
             entries.append(("Postes vacants", f"postes/{c.slug}/", f"Postes vacants : {c.title}",
-                            f"{len(view.rows[c.slug])} postes", ""))
+                            compte(len(view.rows[c.slug]), "poste"), ""))
     for p in pages:
         if p.builder in ("static", "plan", "guides", "notes", "plannings", "postes_index") and p.in_sitemap:
             entries.append(("Page", p.url, p.title, "", ""))

@@ -11,7 +11,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup, escape
 
-from . import frdates
+from . import frdates, frnombres
 from .markdown_ext import RenderedMarkdown, convert, make_markdown
 from .model import PHASE_CODES, VOEU_TYPES, SiteConfig
 from .pages import Page
@@ -110,6 +110,8 @@ def _new_env(dirs: tuple[str, ...], base_path: str) -> jinja2.Environment:
         datetime_fr=frdates.datetime_fr,
         window_fr=lambda p: frdates.window_fr(p.start, p.end),
         nbsp=lambda s: Markup(str(Markup.escape(s)).replace(" ", "&nbsp;")),
+        nombre=frnombres.nombre,
+        compte=frnombres.compte,
     )
     env.globals.update(VOEU_TYPES=VOEU_TYPES, PHASE_CODES=PHASE_CODES, postes_rows=postes_rows)
     return env

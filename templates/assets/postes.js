@@ -9,6 +9,15 @@
   var rows = document.querySelectorAll("tr[data-poste]");
   var timer = null;
 
+  // French typography: « 5 000 » (narrow no-break space from four digits on), 0 and 1 in the singular.
+  function nombre(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  }
+
+  function compte(n, singulier, pluriel) {
+    return nombre(n) + " " + (n < 2 ? singulier : pluriel);
+  }
+
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/œ/g, "oe").replace(/\s+/g, " ").trim();
   }
@@ -40,8 +49,8 @@
       if (ok) { shown++; }
     }
     count.textContent = shown === index.length
-      ? index.length + " postes affichés."
-      : shown + " postes affichés sur " + index.length + ".";
+      ? compte(shown, "poste affiché", "postes affichés") + "."
+      : compte(shown, "poste affiché", "postes affichés") + " sur " + nombre(index.length) + ".";
   }
 
   form.addEventListener("input", function () {

@@ -18,6 +18,11 @@
       .replace(/[^a-z0-9]+/g, " ").trim();
   }
 
+  // « 5 000 »: a narrow no-break space between groups of three digits, from four digits on.
+  function nombre(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  }
+
   function load() {
     return fetch(form.getAttribute("data-index"))
       .then(function (response) { return response.json(); })
@@ -75,7 +80,7 @@
     });
     var n = results.length;
     status.textContent = n === 0 ? "Aucun résultat pour « " + query + " »."
-      : (n === 1 ? "1 résultat" : n + " résultats") + " pour « " + query + " »"
+      : nombre(n) + (n === 1 ? " résultat" : " résultats") + " pour « " + query + " »"
         + (n > MAX ? " (les " + MAX + " premiers sont affichés)." : ".");
   }
 

@@ -2,6 +2,7 @@
 import csv
 import io
 import re
+import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -59,11 +60,52 @@ def test_filter_postes_by_commune(page, example_site, campagne):
     total = sum(1 for p in example_site.postes if p.campagne == campagne)
     expect(rows).to_have_count(total)
 
+    status = page.get_by_role("status")
+    expect(status).to_have_text(f"{total} postes affichés.")
     page.get_by_label(re.compile("^Commune", re.I)).fill(commune)
     visible = table.locator("tbody tr:visible")
     expect(visible).to_have_count(expected)
     for text in visible.all_inner_texts():
         assert commune in text, f"une ligne affichée n'est pas à {commune} : {text!r}"
+    expect(status).to_have_text(f"{expected} postes affichés sur {total}.")
+
+
+def test_filter_count_agrees_with_one_and_zero(page, example_site, campagne):
+    """« 1 poste affiché », « 0 poste affiché »: 0 and 1 take the singular."""
+    postes = [p for p in example_site.postes if p.campagne == campagne]
+    total = len(postes)
+    page.goto(f"postes/{campagne}/")
+    status = page.get_by_role("status")
+    page.get_by_label(re.compile("^Établissement", re.I)).fill(postes[0].code_poste)  # no établissement has it
+    expect(status).to_have_text(f"0 poste affiché sur {total}.")
+    alone = next(uai for uai in {p.uai for p in postes} if sum(p.uai == uai for p in postes) == 1)
+    page.get_by_label(re.compile("^Établissement", re.I)).fill(alone)
+    expect(status).to_have_text(f"1 poste affiché sur {total}.")
+    expect(page.get_by_role("table").first.locator("tbody tr:visible")).to_have_count(1)
+
+
+def test_filter_count_separates_thousands(page, tmp_path):
+    """A campaign of 1 200 postes: « 1 200 postes affichés », then « 1 198 postes affichés sur 1 200 »."""
+    from generator.build import build_site
+    from generator.load import load_site
+
+    root = tmp_path / "site"
+    shutil.copytree(kit.ROOT / "tests" / "fixtures" / "sample-site", root)
+    table = root / "data" / "postes.csv"
+    extra = [f"Q{i:04d};intra-2027;GEN;0630021F;L1300;;;V;;2027-03-15;" for i in range(1197)]
+    table.write_text(table.read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
+    site, report = load_site(root)
+    assert site is not None, report.lines()
+    build_site(site, tmp_path / "out", jobs=1)
+    server = kit.LiveServer(kit.static_site_app(tmp_path / "out"))
+    try:
+        page.goto(server.url + "postes/intra-2027/")
+        status = page.get_by_role("status")
+        expect(status).to_have_text("1\u202f200 postes affichés.")
+        page.get_by_label(re.compile("^Discipline", re.I)).fill("L1300")
+        expect(status).to_have_text("1\u202f198 postes affichés sur 1\u202f200.")
+    finally:
+        server.stop()
 
 
 def test_download_postes_csv(page, example_site, campagne):

@@ -1,0 +1,17 @@
+"""French wording of numbers and counts, shared by pages, downloads and the search index."""
+from __future__ import annotations
+
+NNBSP = "\u202f"  # narrow no-break space: the thousands separator of French typography
+
+
+def nombre(n: int) -> str:
+    """« 5 000 », « 20 000 », « 999 »: groups of three digits from four digits on."""
+    return f"{n:,}".replace(",", NNBSP)
+
+
+def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 0 poste », « 1 poste », « 12 postes », « 5 000 postes »: 0 and 1 take the singular in French.
+
+    `pluriel` defaults to the singular plus « s » (give it for « poste affiché » → « postes affichés »)."""
+    mot = singulier if -2 < n < 2 else (pluriel if pluriel is not None else singulier + "s")
+    return f"{nombre(n)} {mot}"
