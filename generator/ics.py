@@ -1,13 +1,17 @@
 """The iCalendar file of a campaign: one event per phase, stable UIDs, Europe/Paris times."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
+from .frdates import date_fr
 from .model import PARIS, Campaign, SiteConfig
 from .search import absolute_base
+
+# The span of the Paris time changes the VTIMEZONE spells out (icalendar's own default span).
+TZ_FIRST, TZ_LAST = date(1970, 1, 1), date(2038, 1, 1)
 
 
 def campaign_ics(campaign: Campaign, config: SiteConfig, now: datetime) -> bytes:
@@ -32,5 +36,9 @@ def campaign_ics(campaign: Campaign, config: SiteConfig, now: datetime) -> bytes
         event.add("description", f"Planning complet : {page}")
         event.add("url", page)
         cal.add_component(event)
-    cal.add_missing_timezones()
+    cal.add_missing_timezones(TZ_FIRST, TZ_LAST)
+    for tz in cal.walk("VTIMEZONE"):  # icalendar writes its own COMMENT in English
+        tz.pop("COMMENT", None)
+        tz.add("COMMENT", f"Heure de Paris : changements d'heure décrits du {date_fr(TZ_FIRST, weekday=False)} "
+                          f"au {date_fr(TZ_LAST, weekday=False)}.")
     return cal.to_ical()

@@ -97,6 +97,21 @@ def test_ics_has_one_event_per_phase(built, sample_site):
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Paris"]
 
 
+def test_ics_speaks_french(built, sample_site):
+    """Every text of the .ics a calendar may show is French: icalendar's English COMMENT is replaced."""
+    out, _ = built
+    campaign = sample_site.campaigns[0]
+    raw = (out / f"plannings/{campaign.slug}.ics").read_bytes()
+    cal = Calendar.from_ical(raw)
+    (tz,) = cal.walk("VTIMEZONE")
+    assert str(tz["COMMENT"]) == ("Heure de Paris : changements d'heure décrits du 1er janvier 1970 "
+                                  "au 1er janvier 2038.")
+    texts = [str(c[name]) for c in cal.walk() for name in ("COMMENT", "SUMMARY", "DESCRIPTION", "X-WR-CALNAME")
+             if name in c]
+    english = {"this", "the", "only", "works", "from", "timezone", "to"}
+    assert [t for t in texts if english & set(t.lower().replace(".", " ").split())] == []
+
+
 def test_postes_csv_opens_in_a_spreadsheet(built, sample_site):
     out, _ = built
     slug = sample_site.postes[0].campagne
