@@ -1,0 +1,1 @@
+"""Le mouvement: allocation engine, simulations, results."""
