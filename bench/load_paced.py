@@ -32,11 +32,13 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load_setup  # noqa: E402
+from bench import load_cpu, load_setup  # noqa: E402
+from bench.load_server import backends, guarded, serving  # noqa: E402
 
 TIMEOUT = 10.0      # seconds an answer may take before it counts as lost (wrk's --timeout)
 LATE_CUT = 5.0      # a client still behind this long after the window sends no more: « non envoyées »
 MAX_DURATION = 60
+TARGET_WRITES, TARGET_WRITE_P99_MS, TARGET_CLIENTS = 500, 50, 50  # writes/s offered, p99, clients
 ADDS_PER_LIST = 13  # 15 vœux at most, 2 already there
 REDIRECTS = {302, 303}  # a saved write redirects to the list (Flask's redirect() answers 302)
 STATUS_RE = re.compile(rb"HTTP/1\.[01] (\d{3})")
@@ -303,9 +305,34 @@ def run(port: int, teachers: list[load_setup.Teacher], kind: str, clients: int =
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
-    from bench import load_bench  # the server and database helpers; load_bench imports this module
+def standalone_paced(args, count: int) -> int:
+    """bench/load_paced.py alone: its own server and teachers, the paced runs only."""
+    kinds = ("move", "add") if args.kind == "both" else (args.kind,)
 
+    def body(work: Path) -> list[str]:
+        def on_backend(label: str, url: str, database: str) -> list[str]:
+            lines = [f"### {label}"]
+            with serving(label, url, work, count, database) as (server, teachers):
+                for t in teachers:
+                    t.codes_libres = t.codes_libres[:ADDS_PER_LIST]  # 15 vœux at most, 2 there
+                for kind in kinds:
+                    load_setup.refresh(server.port, teachers)
+                    r = run(server.port, teachers, kind, args.clients, args.rate, args.duration,
+                                       lambda: load_cpu.cpu_seconds(server.proc.pid, database))
+                    met, why = meets_target(r, TARGET_WRITES, TARGET_WRITE_P99_MS, TARGET_CLIENTS)
+                    done = [""] + r.lines() + ["  cible ≥ 500/s, p99 < 50 ms à 50 clients : "
+                                               + ("atteinte." if met else f"non atteinte ({why}).")
+                                               + (" (route « ok » : pas une écriture, étalonnage seulement)"
+                                                  if kind == "baseline" else "")]
+                    print("\n".join(done), flush=True)
+                    lines += done
+            return lines
+        return backends(args.database, work, on_backend)
+
+    return guarded(body)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Écritures de vœux cadencées (boucle ouverte) sur gunicorn.")
     parser.add_argument("--rate", type=float, default=500, help="requêtes par seconde offertes (défaut : 500)")
     parser.add_argument("--clients", type=int, default=50, help="clients simultanés (défaut : 50)")
@@ -318,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"paramètres invalides : durée de 1 à {MAX_DURATION} s, débit et clients positifs.", file=sys.stderr)
         return 2
     count = args.clients if args.kind == "baseline" else teachers_needed(args.rate, args.duration, args.clients)
-    return load_bench.standalone_paced(args, count)
+    return standalone_paced(args, count)
 
 
 if __name__ == "__main__":

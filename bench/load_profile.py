@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pg = None
     if args.postgresql:
-        from load_bench import PgDatabase
+        from load_server import PgDatabase
 
         pg = PgDatabase()
     try:
@@ -123,8 +123,8 @@ def run(args, pg) -> int:
             # Not measured: takes the added vœu away, so the list stays at three and never fills up.
             from sqlalchemy import func, select
 
-            from forms_app.db import new_session
-            from forms_app.models.mobilite import Voeu
+            from forms_app.core.db import new_session
+            from forms_app.mobilite.models import Voeu
 
             db = new_session(app)
             last = db.scalar(select(func.max(Voeu.id)))
@@ -185,7 +185,7 @@ def show_statements(app, routes: dict) -> None:
     transactions and statements; each is at least one round trip on PostgreSQL."""
     from sqlalchemy import event
 
-    from forms_app.db import engine_of
+    from forms_app.core.db import engine_of
 
     engine = engine_of(app)
     seen: list[str] = []

@@ -76,14 +76,14 @@ def populate(url: str, count: int) -> list[str]:
     from sqlalchemy import update
     from sqlalchemy.orm import Session
 
-    from forms_app.agents_import import parse_agents
-    from forms_app.agents_store import apply_import, end_of_day
-    from forms_app.clock import system_now
-    from forms_app.config import DEFAULTS
-    from forms_app.db import make_engine, write_transaction
-    from forms_app.migrate import upgrade
-    from forms_app.models import Account
-    from forms_app.passwords import make_hasher
+    from forms_app.comptes.models import Account
+    from forms_app.comptes.passwords import make_hasher
+    from forms_app.core.clock import system_now
+    from forms_app.core.config import DEFAULTS
+    from forms_app.core.db import make_engine, write_transaction
+    from forms_app.core.migrate import upgrade
+    from forms_app.dossier.agents_import import parse_agents
+    from forms_app.dossier.agents_store import apply_import, end_of_day
 
     engine = make_engine(url)
     try:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from .config import REPO_ROOT, configure
+from .core.config import REPO_ROOT, configure
 
 
 def _date_heure(value: datetime | None) -> str:
@@ -17,16 +17,16 @@ def _date_heure(value: datetime | None) -> str:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
-    from . import accueil, auth
-    from . import comptes, courrier, cv, dossier
+    from .accueil.views import bp as accueil
+    from .comptes.reactivation import bp as comptes
+    from .comptes.views import bp as auth
+    from .courrier.views import bp as courrier
+    from .cv.views import bp as cv
+    from .dossier.views import bp as dossier
+    from .mobilite.views import bp as mobilite
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(accueil.bp)
-    app.register_blueprint(dossier.bp)
-    app.register_blueprint(cv.bp)
-    app.register_blueprint(courrier.bp)
-    app.register_blueprint(comptes.bp)
-    from .mobilite import bp as mobilite_bp; app.register_blueprint(mobilite_bp)  # noqa: E702
+    for bp in (auth, accueil, dossier, cv, courrier, comptes, mobilite):
+        app.register_blueprint(bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -38,10 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=None,
     )
     configure(app, test_config)
+    from . import schema  # noqa: F401  (every table and relationship known before the first query)
 
-    from . import auth, content, db, errors, identity, security
-    from .clock import clock_from_env
-    from .sessions import DatabaseSessionInterface
+    from .comptes import access, identity
+    from .comptes.sessions import DatabaseSessionInterface
+    from .core import content, db, errors, security
+    from .core.clock import clock_from_env
 
     if app.config.get("CLOCK") is None:
         clock, fixed = clock_from_env()
@@ -52,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     identity.init_app(app)
     security.init_app(app)
     content.init_app(app)
-    auth.init_app(app)
+    access.init_app(app)
     register_blueprints(app)
     errors.init_app(app)
     proxies = int(app.config.get("PROXIES") or 0)

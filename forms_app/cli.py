@@ -7,7 +7,7 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .config import DEFAULTS, REPO_ROOT
+from .core.config import DEFAULTS, REPO_ROOT
 
 DEMO_GESTIONNAIRE = "gestion"
 DEMO_GESTIONNAIRE_PASSWORD = "demonstration-gestion-montferrand"
@@ -26,7 +26,7 @@ def database_url(default_name: str = "carriere.db") -> str:
 
 
 def _engine(url: str):
-    from .db import make_engine
+    from .core.db import make_engine
 
     return make_engine(url)
 
@@ -40,7 +40,7 @@ def _describe(url: str) -> str:
 def _migrated(engine) -> bool:
     from alembic.script import ScriptDirectory
 
-    from .migrate import alembic_config, current_revision
+    from .core.migrate import alembic_config, current_revision
 
     heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     return current_revision(engine) in heads
@@ -48,7 +48,7 @@ def _migrated(engine) -> bool:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Create or migrate the schema."""
-    from .migrate import current_revision, upgrade
+    from .core.migrate import current_revision, upgrade
 
     url = database_url()
     engine = _engine(url)
@@ -75,11 +75,11 @@ def import_file(path: Path, url: str, expire: date | None, *, out=None, err=None
     """Check then import an agents CSV; return (exit code, outcome or None)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    from .agents_import import parse_agents
-    from .agents_store import apply_import, end_of_day
-    from .clock import system_now
-    from .db import write_transaction
-    from .passwords import make_hasher
+    from .comptes.passwords import make_hasher
+    from .core.clock import system_now
+    from .core.db import write_transaction
+    from .dossier.agents_import import parse_agents
+    from .dossier.agents_store import apply_import, end_of_day
 
     try:
         data = path.read_bytes()
@@ -147,13 +147,13 @@ def cmd_gestionnaire_add(args: argparse.Namespace) -> int:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from . import audit
-    from .agents_store import end_of_day
-    from .clock import system_now
-    from .db import write_transaction
-    from .identifiants import base_identifiant, next_identifiant
-    from .models import Account
-    from .passwords import make_hasher
+    from .comptes.identifiants import base_identifiant, next_identifiant
+    from .comptes.models import Account
+    from .comptes.passwords import make_hasher
+    from .core import audit
+    from .core.clock import system_now
+    from .core.db import write_transaction
+    from .dossier.agents_store import end_of_day
 
     url = database_url()
     prenom, nom = args.prenom.strip(), args.nom.strip()
@@ -195,7 +195,7 @@ def _demo_now(root: Path) -> datetime | None:
     """A moment inside the demo campaign's saisie window: real now if inside, else its start + 1 day."""
     from generator.load import load_site
 
-    from .clock import parse_fixed_now, system_now
+    from .core.clock import parse_fixed_now, system_now
 
     if os.environ.get("CARRIERE_NOW", "").strip():
         return parse_fixed_now(os.environ["CARRIERE_NOW"])
@@ -234,10 +234,11 @@ def _ensure_gestionnaire(app) -> tuple[str, bool]:
     """Create the demo gestionnaire once; return its TOTP secret and whether it was created."""
     from sqlalchemy import select
 
-    from . import audit, totp
-    from .clock import security_now
-    from .db import new_session, write_transaction
-    from .models import Account
+    from .comptes import totp
+    from .comptes.models import Account
+    from .core import audit
+    from .core.clock import security_now
+    from .core.db import new_session, write_transaction
 
     db = new_session(app)
     try:
@@ -264,8 +265,9 @@ def _ensure_gestionnaire(app) -> tuple[str, bool]:
 def _teachers_table(app) -> list[tuple[str, str, str]]:
     from sqlalchemy import select
 
-    from .db import new_session
-    from .models import Account, Agent
+    from .comptes.models import Account
+    from .core.db import new_session
+    from .dossier.models import Agent
 
     db = new_session(app)
     try:
@@ -298,7 +300,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if fixed is not None:
         os.environ["CARRIERE_NOW"] = fixed.isoformat()
     from . import create_app
-    from .totp import grouped
+    from .comptes.totp import grouped
 
     app = create_app()
     secret, _created = _ensure_gestionnaire(app)
@@ -342,7 +344,7 @@ def cmd_demo_totp(args: argparse.Namespace) -> int:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from .models import Account
+    from .comptes.models import Account
 
     url = os.environ.get("CARRIERE_DATABASE_URL", "").strip() or database_url("demo.db")
     engine = _engine(url)
@@ -414,4 +416,6 @@ def register_commands(subparsers) -> None:
     code = subparsers.add_parser("demo-totp", help="code TOTP du moment du gestionnaire de démonstration",
                                  description="Affiche le code à 6 chiffres du gestionnaire de démonstration.")
     code.set_defaults(func=cmd_demo_totp)
-    from .mobilite.confirmations import register as register_mobilite; register_mobilite(subparsers)  # noqa: E702
+    from .mobilite.confirmations import register as register_mobilite
+
+    register_mobilite(subparsers)

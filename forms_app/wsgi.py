@@ -14,7 +14,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
-from .config import REPO_ROOT
+from .core.config import REPO_ROOT
 
 SITE_HEADERS = {
     "Content-Security-Policy": (

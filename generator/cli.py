@@ -190,7 +190,7 @@ GENERATOR_COMMANDS = ("check", "build", "serve", "import-etablissements")
 
 
 def build_parser(app_commands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; without app_commands, the forms app (and its imports) stays out."""
+    """The whole command line; without app_commands, plugged-in commands (and their imports) stay out."""
     parser = _Parser(
         prog="carriere",
         description="Portail carrière : vérifier, construire et prévisualiser le site de l'académie.",
@@ -236,15 +236,27 @@ def build_parser(app_commands: bool = True) -> argparse.ArgumentParser:
                      help="table à écrire (par défaut : ROOT/data/etablissements.csv)")
     imp.set_defaults(func=cmd_import_etablissements)
 
-    if not app_commands:
-        return parser
-    try:
-        from forms_app.cli import register_commands
-    except ImportError:
-        pass
-    else:
-        register_commands(sub)
+    if app_commands:
+        plug_in_commands(sub)
     return parser
+
+
+COMMANDS_GROUP = "carriere.commandes"
+
+
+def plug_in_commands(subparsers) -> None:  # type: ignore[no-untyped-def]
+    """Add the commands other installed packages declare (entry point group `carriere.commandes`).
+
+    The forms app declares its own there (pyproject.toml): the generator never imports it by name.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
+        try:
+            register = entry.load()
+        except ImportError:
+            continue  # a package whose own dependencies are missing: its commands are not offered
+        register(subparsers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,10 +1,10 @@
-"""Alembic environment: uses the connection handed by forms_app.migrate, or the configured URL."""
+"""Alembic environment: uses the connection handed by forms_app.core.migrate, or the configured URL."""
 from __future__ import annotations
 
 from alembic import context
 
-from forms_app.db import Base, make_engine
-import forms_app.models  # noqa: F401  (registers every table on Base.metadata)
+import forms_app.schema  # noqa: F401  (registers every table on Base.metadata)
+from forms_app.core.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

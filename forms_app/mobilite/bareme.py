@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from generator.model import Campaign
 
-from ..clock import now
-from ..models import Agent
-from ..rules.bareme import Bareme, Dossier, calculer
-from .common import site_or_404
+from ..core.clock import now
+from ..dossier.models import Agent
+from .loaders import site_or_404
+from .rules.bareme import Bareme, Dossier, calculer
 
 
 def dossier_de(agent: Agent) -> Dossier:

@@ -11,14 +11,15 @@ MSG_SUJET = "Confirmation de vos demandes — {titre}"
 
 def send_confirmations(app, campagne: str | None = None) -> tuple[int, list[str]]:
     """Send the missing confirmations of closed campaigns; (messages sent, notes for the operator)."""
-    from ..clock import now
-    from ..content import current_site
-    from ..courrier import send_message
-    from ..db import new_session, write_transaction
-    from ..models import Account, Agent
-    from ..models.mobilite import Confirmation, Demande
-    from ..rules.fenetre import etat_saisie
-    from .recap import texte
+    from ..comptes.models import Account
+    from ..core.clock import now
+    from ..core.content import current_site
+    from ..core.db import new_session, write_transaction
+    from ..courrier.messages import send_message
+    from ..dossier.models import Agent
+    from .models import Confirmation, Demande
+    from .rules.fenetre import etat_saisie
+    from .views.recap import texte
 
     sent = 0
     notes: list[str] = []

@@ -1,7 +1,7 @@
 """Writes of a vœu list: read the list once, decide, then write on condition that it has not moved.
 
-A view reads the demande's vœux with their version in one query (common.liste_de_demande,
-common.liste_du_voeu), checks the form's version against it, applies the rules (limit, duplicates,
+A view reads the demande's vœux with their version in one query (loaders.liste_de_demande,
+loaders.liste_du_voeu), checks the form's version against it, applies the rules (limit, duplicates,
 rank moves) to what it read, and hands an Ecriture to ecrire(). The write happens only if the list is
 still at the version read: every change of a list moves its version on in the same transaction, so
 "still at that version" means "exactly the list the decision was made on". Otherwise nothing is
@@ -15,17 +15,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, bindparam, text, update
+from flask import flash
+from flask import session as browser_session
+from sqlalchemy import Integer, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from .. import audit
-from ..clock import now, security_now
-from ..db import AwareDateTime, autocommit_connection, get_session, write_transaction
-from ..models import AuditEntry
-from ..models.mobilite import Demande, Voeu
-from ..sessions import session_row_params, session_saved
-from .common import flash_once
+from ..comptes.sessions import session_row_params, session_saved
+from ..core import audit
+from ..core.clock import now, security_now
+from ..core.db import AwareDateTime, autocommit_connection, get_session, write_transaction
+from ..core.models import AuditEntry
+from .models import Demande, Voeu
+
+
+def flash_once(message: str, category: str = "message") -> None:
+    """Flash a message unless the same one already waits to be shown (a client that never reads the
+    page after its writes must not grow its session with copies)."""
+    if (category, message) not in [tuple(item) for item in browser_session.get("_flashes", ())]:
+        flash(message, category)
+
+
+def instantane(row, rank: int | None = None) -> dict:
+    """A vœu row as the audit log keeps it; rank: its new rank, when it moves."""
+    # "numero", not "code": the audit log drops any key named "code" (TOTP codes).
+    return {"rank": row.rank if rank is None else rank, "type": row.type, "numero": row.code, "poste": row.poste}
+
+
+def verrouiller(session: Session, demande_id: int, *, modifie: bool = True) -> None:
+    """Lock the demande's row for this transaction, so two first writes of a lettre or a pièce queue up.
+
+    modifie: the write changes the demande (the récapitulatif's "dernière modification").
+    """
+    if modifie:
+        session.execute(update(Demande).where(Demande.id == demande_id)
+                        .values(updated_at=now(), revision=Demande.revision + 1)
+                        .execution_options(synchronize_session=False))
+    else:
+        session.execute(select(Demande.id).where(Demande.id == demande_id).with_for_update())
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 from wtforms import HiddenField, TextAreaField
 from wtforms.fields import TelField
 
-from ..forms.common import longueur, no_control, strip
-from ..forms.common import telephone as phone_number
-from ..security import BaseForm
+from ..core.fields import longueur, no_control, strip
+from ..core.fields import telephone as phone_number
+from ..core.security import BaseForm
 
 
 class ButtonForm(BaseForm):

@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from forms_app import create_app
-from forms_app.content import SiteHolder
-from forms_app.db import make_engine, new_session, write_transaction
-from forms_app.identifiants import base_identifiant, next_identifiant
-from forms_app.migrate import upgrade
-from forms_app.models import Account, Agent
+from forms_app.comptes.identifiants import base_identifiant, next_identifiant
+from forms_app.comptes.models import Account
+from forms_app.core.content import SiteHolder
+from forms_app.core.db import make_engine, new_session, write_transaction
+from forms_app.core.migrate import upgrade
+from forms_app.dossier.models import Agent
 from generator.model import PARIS
 
 FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)  # inside the specifique-2027 saisie window

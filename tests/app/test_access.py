@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import or_, select
 
-from forms_app.db import new_session, write_transaction
+from forms_app.core.db import new_session, write_transaction
 
 MARKERS = ("Bérénice", "Rivalière", "Agrégation de mécanique céleste", "Objet confidentiel de Bérénice",
            "Lettre secrète de Bérénice", "Vœu caché de Bérénice", "piece-de-berenice.pdf")
@@ -22,9 +22,8 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 @pytest.fixture
 def other_teacher(app, make_teacher):
     """Bérénice Rivalière, with a dossier, a CV entry, messages both ways and a demande; returns her ids."""
-    from forms_app.courrier import send_message
-    from forms_app.models.cv import CvEntry
-    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.courrier.messages import send_message
+    from forms_app.cv.models import CvEntry
 
     agent, account, _password = make_teacher(prenom="Bérénice", nom="Rivalière",
                                              mail_pro="berenice.r@ac-montferrand.example")
@@ -45,7 +44,7 @@ def other_teacher(app, make_teacher):
 
 def _mobilite(app, agent_id: int) -> dict[str, int]:
     """Her demande, with a lettre, a vœu and a pièce jointe (helper H8b)."""
-    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.mobilite.models import Demande, Lettre, PieceJointe, Voeu
 
     moment = app.config["CLOCK"]()
     db = new_session(app)
@@ -101,10 +100,10 @@ def urls(app, ids: dict):
 
 def snapshot(app, ids: dict) -> tuple:
     """What the other teacher owns, to prove nothing changed."""
-    from forms_app.models import Agent
-    from forms_app.models.courrier import Message
-    from forms_app.models.cv import CvEntry
-    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.courrier.models import Message
+    from forms_app.cv.models import CvEntry
+    from forms_app.dossier.models import Agent
+    from forms_app.mobilite.models import Demande
 
     db = new_session(app)
     agent = db.get(Agent, ids["agent_id"])
@@ -124,7 +123,7 @@ def snapshot(app, ids: dict) -> tuple:
 
 
 def _mobilite_state(db, ids: dict) -> tuple:
-    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.mobilite.models import Demande, Lettre, PieceJointe, Voeu
 
     demande = db.get(Demande, ids["demande_id"])
     return (

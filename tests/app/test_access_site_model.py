@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 
-from forms_app import content
-from forms_app.content import SiteHolder
+from forms_app.core import content
+from forms_app.core.content import SiteHolder
 
 
 def test_header_names_the_teacher_with_corps_grade_and_discipline(teacher_client):

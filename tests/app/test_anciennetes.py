@@ -5,15 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forms_app.anciennetes import (
-    Duree,
-    add_months,
-    age,
-    anciennetes,
-    annees_completes,
-    duree_entre,
-    format_duree,
-)
+from forms_app.dossier.rules import Duree, add_months, age, anciennetes, annees_completes, duree_entre, format_duree
 
 S = "\u00a0"  # the no-break space between a number and its unit
 

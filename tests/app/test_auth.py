@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import re
+
 import pytest
 from sqlalchemy import func, select
 
-from forms_app.db import new_session, write_transaction
-from forms_app.models import Account, AuditEntry, UserSession
-from forms_app.passwords import make_hasher
-
+from forms_app.comptes.models import Account, UserSession
+from forms_app.comptes.passwords import make_hasher
+from forms_app.core.db import new_session, write_transaction
+from forms_app.core.models import AuditEntry
 
 BAD_LOGIN = "Compte utilisateur ou mot de passe incorrect."
 TEACHER_PASSWORD = "une phrase assez longue pour la salle 12"  # make_teacher's default
@@ -327,7 +328,7 @@ def test_audit_never_holds_secrets(app, client, make_teacher, login, form_post):
 
 
 def test_audit_scrub_drops_secret_keys():
-    from forms_app.audit import scrub
+    from forms_app.core.audit import scrub
 
     assert json.loads(scrub({"nom": "Dupont", "numen": "X", "nested": {"password": "p", "ok": 1}})) == {
         "nom": "Dupont", "nested": {"ok": 1}}
@@ -341,7 +342,7 @@ def test_clock_banner_shows_when_now_is_fixed(app_config, make_teacher, login, m
     app = create_app(config)
     page = app.test_client().get("/connexion").data.decode()
     assert "Horloge de démonstration : 18/11/2026 à 12:00 (heure de Paris)" in page
-    from forms_app.clock import now
+    from forms_app.core.clock import now
 
     with app.app_context():
         assert now().isoformat() == "2026-11-18T12:00:00+01:00"

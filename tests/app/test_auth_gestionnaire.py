@@ -5,7 +5,7 @@ import re
 
 import pyotp
 
-from forms_app.config import DEFAULTS
+from forms_app.core.config import DEFAULTS
 from generator.cli import main as carriere
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forms_app.passwords import MESSAGES, common_passwords, password_problems
+from forms_app.comptes.passwords import MESSAGES, common_passwords, password_problems
 
 PERSON = {"numen": "43T1657894PES", "identifiant": "adhotel", "nom": "D'Hôtel", "prenom": "Anne-Marie"}
 

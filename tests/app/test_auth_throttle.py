@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from forms_app import create_app
-from forms_app.throttle import delay_seconds
+from forms_app.comptes.throttle import delay_seconds
 
 WRONG = "ce n'est pas le bon mot de passe"
 

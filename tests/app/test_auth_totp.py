@@ -6,8 +6,9 @@ import re
 import pyotp
 from sqlalchemy import select
 
-from forms_app.db import new_session
-from forms_app.models import Account, AuditEntry, RecoveryCode
+from forms_app.comptes.models import Account, RecoveryCode
+from forms_app.core.db import new_session
+from forms_app.core.models import AuditEntry
 
 BAD_CODE = "Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par votre application."
 
@@ -147,7 +148,7 @@ def test_gestionnaire_cannot_disable_totp(app, gestionnaire_client, form_post):
 def test_gestionnaire_without_totp_must_enrol_first(app, make_gestionnaire, login, clock, form_post):
     account, password = make_gestionnaire()
     db = new_session(app)
-    from forms_app.db import write_transaction
+    from forms_app.core.db import write_transaction
 
     with write_transaction(db):
         db.get(Account, account.id).totp_enabled = False

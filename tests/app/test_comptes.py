@@ -8,10 +8,10 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select, update
 
-from forms_app.auth import MSG_BAD_LOGIN, MSG_FIRST_EXPIRED
-from forms_app.db import new_session, write_transaction
-from forms_app.models import Account, AuditEntry, RecoveryCode, UserSession
-
+from forms_app.comptes.models import Account, RecoveryCode, UserSession
+from forms_app.comptes.views import MSG_BAD_LOGIN, MSG_FIRST_EXPIRED
+from forms_app.core.db import new_session, write_transaction
+from forms_app.core.models import AuditEntry
 
 
 def text_of(response) -> str:

@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from forms_app.courrier import send_message
-from forms_app.db import new_session, write_transaction
-from forms_app.models import AuditEntry
-from forms_app.models.courrier import Message
+from forms_app.core.db import new_session, write_transaction
+from forms_app.core.models import AuditEntry
+from forms_app.courrier.messages import send_message
+from forms_app.courrier.models import Message
 from generator.model import PARIS
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

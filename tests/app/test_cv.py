@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from forms_app.db import new_session
-from forms_app.forms.cv import RUBRIQUES
-from forms_app.models import AuditEntry
-from forms_app.models.cv import CvEntry
+from forms_app.core.db import new_session
+from forms_app.core.models import AuditEntry
+from forms_app.cv.forms import RUBRIQUES
+from forms_app.cv.models import CvEntry
 from generator.model import PARIS
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -3,7 +3,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from forms_app.db import Base, make_engine
+from forms_app.core.db import Base, make_engine
 
 OURS = {"cv_entries", "messages"}
 

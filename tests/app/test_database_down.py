@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from forms_app.db import ReadConnections, make_engine
+from forms_app.core.db import ReadConnections, make_engine
 
 MESSAGE = ("Le service ne joint pas sa base de données pour l'instant ; rien n'a été enregistré. "
            "Réessayez dans quelques minutes.")

@@ -6,9 +6,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from forms_app.db import new_session
-from forms_app.models import Agent, AuditEntry
-from forms_app.models.courrier import Message
+from forms_app.core.db import new_session
+from forms_app.core.models import AuditEntry
+from forms_app.courrier.models import Message
+from forms_app.dossier.models import Agent
 from generator.model import PARIS
 
 S = "\u00a0"

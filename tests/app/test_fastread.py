@@ -1,4 +1,4 @@
-"""forms_app.fastread: the session row and a page's fingerprint read on the driver's cursor give exactly
+"""forms_app.core.fastread: the session row and a page's fingerprint read on the driver's cursor give exactly
 what SQLAlchemy's execute() gives (same values, same types), on both databases."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from forms_app import fastread
-from forms_app.db import AwareDateTime, engine_of
-from forms_app.identity import READ_SESSION
-from forms_app.models import UserSession
+from forms_app.comptes.identity import READ_SESSION
+from forms_app.comptes.models import UserSession
+from forms_app.core import fastread
+from forms_app.core.db import AwareDateTime, engine_of
 
 pytestmark = pytest.mark.postgres
 

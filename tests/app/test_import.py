@@ -6,10 +6,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from forms_app.agents_import import COLUMNS, parse_agents
-from forms_app.config import DEFAULTS
-from forms_app.db import new_session
-from forms_app.models import Account, Agent, AuditEntry
+from forms_app.comptes.models import Account
+from forms_app.core.config import DEFAULTS
+from forms_app.core.db import new_session
+from forms_app.core.models import AuditEntry
+from forms_app.dossier.agents_import import COLUMNS, parse_agents
+from forms_app.dossier.models import Agent
 from generator.cli import main as carriere
 from generator.model import PARIS
 

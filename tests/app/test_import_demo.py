@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import Client
 
 from forms_app import cli
-from forms_app.config import DEFAULTS
+from forms_app.core.config import DEFAULTS
 from forms_app.wsgi import combine
 from generator.cli import main as carriere
 from generator.model import PARIS
@@ -79,10 +79,10 @@ def test_demo_is_rerunnable(demo_env, capsys):
     ],
 )
 def test_demo_clock_lands_inside_the_saisie_window(project_root, monkeypatch, real, expected):
-    import forms_app.clock
+    import forms_app.core.clock
 
     monkeypatch.delenv("CARRIERE_NOW", raising=False)
-    monkeypatch.setattr(forms_app.clock, "system_now", lambda: real)
+    monkeypatch.setattr(forms_app.core.clock, "system_now", lambda: real)
     assert cli._demo_now(project_root) == expected
 
 

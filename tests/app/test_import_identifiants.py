@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from forms_app.identifiants import base_identifiant, next_identifiant
+from forms_app.comptes.identifiants import base_identifiant, next_identifiant
 
 
 @pytest.mark.parametrize(

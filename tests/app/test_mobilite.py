@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import re
-from html import unescape
-
 from datetime import datetime
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select, update
 
-from forms_app.db import new_session, write_transaction
-from forms_app.models import AuditEntry, Agent, UserSession
-from forms_app.models.mobilite import Demande, Lettre, Voeu
-from forms_app.rules.demandes import ETAT_COMPLETE, ETAT_LETTRE, ETAT_VOEUX, MSG_DOUBLON, MSG_LETTRE_AVANT
-from forms_app.rules.voeux import MSG_PERIME
+from forms_app.comptes.models import UserSession
+from forms_app.core.db import new_session, write_transaction
+from forms_app.core.models import AuditEntry
+from forms_app.dossier.models import Agent
+from forms_app.mobilite.models import Demande, Lettre, Voeu
+from forms_app.mobilite.rules.demandes import ETAT_COMPLETE, ETAT_LETTRE, ETAT_VOEUX, MSG_DOUBLON, MSG_LETTRE_AVANT
+from forms_app.mobilite.rules.voeux import MSG_PERIME
 from generator.model import PARIS
-
 
 NBSP = "\u00a0"
 SPEC = "specifique-2027"
@@ -268,8 +268,8 @@ def test_bad_codes_are_refused(occitan, type_, code, message):
 
 def insert_voeux(app, demande_id: int, codes: list[str]) -> None:
     """Put ETB vœux straight in the database, as if entered earlier."""
-    from forms_app.db import write_transaction
-    from forms_app.models.mobilite import Voeu as V
+    from forms_app.core.db import write_transaction
+    from forms_app.mobilite.models import Voeu as V
 
     moment = app.config["CLOCK"]()
     db = new_session(app)
@@ -467,7 +467,7 @@ def test_a_list_changed_between_its_read_and_the_write_gets_nothing_written(app,
 
 
 def insert_voeux_typed(app, demande_id: int, type_: str, code: str) -> None:
-    from forms_app.models.mobilite import Voeu as V
+    from forms_app.mobilite.models import Voeu as V
 
     db = new_session(app)
     with write_transaction(db):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from forms_app.db import new_session, write_transaction
-from forms_app.models.courrier import Message
-from forms_app.models.mobilite import Confirmation, Demande, Voeu
+from forms_app.core.db import new_session, write_transaction
+from forms_app.courrier.models import Message
+from forms_app.mobilite.models import Confirmation, Demande, Voeu
 from generator.cli import main
 
 SPEC = "specifique-2027"

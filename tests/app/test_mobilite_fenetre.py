@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from forms_app.db import new_session, write_transaction
-from forms_app.models.mobilite import Demande, Voeu
+from forms_app.core.db import new_session, write_transaction
+from forms_app.mobilite.models import Demande, Voeu
 from generator.model import PARIS
 
 SPEC = "specifique-2027"
@@ -132,7 +132,7 @@ def dst_site(tmp_path, project_root, app_config, monkeypatch):
     """A copy of the example content whose specifique saisie spans the October DST change."""
     import shutil
 
-    from forms_app import content
+    from forms_app.core import content
 
     root = tmp_path / "site"
     shutil.copytree(project_root / "content", root / "content")

@@ -11,9 +11,9 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import select
 
-from forms_app.db import new_session
-from forms_app.models import AuditEntry
-from forms_app.models.mobilite import Demande, PieceJointe
+from forms_app.core.db import new_session
+from forms_app.core.models import AuditEntry
+from forms_app.mobilite.models import Demande, PieceJointe
 
 SPEC = "specifique-2027"
 NBSP = "\u00a0"

@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 import pytest
 from flask import template_rendered
 from sqlalchemy import select, update
-
-from forms_app.courrier import send_message
-from forms_app.db import new_session, write_transaction
-from forms_app.models import Agent
-from forms_app.models.mobilite import Voeu
-from generator.model import PARIS
 from test_mobilite import add_voeu, creer_demande, csrf_from, demande_ids, save_lettre
 from test_mobilite_pieces import pdf
+
+from forms_app.core.db import new_session, write_transaction
+from forms_app.courrier.messages import send_message
+from forms_app.dossier.models import Agent
+from forms_app.mobilite.models import Voeu
+from generator.model import PARIS
 
 SPEC = "specifique-2027"
 pytestmark = pytest.mark.postgres  # the cache is checked against the database: both backends
@@ -254,7 +254,7 @@ def test_after_logout_the_kept_page_is_not_sent(occitan):
 
 
 def test_the_cache_keeps_at_most_its_size():
-    from forms_app.pagecache import PageCache
+    from forms_app.core.pagecache import PageCache
 
     cache = PageCache(2)
     for n in range(3):
@@ -304,8 +304,8 @@ def queries(app, monkeypatch):
     """Statements sent to the database since the fixture started: ("fastread" | "execute", sql)."""
     from sqlalchemy import event
 
-    from forms_app import fastread
-    from forms_app.db import engine_of
+    from forms_app.core import fastread
+    from forms_app.core.db import engine_of
 
     sent: list[tuple[str, str]] = []
     real = fastread.first

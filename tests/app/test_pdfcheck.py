@@ -8,13 +8,13 @@ import shutil
 import subprocess
 import time
 
+import hostile_pdfs as hostile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import hostile_pdfs as hostile
-from forms_app import pdfcheck
-from forms_app.pdfcheck import PdfRefused, read_limited, screen_pdf
+from forms_app.core import pdfcheck
+from forms_app.core.pdfcheck import PdfRefused, read_limited, screen_pdf
 
 CAP = 300 * 1024
 TIMEOUT_S = 5.0

@@ -8,8 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 
-from forms_app.db import Base, engine_of, get_session, new_session, write_transaction
-from forms_app.models import Account, AuditEntry, UserSession
+from forms_app.comptes.models import Account, UserSession
+from forms_app.core.db import Base, engine_of, get_session, new_session, write_transaction
+from forms_app.core.models import AuditEntry
 
 
 @pytest.mark.postgres

@@ -1,4 +1,4 @@
-"""The reads' connections (forms_app.db.ReadConnections): lent to one request at a time, kept between
+"""The reads' connections (forms_app.core.db.ReadConnections): lent to one request at a time, kept between
 requests, never piling up, and never carrying a stale view from one request to the next."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import update
 
-from forms_app.db import new_session, write_transaction
-from forms_app.models import Agent
+from forms_app.core.db import new_session, write_transaction
+from forms_app.dossier.models import Agent
 
 pytestmark = pytest.mark.postgres
 
@@ -97,7 +97,7 @@ def test_an_in_memory_sqlite_database_is_read_through_the_apps_own_connection(tm
     from sqlalchemy import text
 
     from forms_app import create_app
-    from forms_app.db import engine_of
+    from forms_app.core.db import engine_of
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
     with engine_of(app).begin() as connection:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from forms_app.rules import bareme, codes, demandes, fenetre, rangs, voeux
+from forms_app.mobilite.rules import bareme, codes, demandes, fenetre, rangs, voeux
 from generator.model import PARIS, BaremeRule, Campaign, Mouvement, Phase, Preference, SourceRef
 
 SRC = SourceRef("content/campagnes/test.yaml", 1)

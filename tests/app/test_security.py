@@ -62,8 +62,8 @@ def test_csrf_failure_reshows_the_form_with_the_input(client, make_teacher):
 
 def test_csrf_failure_on_password_change_changes_nothing(app, teacher_client):
     client, _agent, account = teacher_client
-    from forms_app.db import new_session
-    from forms_app.models import Account
+    from forms_app.comptes.models import Account
+    from forms_app.core.db import new_session
 
     response = client.post("/compte/mot-de-passe", data={
         "current_password": "une phrase assez longue pour la salle 12",
@@ -111,7 +111,7 @@ def test_unexpected_error_is_a_french_500_page(app, client):
 
 
 def test_teacher_gets_403_on_gestionnaire_only_view(app, client, make_teacher, login):
-    from forms_app.auth import role_required
+    from forms_app.comptes.access import role_required
 
     @app.route("/reserve")
     @role_required("gestionnaire")

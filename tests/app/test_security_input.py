@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from forms_app.db import new_session
-from forms_app.models import Throttle
+from forms_app.comptes.models import Throttle
+from forms_app.core.db import new_session
 
 ODD = ["\x00", "jdupont\x00", "jdupont\n", "a" * 201, "é" * 50, "'; DROP TABLE accounts; --", "\u2028",
        "jdu pont", "𝔧𝔡𝔲𝔭𝔬𝔫𝔱", "%00", "<script>alert(1)</script>"]

@@ -13,9 +13,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from forms_app.db import new_session, write_transaction
-from forms_app.models.mobilite import Demande, Voeu
-from forms_app.rules.voeux import MSG_PERIME
+from forms_app.core.db import new_session, write_transaction
+from forms_app.mobilite.models import Demande, Voeu
+from forms_app.mobilite.rules.voeux import MSG_PERIME
 
 SPEC = "specifique-2027"
 CLIENTS = 5
@@ -131,7 +131,7 @@ def test_concurrent_edits_keep_exactly_the_accepted_ones(app, make_teacher, logi
 
 @pytest.mark.postgres
 def test_concurrent_first_drafts_make_one_lettre(app, make_teacher, login, db_backend):
-    from forms_app.models.mobilite import Lettre
+    from forms_app.mobilite.models import Lettre
 
     agent, account, password = make_teacher()
     moment = app.config["CLOCK"]()

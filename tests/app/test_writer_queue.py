@@ -7,9 +7,9 @@ import threading
 import time
 
 from sqlalchemy import text
-
-from forms_app.db import make_engine, write_transaction
 from sqlalchemy.orm import Session
+
+from forms_app.core.db import make_engine, write_transaction
 
 
 def test_a_writer_waits_while_another_process_holds_the_turn(tmp_path):

@@ -231,8 +231,8 @@ def make_app_world(folder: Path, agents_csv: str) -> tuple[str, dict[str, tuple[
     import io
 
     from forms_app.cli import import_file
-    from forms_app.db import make_engine
-    from forms_app.migrate import upgrade
+    from forms_app.core.db import make_engine
+    from forms_app.core.migrate import upgrade
 
     url = f"sqlite:///{folder / 'app.db'}"
     engine = make_engine(url)

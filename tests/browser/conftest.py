@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import carriere_kit as kit  # noqa: E402
+
 from generator.model import PARIS  # noqa: E402
 
 

@@ -3,9 +3,8 @@ zero axe-core violations in Chromium, and the HTML the browser received valid fo
 import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from playwright.sync_api import expect
-
 import carriere_kit as kit
+from playwright.sync_api import expect
 
 NEW_PASSWORD = "la bibliothèque du lycée ferme à dix-huit heures"
 

@@ -2,14 +2,14 @@
 import io
 import re
 
+import carriere_kit as kit
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
-import carriere_kit as kit
-from forms_app.pdfcheck import MSG_NOT_PDF
-from forms_app.rules.demandes import MSG_LETTRE_AVANT
-from forms_app.rules.voeux import MSG_LIMITE
+from forms_app.core.pdfcheck import MSG_NOT_PDF
+from forms_app.mobilite.rules.demandes import MSG_LETTRE_AVANT
+from forms_app.mobilite.rules.voeux import MSG_LIMITE
 
 TEACHER = "Loïc Le Goff"
 PASSWORD = "la craie blanche crisse sur le tableau vert"

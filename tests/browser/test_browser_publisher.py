@@ -5,11 +5,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import carriere_kit as kit
 import pytest
 from playwright.sync_api import expect
 
-import carriere_kit as kit
-from forms_app.content import CHECK_EVERY
+from forms_app.core.content import CHECK_EVERY
 from generator.frdates import window_fr
 from generator.model import PARIS
 

@@ -139,7 +139,8 @@ def test_import_etablissements_rejects_another_file(tmp_path, capsys):
     assert not out.exists()
 
 
-def test_forms_app_commands_plug_in(monkeypatch, capsys):
+def test_commands_plug_in_through_the_entry_point_group(monkeypatch, capsys):
+    import importlib.metadata
     import types
 
     calls = []
@@ -149,12 +150,28 @@ def test_forms_app_commands_plug_in(monkeypatch, capsys):
         hello.add_argument("--nom", default="monde")
         hello.set_defaults(func=lambda args: calls.append(args.nom) or 3)
 
-    monkeypatch.setitem(sys.modules, "forms_app.cli", types.SimpleNamespace(register_commands=register_commands))
+    monkeypatch.setitem(sys.modules, "paquet_de_test", types.SimpleNamespace(register_commands=register_commands))
+    entry = importlib.metadata.EntryPoint(name="test", value="paquet_de_test:register_commands",
+                                          group="carriere.commandes")
+    monkeypatch.setattr(importlib.metadata, "entry_points",
+                        lambda group=None: [entry] if group == "carriere.commandes" else [])
     assert main(["bonjour", "--nom", "Camille"]) == 3
     assert calls == ["Camille"]
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "bonjour" in capsys.readouterr().out
+
+
+def test_the_installed_forms_app_declares_its_commands(capsys):
+    """The app's commands reach `carriere` through its entry point, and generator/ never names forms_app."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "demo" in out and "mobilite" in out and "agents" in out
+    import generator
+
+    sources = "".join(p.read_text(encoding="utf-8") for p in Path(generator.__file__).parent.glob("*.py"))
+    assert "forms_app" not in sources
 
 
 @pytest.mark.parametrize("broken", [False, True])

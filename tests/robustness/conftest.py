@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from robust_world import TableState, build_world
 
 # tests/app/conftest.py is not a package module: load it under its own name and reuse its database

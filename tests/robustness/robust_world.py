@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import MetaData, delete, insert, select
 
-from forms_app.db import engine_of, new_session, write_transaction
+from forms_app.core.db import engine_of, new_session, write_transaction
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -71,9 +71,9 @@ class TableState:
 
 def teacher_records(app, agent, account) -> dict[str, int]:
     """A CV entry pair, a message each way, a starred demande with its lettre, 3 vœux and a pièce."""
-    from forms_app.courrier import send_message
-    from forms_app.models.cv import CvEntry
-    from forms_app.models.mobilite import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.courrier.messages import send_message
+    from forms_app.cv.models import CvEntry
+    from forms_app.mobilite.models import Demande, Lettre, PieceJointe, Voeu
 
     moment = app.config["CLOCK"]()
     db = new_session(app)
@@ -108,8 +108,9 @@ def add_teacher(app, *, prenom: str, nom: str, first_login: bool = False, totp: 
     """A teacher's dossier and account; returns her identifiant and password (the NUMEN at first login)."""
     import pyotp
 
-    from forms_app.identifiants import base_identifiant, next_identifiant
-    from forms_app.models import Account, Agent
+    from forms_app.comptes.identifiants import base_identifiant, next_identifiant
+    from forms_app.comptes.models import Account
+    from forms_app.dossier.models import Agent
 
     moment = app.config["CLOCK"]()
     numen = f"{next(_numbers):02d}T{secrets.randbelow(10**7):07d}PES"
@@ -145,7 +146,7 @@ def add_gestionnaire(app) -> dict:
     """A gestionnaire with TOTP enrolled; totp_secret to compute her codes."""
     import pyotp
 
-    from forms_app.models import Account
+    from forms_app.comptes.models import Account
 
     secret = pyotp.random_base32()
     db = new_session(app)

@@ -17,7 +17,6 @@ from urllib.parse import quote_from_bytes
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from robust_world import SESSION_COOKIE, SPEC, csrf_from
 from robust_world import persona as persona_of
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-
 from robust_world import TEACHER_PASSWORD, add_teacher
 
 pytestmark = pytest.mark.slow
@@ -140,15 +139,15 @@ def stored(db_path: Path, demande_id: int) -> tuple[int, list[tuple[int, str]]]:
 def prepared(tmp_path, sqlite_template, project_root):
     """A SQLite file with a teacher and her demande holding 3 vœux; the server's environment."""
     from forms_app import create_app
-    from forms_app.db import new_session, write_transaction
-    from forms_app.models.mobilite import Demande, Voeu
+    from forms_app.core.db import new_session, write_transaction
+    from forms_app.mobilite.models import Demande, Voeu
 
     db_path = tmp_path / "carriere.db"
     shutil.copyfile(sqlite_template, db_path)
     url = f"sqlite:///{db_path}"
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url, "SITE_ROOT": str(project_root),
                       "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-                      "CLOCK": lambda: __import__("forms_app.clock", fromlist=["x"]).parse_fixed_now(NOW)})
+                      "CLOCK": lambda: __import__("forms_app.core.clock", fromlist=["x"]).parse_fixed_now(NOW)})
     teacher = add_teacher(app, prenom="Élise", nom="Reprise")
     lines = (project_root / "data" / "etablissements.csv").read_text(encoding="utf-8").splitlines()[1:]
     pool = [line.split(";")[0] for line in lines]

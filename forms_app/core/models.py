@@ -1,0 +1,24 @@
+"""The audit log's table: who did what, when, with the values before and after."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import AwareDateTime, Base
+
+
+class AuditEntry(Base):
+    """Who did what, when, with the values before and after (never a secret)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: the log outlives accounts
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200))
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
+    address: Mapped[str] = mapped_column(String(64), default="")

@@ -1,0 +1,100 @@
+"""Sending a message, and counting the unread ones: what other areas use of the courrier."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..comptes.models import Account
+from ..core import audit
+from ..core.clock import now
+from .models import Message
+
+KINDS: dict[str, str] = {
+    "message": "Message",
+    "signalement": "Signalement de changement de situation",
+    "resultat": "Résultat",
+    "confirmation": "Confirmation",
+}
+GESTIONNAIRES = "gestionnaire"
+
+
+def send_message(
+    session: Session,
+    *,
+    to_account_id: int | None = None,
+    to_role: str | None = None,
+    sender_account_id: int | None,
+    subject: str,
+    body: str,
+    kind: str = "message",
+    thread_id: int | None = None,
+    rubrique: str | None = None,
+    date_effet: date | None = None,
+) -> Message:
+    """Add a message (and its audit row) to the caller's transaction; the caller commits.
+
+    Give exactly one of to_account_id (one person) and to_role ("gestionnaire": their shared box);
+    sender_account_id None means the application itself (results, confirmations).
+    """
+    if (to_account_id is None) == (to_role is None):
+        raise ValueError("give exactly one of to_account_id and to_role")
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    message = Message(
+        thread_id=thread_id,
+        to_account_id=to_account_id,
+        to_role=to_role,
+        sender_account_id=sender_account_id,
+        kind=kind,
+        subject=subject,
+        body=body,
+        rubrique=rubrique,
+        date_effet=date_effet,
+        created_at=now(),
+    )
+    session.add(message)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=sender_account_id,
+        action="courrier.envoi",
+        target=f"message:{message.id}",
+        after={
+            "kind": kind,
+            "to_account_id": to_account_id,
+            "to_role": to_role,
+            "thread_id": thread_id,
+            "subject": subject,
+            "rubrique": rubrique,
+            "date_effet": date_effet.isoformat() if date_effet else None,
+        },
+    )
+    return message
+
+
+# WHERE clause: messages whose recipient is :account_id personally, or its :role (see recipient_params).
+ADDRESSED_TO = or_(Message.to_account_id == bindparam("account_id"), Message.to_role == bindparam("role"))
+
+
+def recipient_params(account: Account) -> dict:
+    """The parameters of ADDRESSED_TO for this account."""
+    return {"account_id": account.id, "role": account.role}
+
+
+def unread_count_query(account_id=None, role=None):
+    """SELECT of the number of unopened messages addressed to :account_id (or its :role); given column
+    expressions instead (the accounts row of an enclosing query), it counts for that row."""
+    if account_id is None:
+        return select(func.count(Message.id)).where(ADDRESSED_TO, Message.read_at.is_(None))
+    addressed = or_(Message.to_account_id == account_id, Message.to_role == role)
+    return select(func.count(Message.id)).where(addressed, Message.read_at.is_(None))
+
+
+_UNREAD = unread_count_query()
+
+
+def unread_count_for(session: Session, account: Account) -> int:
+    """Messages addressed to the account that nobody has opened yet."""
+    return session.scalar(_UNREAD, recipient_params(account)) or 0

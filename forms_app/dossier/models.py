@@ -1,0 +1,61 @@
+"""An agent's administrative dossier, as imported from the academy's CSV."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.db import AwareDateTime, Base
+
+# CSV column -> label shown to people (docs/agents-csv.md documents each one).
+AGENT_FIELDS: tuple[str, ...] = (
+    "numen", "civilite", "nom", "prenom", "date_naissance", "corps", "grade", "echelon",
+    "echelon_depuis", "discipline", "position", "modalite_service", "affectation_uai",
+    "affectation_depuis", "adresse", "code_postal", "commune", "mail_pro", "mail_perso",
+    "telephone", "portable", "situation_familiale", "enfants",
+)
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    numen: Mapped[str] = mapped_column(String(13), unique=True)
+    civilite: Mapped[str] = mapped_column(String(10))  # "Monsieur" | "Madame"
+    nom: Mapped[str] = mapped_column(String(100))
+    prenom: Mapped[str] = mapped_column(String(100))
+    date_naissance: Mapped[date] = mapped_column(Date)
+    corps: Mapped[str] = mapped_column(String(120))
+    grade: Mapped[str] = mapped_column(String(120))
+    echelon: Mapped[int] = mapped_column(Integer)
+    echelon_depuis: Mapped[date | None] = mapped_column(Date)
+    discipline: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[str] = mapped_column(String(120))
+    modalite_service: Mapped[str] = mapped_column(String(120))
+    affectation_uai: Mapped[str] = mapped_column(String(8), default="")
+    affectation_depuis: Mapped[date | None] = mapped_column(Date)
+    adresse: Mapped[str] = mapped_column(String(250), default="")
+    code_postal: Mapped[str] = mapped_column(String(5), default="")
+    commune: Mapped[str] = mapped_column(String(120), default="")
+    mail_pro: Mapped[str] = mapped_column(String(254), default="")
+    mail_perso: Mapped[str] = mapped_column(String(254), default="")
+    telephone: Mapped[str] = mapped_column(String(20), default="")
+    portable: Mapped[str] = mapped_column(String(20), default="")
+    situation_familiale: Mapped[str] = mapped_column(String(60), default="")
+    enfants: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+    @property
+    def nom_complet(self) -> str:
+        """"Jean Dupont", as the header and the dossier show it."""
+        return f"{self.prenom} {self.nom}"
+
+    def snapshot(self) -> dict[str, str]:
+        """Field values for the audit log, without the NUMEN."""
+        return {
+            name: "" if getattr(self, name) is None else str(getattr(self, name))
+            for name in AGENT_FIELDS
+            if name != "numen"
+        }

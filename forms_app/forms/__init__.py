@@ -1,1 +1,0 @@
-"""WTForms of the dossier, CV and courrier areas (Flask-WTF: CSRF on every form)."""

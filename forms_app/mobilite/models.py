@@ -1,0 +1,111 @@
+"""Mobilité: demandes, their lettre de motivation, pièces jointes and ranked vœux."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.db import AwareDateTime, Base
+
+__all__ = ["Demande", "Lettre", "PieceJointe", "Voeu", "Confirmation"]
+
+
+class Demande(Base):
+    """One teacher's request for one movement (and discipline) of one campaign."""
+
+    __tablename__ = "demandes"
+    __table_args__ = (
+        UniqueConstraint("agent_id", "campagne", "mouvement", "discipline", name="uq_demandes_mouvement"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), nullable=False)
+    campagne: Mapped[str] = mapped_column(String(80), nullable=False)
+    mouvement: Mapped[str] = mapped_column(String(40), nullable=False)
+    discipline: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    preference: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    # Bumped by every change of the vœu list, in the same transaction: a stale form is refused.
+    voeux_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Bumped by every write that changes the demande's page (vœux, lettre, pièces): the page cache's key.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+    def snapshot(self) -> dict:
+        return {
+            "campagne": self.campagne,
+            "mouvement": self.mouvement,
+            "discipline": self.discipline,
+            "preference": self.preference,
+        }
+
+
+class Lettre(Base):
+    """The lettre de motivation of a demande: the saved text and the draft being typed."""
+
+    __tablename__ = "lettres"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demande_id: Mapped[int] = mapped_column(
+        ForeignKey("demandes.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    texte: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    enregistree_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    brouillon: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    brouillon_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class PieceJointe(Base):
+    """A screened PDF attached to a demande, stored in the database with its SHA-256."""
+
+    __tablename__ = "pieces_jointes"
+    __table_args__ = (UniqueConstraint("demande_id", "kind", name="uq_pieces_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(60), nullable=False)  # PieceType.code
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(60), nullable=False, default="application/pdf")
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    pages: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+    def snapshot(self) -> dict:
+        return {"kind": self.kind, "filename": self.filename, "size": self.size, "sha256": self.sha256}
+
+
+class Voeu(Base):
+    """One vœu of a demande, at rank 1..n."""
+
+    __tablename__ = "voeux"
+    __table_args__ = (
+        UniqueConstraint("demande_id", "type", "code", name="uq_voeux_code"),
+        Index("ix_voeux_demande_rank", "demande_id", "rank"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), nullable=False)
+    rank: Mapped[int] = mapped_column(Integer, nullable=False)
+    type: Mapped[str] = mapped_column(String(3), nullable=False)
+    code: Mapped[str] = mapped_column(String(20), nullable=False)
+    libelle: Mapped[str] = mapped_column(String(300), nullable=False)
+    poste: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+
+class Confirmation(Base):
+    """The confirmation sent to a teacher once saisie closed: at most one per campaign."""
+
+    __tablename__ = "mobilite_confirmations"
+    __table_args__ = (UniqueConstraint("agent_id", "campagne", name="uq_confirmations_agent"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), nullable=False)
+    campagne: Mapped[str] = mapped_column(String(80), nullable=False)
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), nullable=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)

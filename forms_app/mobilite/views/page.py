@@ -1,0 +1,29 @@
+"""The demande's page (« Liste de vos vœux »), rendered by every view that shows it, with or without an error."""
+from __future__ import annotations
+
+from flask import render_template
+
+from generator.model import VOEU_TYPES
+
+from ...core.db import get_session
+from ..bareme import bareme_de
+from ..garde import saisie_ouverte
+from ..lecture import ligne, pieces_de, voeux_de
+from ..loaders import campagne_or_404, load_demande
+from ..rules.demandes import MSG_LETTRE_AVANT
+
+
+def demande_page(demande_id: int, *, status: int = 200, erreur: str | None = None):
+    """The demande's page: its vœux, lettre, pièces and barème."""
+    # fresh: after a write in this request the identity map holds the old version.
+    demande = load_demande(demande_id, fresh=True)
+    session = get_session()
+    campaign = campagne_or_404(demande.campagne)
+    voeux = voeux_de(session, demande.id)
+    return render_template(
+        "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign, nb=len(voeux)),
+        demande=demande, voeux=voeux, types=VOEU_TYPES,
+        ouverte=saisie_ouverte(campaign), erreur=erreur,
+        pieces=pieces_de(session, demande, campaign), bareme=bareme_de(campaign),
+        attention=MSG_LETTRE_AVANT,
+    ), status

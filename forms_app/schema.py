@@ -1,0 +1,9 @@
+"""Every area's tables, imported so that Base.metadata knows them all (Alembic, tests, the app's start)."""
+from __future__ import annotations
+
+from .comptes import models as comptes  # noqa: F401
+from .core import models as core  # noqa: F401
+from .courrier import models as courrier  # noqa: F401
+from .cv import models as cv  # noqa: F401
+from .dossier import models as dossier  # noqa: F401
+from .mobilite import models as mobilite  # noqa: F401
