@@ -260,8 +260,8 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
 
 
 # Outputs that cost many guide pages each: handed out first, so no worker is left with one at the end.
-HEAVY_BUILDERS = frozenset({"postes", "postes_group", "postes_csv", "postes_json", "search_index", "sitemap",
-                            "plan", "guides"})
+HEAVY_BUILDERS = frozenset({"postes", "postes_group", "postes_csv", "postes_json", "search_index", "search_postes",
+                            "sitemap", "plan", "guides"})
 
 
 def _chunks(pages: list[Page], dirty: list[int], workers: int) -> list[list[int]]:

@@ -350,6 +350,8 @@ def plan_pages(view: SiteView) -> list[Page]:
         Page("recherche/index.html", "recherche/", "Rechercher", "html", "site/search.html", "static"),
         Page("recherche/index.json", "recherche/index.json", "Index de recherche", "json", None,
              "search_index", in_sitemap=False),
+        Page("recherche/postes.json", "recherche/postes.json", "Index de recherche des postes", "json", None,
+             "search_postes", in_sitemap=False),
         Page("plan-du-site/index.html", "plan-du-site/", "Plan du site", "html", "site/plan.html", "plan"),
         Page("accessibilite/index.html", "accessibilite/", "Déclaration d'accessibilité", "html",
              "site/accessibilite.html", "static"),
@@ -493,10 +495,19 @@ def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
         if c.slug in view.rows:
             entries.append(("Postes vacants", f"postes/{c.slug}/", f"Postes vacants : {c.title}",
                             compte(len(view.rows[c.slug]), "poste"), ""))
+            for (mvt, disc), rows in view.groups[c.slug].items():
+                entries.append(("Postes vacants", f"postes/{c.slug}/{group_slug(mvt, disc)}/",
+                                f"Postes vacants : {group_label(rows)}", f"{compte(len(rows), 'poste')}, {c.title}",
+                                f"{mvt} {disc}"))
     for p in pages:
         if p.builder in ("static", "plan", "guides", "notes", "plannings", "postes_index") and p.in_sitemap:
             entries.append(("Page", p.url, p.title, "", ""))
     return {"entries": Digested(entries)}
+
+
+def _search_postes(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    """The postes of every campaign, for their own search file (rendered again only when they change)."""
+    return {"campaigns": [(c.slug, c.title, view.rows[c.slug]) for c in view.site.campaigns if c.slug in view.rows]}
 
 
 def _sitemap(view: SiteView, page: Page, pages: list[Page]) -> dict:
@@ -508,7 +519,7 @@ CONTEXTS: dict[str, Callable[[SiteView, Page, list[Page]], dict]] = {
     "plannings": _plannings, "planning": _planning, "postes_index": _postes_index,
     "postes": _postes, "postes_group": _postes_group, "static": _static, "plan": _plan,
     "ics": _ics, "postes_csv": _postes_data, "postes_json": _postes_data,
-    "search_index": _search_index, "sitemap": _sitemap,
+    "search_index": _search_index, "search_postes": _search_postes, "sitemap": _sitemap,
 }
 
 

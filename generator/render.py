@@ -264,6 +264,8 @@ def render_output(env: jinja2.Environment, page: Page, context: dict, config: Si
         return downloads.postes_json(context["campaign"], context["rows"])
     if page.builder == "search_index":
         return search.search_index(context["entries"])
+    if page.builder == "search_postes":
+        return search.postes_index(context["campaigns"])
     if page.builder == "sitemap":
         return search.sitemap(config, context["urls"])
     raise ValueError(f"unknown output kind {page.kind}/{page.builder}")

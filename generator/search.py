@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from .model import SiteConfig
@@ -10,6 +11,32 @@ from .model import SiteConfig
 def search_index(entries: list[tuple[str, str, str, str, str]]) -> bytes:
     """Compact JSON: kind, URL (relative to base_path), title, summary, keywords."""
     data = [{"k": k, "u": u, "t": t, "s": s, "x": x} for k, u, t, s, x in entries]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def postes_index(campaigns: Iterable[tuple[str, str, Iterable]]) -> bytes:
+    """The postes for the search page (search.js turns them into entries like search_index's).
+
+    One row per campaign and établissement, not per poste (the bench's 20,000 postes make ~800 rows),
+    and each label written once: {"c": [[slug, title]…], "d": [[discipline code, label]…] sorted by
+    label, "e": [[campaign index, UAI, établissement, commune, code postal, département,
+    [discipline indexes], "codes of the postes separated by spaces"]…]}."""
+    rows_by_campaign = [(slug, title, list(rows)) for slug, title, rows in campaigns]
+    labels = {r.discipline_code: r.discipline for _, _, rows in rows_by_campaign for r in rows}
+    codes = sorted(labels, key=lambda code: (labels[code].casefold(), code))
+    position = {code: i for i, code in enumerate(codes)}
+    entries = []
+    for index, (_, _, rows) in enumerate(rows_by_campaign):
+        by_uai: dict[str, list] = {}
+        for r in rows:
+            by_uai.setdefault(r.uai, []).append(r)
+        for uai, items in by_uai.items():
+            first = items[0]
+            entries.append([index, uai, first.etablissement, first.commune, first.code_postal, first.departement,
+                            sorted({position[r.discipline_code] for r in items}),
+                            " ".join(r.code_poste for r in items)])
+    data = {"c": [[slug, title] for slug, title, _ in rows_by_campaign],
+            "d": [[code, labels[code]] for code in codes], "e": entries}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

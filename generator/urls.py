@@ -15,6 +15,7 @@ FIXED_PAGES: tuple[str, ...] = (
     "postes/",
     "recherche/",
     "recherche/index.json",
+    "recherche/postes.json",
     "plan-du-site/",
     "accessibilite/",
     "mentions-legales/",

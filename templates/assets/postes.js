@@ -1,4 +1,5 @@
-/* Filter the postes tables as the visitor types (commune, département, discipline, établissement).
+/* Filter the postes tables as the visitor types (commune, département, discipline, établissement), or
+   as the address says (?etablissement=UAI from the search page).
    Without JavaScript the form stays hidden; the département anchors and per-discipline pages remain. */
 (function () {
   "use strict";
@@ -59,4 +60,13 @@
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.hidden = false;
+
+  // A search result leads here with its filter in the address: postes/…/?etablissement=0630021F.
+  var params = new URLSearchParams(window.location.search);
+  var given = false;
+  for (var p = 0; p < inputs.length; p++) {
+    var value = params.get(inputs[p].getAttribute("data-filtre"));
+    if (value) { inputs[p].value = value; given = true; }
+  }
+  if (given) { apply(); }
 })();

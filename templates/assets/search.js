@@ -23,16 +23,42 @@
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
   }
 
+  function json(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) { throw new Error(url + " : " + response.status); }
+      return response.json();
+    });
+  }
+
+  // recherche/postes.json (generator/search.py postes_index): one entry per campaign and établissement,
+  // leading to the campaign's table filtered on the UAI.
+  function postesEntries(data) {
+    return data.e.map(function (r) {
+      var campagne = data.c[r[0]];
+      var disciplines = r[6].map(function (i) { return data.d[i]; });
+      var codes = r[7].split(" ");
+      var n = codes.length;
+      return {
+        k: "Postes vacants",
+        u: "postes/" + campagne[0] + "/?etablissement=" + encodeURIComponent(r[1]),
+        t: r[3] ? r[2] + " (" + r[3] + ")" : r[2],
+        s: nombre(n) + (n < 2 ? " poste, " : " postes, ") + campagne[1] + " : "
+          + disciplines.map(function (d) { return d[1]; }).join(", "),
+        x: [r[1], r[4], r[5]].concat(disciplines.map(function (d) { return d[0]; }), codes).join(" ")
+      };
+    });
+  }
+
   function load() {
-    return fetch(form.getAttribute("data-index"))
-      .then(function (response) { return response.json(); })
-      .then(function (data) {
-        entries = data.map(function (e) {
-          e.ft = fold(e.t);
-          e.fa = fold([e.t, e.s, e.x, e.k].join(" "));
-          return e;
-        });
+    // Without the postes (an older build, a network error), the pages are still searched.
+    var postes = json(form.getAttribute("data-index-postes")).then(postesEntries, function () { return []; });
+    return Promise.all([json(form.getAttribute("data-index")), postes]).then(function (parts) {
+      entries = parts[0].concat(parts[1]).map(function (e) {
+        e.ft = fold(e.t);
+        e.fa = fold([e.t, e.s, e.x, e.k].join(" "));
+        return e;
       });
+    });
   }
 
   function search(query) {

@@ -52,6 +52,44 @@ def test_search_leads_to_a_guide(page, example_site):
     expect(page.get_by_role("heading", level=1)).to_have_text(guide.title)
 
 
+def test_search_finds_the_postes_of_a_commune(page, example_site):
+    """« Issoire » in the search box lists its établissements' postes; one leads to their filtered table."""
+    ref = example_site.referentiel
+    at_issoire = [p for p in example_site.postes if ref.communes[ref.etablissements[p.uai].commune].libelle == "Issoire"]
+    assert at_issoire, "le site d'exemple n'a aucun poste à Issoire"
+    poste = at_issoire[0]
+    etab = ref.etablissements[poste.uai]
+    page.goto("recherche/")
+    page.get_by_role("searchbox").fill("Issoire")
+    link = page.get_by_role("link", name=f"{etab.type} {etab.nom} (Issoire)").first
+    expect(link).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has=link)).to_contain_text("Postes vacants")
+    link.click()
+
+    expect(page).to_have_url(re.compile(rf"/postes/[a-z0-9-]+/\?etablissement={poste.uai}$"))
+    campagne = urlsplit(page.url).path.strip("/").split("/")[1]
+    mine = [p for p in example_site.postes if p.campagne == campagne and p.uai == poste.uai]
+    total = sum(1 for p in example_site.postes if p.campagne == campagne)
+    expect(page.get_by_label(re.compile("^Établissement", re.I))).to_have_value(poste.uai)
+    visible = page.get_by_role("table").first.locator("tbody tr:visible")
+    expect(visible).to_have_count(len(mine))
+    assert sorted(t.split("\t")[0].strip() for t in visible.all_inner_texts()) == sorted(p.code_poste for p in mine)
+    noun = "poste affiché" if len(mine) < 2 else "postes affichés"
+    expect(page.get_by_role("status")).to_have_text(f"{len(mine)} {noun} sur {total}.")
+
+
+@pytest.mark.parametrize("by", ["uai", "code_poste"])
+def test_search_finds_a_poste_by_uai_or_code(page, example_site, campagne, by):
+    poste = next(p for p in example_site.postes if p.campagne == campagne)
+    etab = example_site.referentiel.etablissements[poste.uai]
+    page.goto("recherche/")
+    page.get_by_role("searchbox").fill(getattr(poste, by))
+    results = page.get_by_role("list").filter(has=page.get_by_role("link", name=re.compile(re.escape(etab.nom))))
+    expect(results.get_by_role("link").first).to_have_attribute("href", re.compile(rf"\?etablissement={poste.uai}$"))
+    if by == "code_poste":
+        expect(page.get_by_role("status")).to_have_text(f"1 résultat pour « {poste.code_poste} ».")
+
+
 def test_filter_postes_by_commune(page, example_site, campagne):
     commune, expected = pick_commune(example_site, campagne)
     page.goto(f"postes/{campagne}/")

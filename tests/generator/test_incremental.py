@@ -93,3 +93,12 @@ def test_a_state_change_renders_the_plannings_again(first_build):
     rendered = rebuild(root, out, now=later)
     assert "plannings/intra-2027/index.html" in rendered
     assert not any(p.startswith("guides/") for p in rendered)
+
+
+def test_a_poste_edit_renders_the_postes_search_file_not_a_guide_title_edit(first_build):
+    """recherche/postes.json follows the postes only: a guide's title leaves it alone."""
+    root, out = first_build
+    edit(root / "content/guides/se-connecter.md", "titre: Se connecter au portail", "titre: Se connecter")
+    assert "recherche/postes.json" not in rebuild(root, out)
+    edit(root / "data/postes.csv", "Section européenne", "Section internationale")
+    assert "recherche/postes.json" in rebuild(root, out)
