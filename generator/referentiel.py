@@ -156,6 +156,7 @@ def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str,
         ref.disciplines[row["code"]] = Discipline(row["code"], row["libelle"])
 
     idx = _Indexer(report, t["etablissements"], "uai")
+    names: dict[tuple[str, str], tuple[str, int, str]] = {}  # (commune, nom) -> where, UAI of the first
     for path, line, row in idx.rows():
         uai = row["uai"]
         problem = uai_problem(uai)
@@ -177,6 +178,12 @@ def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str,
             idx.reject(path, line, row, f"« education_prioritaire » doit être vide, REP ou REP+ (lu : "
                                         f"« {row['education_prioritaire']} ») : corrigez la valeur.")
             continue
+        first = names.setdefault((row["commune"], " ".join(row["nom"].casefold().split())), (path, line, uai))
+        if first[2] != uai:
+            report.warning(path, line, f"« {row['nom']} » est déjà le nom de l'établissement {first[2]} de la même "
+                                       f"commune ({where_defined(first[0], first[1], path)}) : les enseignants "
+                                       "choisissent un établissement par son nom ; distinguez les deux noms "
+                                       "(site, spécialité…) ou vérifiez l'UAI.")
         ref.etablissements[uai] = Etablissement(
             uai=uai, type=row["type"], nom=row["nom"], adresse=row["adresse"],
             code_postal=row["code_postal"], commune=row["commune"],

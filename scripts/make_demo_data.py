@@ -173,8 +173,26 @@ def make_etablissements(communes: list[dict[str, str]], rnd: random.Random) -> l
                     "code_postal": commune["code_postal"], "commune": insee,
                     "education_prioritaire": ep.pop(0) if kind == "CLG" and ep else "",
                 })
+    rename_repeated_places(rows)
     rows.sort(key=lambda r: r["uai"])
     return rows
+
+
+def rename_repeated_places(rows: list[dict[str, str]]) -> None:
+    """A place (« de l'Artense ») names one établissement of the académie: a later one gets a person's name
+    that neither its commune nor another établissement of its type uses. Done after the draws, so every
+    other row keeps its bytes."""
+    seen: set[str] = set()
+    for row in rows:
+        place = next((p for p in PLACES if row["nom"].endswith(f" {p}")), None)
+        if place is None:
+            continue
+        if place not in seen:
+            seen.add(place)
+            continue
+        taken = " ".join(r["nom"] for r in rows if r["commune"] == row["commune"] or r["type"] == row["type"])
+        person = next(p for p in PEOPLE if f" {p}" not in taken)
+        row["nom"] = f"{TYPE_WORD[row['type']]} {person}"
 
 
 # --- postes vacants -------------------------------------------------------------------------

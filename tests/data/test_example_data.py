@@ -113,3 +113,14 @@ def test_agents_file_has_the_import_header_and_the_wanted_cases():
     etabs = {e["uai"] for e in rows("etablissements")}
     assert all(a["affectation_uai"] in etabs and len(a["numen"]) == 13 for a in agents)
     assert len({a["numen"] for a in agents}) == len(agents)
+
+
+def test_a_place_names_one_etablissement():
+    """« Lycée professionnel de l'Artense » once in the académie (it named 0030598J and 0033383L)."""
+    script = load_script()
+    etabs = rows("etablissements")
+    places = [e["nom"] for e in etabs if any(e["nom"].endswith(f" {p}") for p in script.PLACES)]
+    assert sorted(places) == sorted(set(places))
+    names = {e["uai"]: e["nom"] for e in etabs}
+    assert names["0030598J"] != names["0033383L"]
+    assert len({(e["commune"], e["nom"]) for e in etabs}) == len(etabs)  # carriere check would warn
