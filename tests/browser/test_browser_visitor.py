@@ -179,3 +179,14 @@ def test_poste_links_into_the_app(page, example_site, campagne):
     assert parse_qs(parts.query) == {
         "campagne": [campagne], "type": ["ETB"], "code": [poste.uai], "poste": [poste.code_poste],
     }
+
+
+def test_home_services_lead_to_the_guides(page, example_site):
+    """The « Services en ligne » cards of the home page include « Guides », to the guides index."""
+    page.goto("")
+    services = page.get_by_role("region", name="Services en ligne")
+    services.get_by_role("link", name="Guides", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/guides/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Guides")
+    for guide in example_site.guides:
+        expect(page.get_by_role("link", name=guide.title, exact=True)).to_be_visible()
