@@ -39,7 +39,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     configure(app, test_config)
     from . import schema  # noqa: F401  (every table and relationship known before the first query)
-
     from .comptes import access, identity
     from .comptes.sessions import DatabaseSessionInterface
     from .core import content, db, errors, security

@@ -1,8 +1,5 @@
-"""`carriere mobilite confirmations`: once saisie has closed, send each teacher their demandes, once."""
+"""Once saisie has closed, send each teacher their demandes, once (`carriere mobilite confirmations`)."""
 from __future__ import annotations
-
-import argparse
-import sys
 
 from sqlalchemy import select
 
@@ -63,33 +60,3 @@ def send_confirmations(app, campagne: str | None = None) -> tuple[int, list[str]
         finally:
             session.close()
     return sent, notes
-
-
-def cmd_confirmations(args: argparse.Namespace) -> int:
-    from .. import create_app
-
-    app = create_app()
-    try:
-        sent, notes = send_confirmations(app, args.campagne)
-    except Exception as exc:  # database unreachable…: say it plainly
-        print(f"envoi impossible : {exc.__class__.__name__}: {exc}", file=sys.stderr)
-        return 1
-    for note in notes:
-        print(note)
-    print(f"{sent} confirmation(s) envoyée(s) dans le courrier")
-    return 1 if any(n.startswith(("campagne inconnue", "contenu invalide")) for n in notes) else 0
-
-
-def register(subparsers) -> None:
-    """`carriere mobilite confirmations [--campagne SLUG]`."""
-    mobilite = subparsers.add_parser("mobilite", help="mouvement : demandes et vœux",
-                                     description="Opérations sur les demandes de mutation.")
-    sub = mobilite.add_subparsers(title="commandes", metavar="COMMANDE")
-    conf = sub.add_parser(
-        "confirmations", help="envoyer les confirmations de demande",
-        description="Une fois la saisie close, envoie à chaque enseignant ayant une demande un message de "
-                    "courrier listant ses demandes et vœux tels qu'enregistrés. Jamais deux fois.",
-    )
-    conf.add_argument("--campagne", metavar="SLUG", default=None, help="une seule campagne (par défaut : toutes)")
-    conf.set_defaults(func=cmd_confirmations)
-    mobilite.set_defaults(func=lambda args: (mobilite.print_help(), 2)[1])

@@ -103,11 +103,9 @@ def snapshot(app, ids: dict) -> tuple:
     from forms_app.courrier.models import Message
     from forms_app.cv.models import CvEntry
     from forms_app.dossier.models import Agent
-    from forms_app.mobilite.models import Demande
 
     db = new_session(app)
     agent = db.get(Agent, ids["agent_id"])
-    demande_ids = select(Demande.id).where(Demande.agent_id == ids["agent_id"])
     state = (
         agent.snapshot(),
         [e.snapshot() for e in db.scalars(select(CvEntry).where(CvEntry.agent_id == ids["agent_id"]))],

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from werkzeug.test import Client
 
-from forms_app import cli
+from forms_app import demo as cli
 from forms_app.core.config import DEFAULTS
 from forms_app.wsgi import combine
 from generator.cli import main as carriere

@@ -1,0 +1,207 @@
+"""`carriere demo` and `carriere demo-totp`: the whole product on 127.0.0.1 with demonstration accounts."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .core.cli import cmd_db_upgrade, database_url, engine_for
+from .core.config import REPO_ROOT
+from .dossier.cli import import_file
+
+DEMO_GESTIONNAIRE = "gestion"
+DEMO_GESTIONNAIRE_PASSWORD = "demonstration-gestion-montferrand"
+DEMO_CAMPAIGN = "specifique-2027"
+DEMO_TEACHERS_SHOWN = 5
+
+
+def _demo_now(root: Path) -> datetime | None:
+    """A moment inside the demo campaign's saisie window: real now if inside, else its start + 1 day."""
+    from generator.load import load_site
+
+    from .core.clock import parse_fixed_now, system_now
+
+    if os.environ.get("CARRIERE_NOW", "").strip():
+        return parse_fixed_now(os.environ["CARRIERE_NOW"])
+    site, _report = load_site(str(root))
+    campaign = site.campaign(DEMO_CAMPAIGN) if site is not None else None
+    saisie = campaign.saisie if campaign is not None else None
+    if saisie is None:
+        return None
+    current = system_now()
+    if saisie.is_open_at(current):
+        return None
+    return saisie.start + timedelta(days=1)
+
+
+def _build(root: Path) -> Path:
+    out = root / "build" / "site"
+    try:
+        from generator.build import build_site
+        from generator.load import load_site
+    except ImportError:
+        print("construction du site non disponible dans cette installation : seule l'application sera servie.")
+        return out
+    site, report = load_site(str(root))
+    if site is None:
+        for line in report.lines(dedupe=True):
+            print(line)
+        print("le contenu a des erreurs : le site n'est pas reconstruit (« carriere check » pour le détail).")
+        return out
+    result = build_site(site, out, jobs=os.cpu_count() or 1)
+    summary = getattr(result, "summary", None)
+    print(summary() if callable(summary) else f"site construit dans {out}")
+    return out
+
+
+def _ensure_gestionnaire(app) -> tuple[str, bool]:
+    """Create the demo gestionnaire once; return its TOTP secret and whether it was created."""
+    from sqlalchemy import select
+
+    from .comptes import totp
+    from .comptes.models import Account
+    from .core import audit
+    from .core.clock import security_now
+    from .core.db import new_session, write_transaction
+
+    db = new_session(app)
+    try:
+        account = db.scalar(select(Account).where(Account.identifiant == DEMO_GESTIONNAIRE))
+        if account is not None and account.totp_secret:
+            return account.totp_secret, False
+        secret = totp.new_secret()
+        with write_transaction(db):
+            account = Account(
+                identifiant=DEMO_GESTIONNAIRE, role="gestionnaire", agent_id=None,
+                display_name="Gestionnaire de démonstration",
+                password_hash=app.extensions["carriere_hasher"].hash(DEMO_GESTIONNAIRE_PASSWORD),
+                must_change_password=False, totp_secret=secret, totp_enabled=True, created_at=security_now(),
+            )
+            db.add(account)
+            db.flush()
+            audit.record(db, actor_id=None, action="compte_cree", target=f"compte:{DEMO_GESTIONNAIRE}",
+                         after={"role": "gestionnaire", "demo": True})
+        return secret, True
+    finally:
+        db.close()
+
+
+def _teachers_table(app) -> list[tuple[str, str, str]]:
+    from sqlalchemy import select
+
+    from .comptes.models import Account
+    from .core.db import new_session
+    from .dossier.models import Agent
+
+    db = new_session(app)
+    try:
+        rows = db.execute(
+            select(Account.identifiant, Agent.prenom, Agent.nom, Agent.numen, Account.must_change_password)
+            .join(Agent, Account.agent_id == Agent.id).order_by(Account.id).limit(DEMO_TEACHERS_SHOWN)
+        ).all()
+    finally:
+        db.close()
+    return [(r[0], f"{r[1]} {r[2]}", r[3] if r[4] else "(déjà changé)") for r in rows]
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build, migrate, import, create the gestionnaire, print the accounts, serve on 127.0.0.1."""
+    root = Path(args.root).resolve()
+    os.environ.setdefault("CARRIERE_DATABASE_URL", database_url("demo.db"))
+    os.environ["CARRIERE_ROOT"] = str(root)
+    os.environ.setdefault("CARRIERE_DEV", "1")  # plain http on 127.0.0.1: cookies without Secure
+    url = os.environ["CARRIERE_DATABASE_URL"]
+    if args.reset and url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
+    site_dir = _build(root)
+    if cmd_db_upgrade(args) != 0:
+        return 1
+    code, _ = import_file(root / "data" / "agents-demo.csv", url, None)
+    if code != 0:
+        return code
+    fixed = _demo_now(root)
+    if fixed is not None:
+        os.environ["CARRIERE_NOW"] = fixed.isoformat()
+    from . import create_app
+    from .comptes.totp import grouped
+
+    app = create_app()
+    secret, _created = _ensure_gestionnaire(app)
+    base = f"http://127.0.0.1:{args.port}"
+    print()
+    print(f"Portail carrière de démonstration : {base}/  (application : {base}/app/)")
+    if fixed is not None:
+        print(f"Horloge de démonstration : {fixed:%d/%m/%Y %H:%M} (fenêtre de saisie de « {DEMO_CAMPAIGN} » ouverte)")
+    print("\nEnseignants (premier mot de passe = NUMEN, à changer à la première connexion) :")
+    for identifiant, name, first in _teachers_table(app):
+        print(f"  {identifiant:<12} {name:<28} {first}")
+    print("\nGestionnaire (double authentification obligatoire) :")
+    print(f"  identifiant : {DEMO_GESTIONNAIRE}")
+    print(f"  mot de passe : {DEMO_GESTIONNAIRE_PASSWORD}")
+    print(f"  clé TOTP : {grouped(secret)}  (code du moment : carriere demo-totp)")
+    if args.no_serve:
+        return 0
+    return _serve(app, site_dir, args.port)
+
+
+def _serve(app, site_dir: Path, port: int) -> int:
+    from werkzeug.serving import run_simple
+
+    from .wsgi import combine
+
+    print(f"\nArrêt : Ctrl-C. Serveur sur 127.0.0.1:{port}.")
+    try:
+        run_simple("127.0.0.1", port, combine(site_dir, app), threaded=True, use_reloader=False)
+    except OSError as exc:
+        print(f"port {port} indisponible ({exc.strerror}) : relancez avec --port N (make demo PORT=N).", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    print("serveur arrêté.")
+    return 0
+
+
+def cmd_demo_totp(args: argparse.Namespace) -> int:
+    """Print the demo gestionnaire's current TOTP code."""
+    import pyotp
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from .comptes.models import Account
+
+    url = os.environ.get("CARRIERE_DATABASE_URL", "").strip() or database_url("demo.db")
+    engine = engine_for(url)
+    try:
+        with Session(engine) as db:
+            secret = db.scalar(select(Account.totp_secret).where(Account.identifiant == DEMO_GESTIONNAIRE))
+    except Exception:
+        secret = None
+    finally:
+        engine.dispose()
+    if not secret:
+        print("pas de gestionnaire de démonstration : lancez d'abord « carriere demo ».", file=sys.stderr)
+        return 1
+    print(pyotp.TOTP(secret).now())
+    return 0
+
+
+def register(subparsers) -> None:
+    """`carriere demo` and `carriere demo-totp`."""
+    demo = subparsers.add_parser(
+        "demo", help="démonstration complète sur 127.0.0.1",
+        description="Construit le site, crée la base instance/demo.db, importe data/agents-demo.csv, crée un "
+                    "gestionnaire, affiche les comptes puis sert le site (/) et l'application (/app).",
+    )
+    demo.add_argument("--root", metavar="DOSSIER", type=Path, default=REPO_ROOT,
+                      help="dossier qui contient content/ et data/ (par défaut : le dépôt)")
+    demo.add_argument("--port", metavar="N", type=int, default=8000, help="port d'écoute (par défaut : 8000)")
+    demo.add_argument("--reset", action="store_true", help="repartir d'une base de démonstration vide")
+    demo.add_argument("--no-serve", action="store_true", help="tout préparer sans lancer le serveur")
+    demo.set_defaults(func=cmd_demo)
+
+    code = subparsers.add_parser("demo-totp", help="code TOTP du moment du gestionnaire de démonstration",
+                                 description="Affiche le code à 6 chiffres du gestionnaire de démonstration.")
+    code.set_defaults(func=cmd_demo_totp)
