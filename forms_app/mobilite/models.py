@@ -82,7 +82,7 @@ class Voeu(Base):
 
     __tablename__ = "voeux"
     __table_args__ = (
-        UniqueConstraint("demande_id", "type", "code", name="uq_voeux_code"),
+        UniqueConstraint("demande_id", "type", "code", "type_etab", name="uq_voeux_code"),
         Index("ix_voeux_demande_rank", "demande_id", "rank"),
     )
 
@@ -93,6 +93,8 @@ class Voeu(Base):
     code: Mapped[str] = mapped_column(String(20), nullable=False)
     libelle: Mapped[str] = mapped_column(String(300), nullable=False)
     poste: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    # A restriction to a type d'établissement (generator.model.ETAB_RESTRICTIONS); "" for tout type.
+    type_etab: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
 
 
