@@ -24,7 +24,7 @@ DEPARTEMENTS = ("063", "003")
 TYPES = ("CLG", "LYC", "LP")
 
 
-def poste(id: str, uai: str, *, capacity: int = 1, discipline: str = "L1300", type_: str | None = "CLG",
+def poste(id: str, uai: str | None, *, capacity: int = 1, discipline: str = "L1300", type_: str | None = "CLG",
           commune: str | None = None, groupements: tuple[str, ...] = (), departement: str | None = "063",
           academie: str | None = "06", zr: bool = False) -> Poste:
     """Build a poste with the défaut of the example académie."""
@@ -48,8 +48,12 @@ def etb(uai: str, type_: str | None = None) -> Voeu:
 
 @st.composite
 def mouvements(draw: st.DrawFn, *, max_candidats: int = 7, max_postes: int = 6, initial: bool = True,
-               constant_bareme: bool = False, geographic: bool = True, disciplines: int = 1) -> Mouvement:
-    """Draw a small mouvement: a few postes in a toy académie, candidates with vœux, holders, entrants."""
+               constant_bareme: bool = False, geographic: bool = True, disciplines: int = 1,
+               bonus: bool = False) -> Mouvement:
+    """Draw a small mouvement: a few postes in a toy académie, candidates with vœux, holders, entrants.
+
+    With `bonus`, each vœu's barème is the base plus a vœu-specific bonus (what block exchanges need).
+    """
     n_postes = draw(st.integers(1, max_postes))
     postes = []
     for i in range(n_postes):
@@ -73,12 +77,17 @@ def mouvements(draw: st.DrawFn, *, max_candidats: int = 7, max_postes: int = 6, 
         discipline = f"D{draw(st.integers(0, disciplines - 1))}"
         mine = [p for p in postes if p.discipline == discipline and seats[p.id] > 0]
         actuel = None
-        if initial and mine and draw(st.booleans()):
+        if initial and mine and (bonus or draw(st.booleans())):
             actuel = draw(st.sampled_from(mine)).id
             seats[actuel] -= 1
         voeux = draw(st.lists(voeu_strategy(postes, discipline, geographic), min_size=1, max_size=4))
         level = draw(st.integers(0, 6))
-        baremes = tuple(float(level) if constant_bareme else float(draw(st.integers(0, 6))) for _ in voeux)
+        if constant_bareme:
+            baremes = tuple(float(level) for _ in voeux)
+        elif bonus:
+            baremes = tuple(float(level + draw(st.integers(0, 4))) for _ in voeux)
+        else:
+            baremes = tuple(float(draw(st.integers(0, 6))) for _ in voeux)
         candidats.append(Candidat(
             id=f"c{i}",
             discipline=discipline,
@@ -213,3 +222,46 @@ def over_capacity(mouvement: Mouvement, a: Affectation) -> list[str]:
 def with_voeux(c: Candidat, voeux: tuple[Voeu, ...], bareme: float) -> Candidat:
     """Return the candidate with another list of vœux, all at one barème."""
     return replace(c, voeux=voeux, baremes=tuple(bareme for _ in voeux))
+
+
+def holding_priority(mouvement: Mouvement, h: Candidat, r: Resultat) -> tuple[float, tuple[object, ...], str]:
+    """A holder's claim on her poste: barème on the vœu she holds it by, her base on her own poste."""
+    if r.poste_id == h.poste_actuel or r.rang is None:
+        return (-h.bareme_base, h.tie_break, h.id)
+    return priority(h, r.rang - 1)
+
+
+def true_envy(mouvement: Mouvement, a: Affectation) -> set[tuple[str, str]]:
+    """Return (envious, poste) pairs by barème alone: she ranks the poste above her result and beats
+    the claim of one of its holders (a holder kept on her own poste claims it with her base barème)."""
+    candidats = {c.id: c for c in mouvement.candidats}
+    holders: dict[str, list[Resultat]] = {}
+    for r in a.resultats:
+        if r.poste_id is not None:
+            holders.setdefault(r.poste_id, []).append(r)
+    found = set()
+    for c in mouvement.candidats:
+        for vi, p in claims_above(mouvement, c, a.of(c.id)):
+            for r in holders.get(p, []):
+                h = candidats[r.candidat_id]
+                if h.id != c.id and priority(c, vi) < holding_priority(mouvement, h, r):
+                    found.add((c.id, p))
+    return found
+
+
+@st.composite
+def exchange_markets(draw: st.DrawFn, max_holders: int = 6) -> Mouvement:
+    """Draw holders who each want other holders' postes with a bonus, and entrants who break DA*'s chains."""
+    n = draw(st.integers(2, max_holders))
+    postes = tuple(poste(f"P{i}", UAIS[i], capacity=1) for i in range(n))
+    people = []
+    for i in range(n):
+        others = [p for p in postes if p.id != f"P{i}"]
+        wanted = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
+        base = float(draw(st.integers(0, 5)))
+        people.append(candidat(f"t{i}", *((etb(p.uai or ""), base + draw(st.integers(0, 5))) for p in wanted),
+                               base=base, tie=(draw(st.integers(0, 1)),), actuel=f"P{i}"))
+    for j in range(draw(st.integers(0, 3))):
+        target = draw(st.sampled_from(postes))
+        people.append(candidat(f"x{j}", (etb(target.uai or ""), float(draw(st.integers(0, 12)))), entrant=True))
+    return Mouvement(tuple(people), postes)

@@ -18,14 +18,11 @@ def allocate(
     algorithme: Algorithme = "DA*",
     extension: ExtensionTable | None = None,
     zone_order: ZoneOrder | None = None,
-    posts_must_gain: bool = True,
 ) -> Affectation:
     """Run DA* (then the exchange cycles when asked), then the extension when a table is given."""
     affectation = run_deferred_acceptance(mouvement, zone_order=zone_order)
     if algorithme == "echanges":
-        affectation = run_exchange_cycles(
-            mouvement, affectation, posts_must_gain=posts_must_gain, zone_order=zone_order
-        )
+        affectation = run_exchange_cycles(mouvement, affectation, zone_order=zone_order)
     elif algorithme != "DA*":
         raise ValueError(f"algorithme inconnu : {algorithme}")
     if extension is not None:

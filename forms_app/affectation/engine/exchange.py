@@ -1,7 +1,7 @@
-"""The second algorithm: exchange cycles after DA*, among tenured candidates still on their own poste.
+"""The second algorithm: block exchanges after DA*, found as cycles (our reading of TO-BE's step).
 
-This is not TO-BE run from the initial assignment (see docs/affectation.md): it starts from the DA*
-outcome and only executes block exchanges that keep its barème stability.
+Not TO-BE run from the initial assignment (see docs/affectation.md): the pointing rule of a block
+exchange, applied to the DA* outcome.
 """
 from __future__ import annotations
 
@@ -15,26 +15,23 @@ NONE = -1
 
 
 def run_exchange_cycles(
-    mouvement: Mouvement,
-    affectation: Affectation,
-    *,
-    posts_must_gain: bool = True,
-    zone_order: ZoneOrder | None = None,
+    mouvement: Mouvement, affectation: Affectation, *, zone_order: ZoneOrder | None = None
 ) -> Affectation:
-    """Let groups of candidates kept on their own poste trade postes when all of them gain.
+    """Improve an allocation by block exchanges: groups of holders who all gain, postes that all gain.
 
-    Each round, a poste with protected holders (candidates still on their own poste) points to the
-    protected holder with the lowest `bareme_base`; a protected candidate points to the first poste of
-    her vœux, above what she holds, on which her barème beats every other candidate who would rather
-    have that poste than what she holds (so no justified envy appears) and, when `posts_must_gain`,
-    beats the `bareme_base` of the holder she replaces (the poste gains too: a block exchange). Every
-    cycle is executed; rounds repeat until there is none. Nobody ends worse than in `affectation`.
+    A holder's claim on the poste she holds is her barème on the vœu she holds it by, or her
+    `bareme_base` on her own poste (DA* protected her there whatever her barème). Each round, every
+    poste points to its holder with the lowest claim; every holder points to the first poste of her
+    vœux, above what she holds, where her barème beats that lowest claim. Every cycle is executed (each
+    holder moves to the poste she points to), and rounds repeat until there is none. So nobody ends
+    worse off, each poste of a cycle trades its weakest claim for a stronger one, and no candidate who
+    would rather have a poste gains a new reason to envy its holder.
     """
     require_valid(mouvement)
     prepared = prepare_mouvement(mouvement, zone_order)
     held_at, voeu_of, poste_of = positions_of(prepared, affectation)
     while True:
-        moves = find_cycles(prepared, held_at, voeu_of, poste_of, posts_must_gain)
+        moves = find_cycles(prepared, held_at, voeu_of, poste_of)
         if not moves:
             break
         for c, (p, vi, pi) in moves.items():
@@ -53,7 +50,7 @@ def run_exchange_cycles(
 def positions_of(prepared: Prepared, affectation: Affectation) -> tuple[list[int], list[int], list[int]]:
     """Return, per candidate, the poste position held and where in her list it sits (vœu, poste).
 
-    Everything strictly before (vœu index, position in the vœu) is a claim: a poste she would rather have.
+    Everything strictly before (vœu index, position in the vœu) is a poste she would rather have.
     """
     position = prepared.index.position
     held_at, voeu_of, poste_of = [], [], []
@@ -70,77 +67,54 @@ def positions_of(prepared: Prepared, affectation: Affectation) -> tuple[list[int
     return held_at, voeu_of, poste_of
 
 
+def holding_key(prepared: Prepared, c: int, held: int, vi: int) -> int:
+    """Return a holder's claim on the poste she holds: barème on her vœu, or her base on her own poste."""
+    priorities = prepared.priorities
+    if held == prepared.own[c] or vi >= len(priorities.voeu_keys[c]):
+        return priorities.base_keys[c]
+    return priorities.voeu_keys[c][vi]
+
+
 def find_cycles(
-    prepared: Prepared,
-    held_at: list[int],
-    voeu_of: list[int],
-    poste_of: list[int],
-    posts_must_gain: bool,
+    prepared: Prepared, held_at: list[int], voeu_of: list[int], poste_of: list[int]
 ) -> dict[int, tuple[int, int, int]]:
     """Return the moves of every exchange cycle of this round: candidate → (poste, vœu index, position)."""
-    priorities = prepared.priorities
-    base_keys, voeu_keys = priorities.base_keys, priorities.voeu_keys
     n_postes = len(prepared.capacity)
-    worst = [NONE] * n_postes
+    worst, worst_key = [NONE] * n_postes, [NONE] * n_postes
     for c, p in enumerate(held_at):
-        if p != NONE and p == prepared.own[c] and (worst[p] == NONE or base_keys[c] < base_keys[worst[p]]):
-            worst[p] = c
-    # The two best claims on each poste that has a protected holder, from two different candidates.
-    top_key, top_cand, second_key = [NONE] * n_postes, [NONE] * n_postes, [NONE] * n_postes
-    for c, zones in enumerate(prepared.voeu_postes):
-        keys, last_vi, last_pi = voeu_keys[c], voeu_of[c], poste_of[c]
-        for vi in range(min(last_vi + 1, len(zones))):
-            key, zone = keys[vi], zones[vi]
-            for p in zone[:last_pi] if vi == last_vi else zone:
-                if worst[p] == NONE:
-                    continue
-                if key > top_key[p]:
-                    if top_cand[p] != c:
-                        second_key[p] = top_key[p]
-                        top_cand[p] = c
-                    top_key[p] = key
-                elif key > second_key[p] and top_cand[p] != c:
-                    second_key[p] = key
-    # A protected candidate points to her first poste where she tops every other claim.
-    target: dict[int, tuple[int, int, int]] = {}
-    for c, p in enumerate(held_at):
-        if p == NONE or p != prepared.own[c]:
+        if p == NONE:
             continue
-        pointed = first_winnable(prepared, c, voeu_of[c], poste_of[c], top_cand, second_key, worst, posts_must_gain)
+        key = holding_key(prepared, c, p, voeu_of[c])
+        if worst[p] == NONE or key < worst_key[p]:
+            worst[p], worst_key[p] = c, key
+    target: dict[int, tuple[int, int, int]] = {}
+    for c, held in enumerate(held_at):
+        if held == NONE:
+            continue
+        pointed = first_gain(prepared, c, held, voeu_of[c], poste_of[c], worst_key)
         if pointed is not None:
             target[c] = pointed
     return cycles_of(target, worst)
 
 
-def first_winnable(
-    prepared: Prepared,
-    c: int,
-    last_vi: int,
-    last_pi: int,
-    top_cand: list[int],
-    second_key: list[int],
-    worst: list[int],
-    posts_must_gain: bool,
+def first_gain(
+    prepared: Prepared, c: int, held: int, last_vi: int, last_pi: int, worst_key: list[int]
 ) -> tuple[int, int, int] | None:
-    """Return candidate c's most preferred claim she can take in an exchange, or None."""
+    """Return the first poste above what candidate c holds where she beats the weakest claim, or None."""
     zones = prepared.voeu_postes[c]
     keys = prepared.priorities.voeu_keys[c]
-    base_keys = prepared.priorities.base_keys
     for vi in range(min(last_vi + 1, len(zones))):
         key, zone = keys[vi], zones[vi]
         for pi, p in enumerate(zone[:last_pi] if vi == last_vi else zone):
-            if top_cand[p] != c or key <= second_key[p] or p == prepared.own[c]:
-                continue
-            if posts_must_gain and key <= base_keys[worst[p]]:
-                continue
-            return (p, vi, pi)
+            if key > worst_key[p] and p != held and worst_key[p] != NONE:
+                return (p, vi, pi)
     return None
 
 
 def cycles_of(
     target: dict[int, tuple[int, int, int]], worst: list[int]
 ) -> dict[int, tuple[int, int, int]]:
-    """Follow candidate → poste → its worst protected holder; keep the candidates on a cycle."""
+    """Follow candidate → poste → its weakest holder; keep the candidates on a cycle."""
     state: dict[int, int] = {}  # 1: on the current path, 2: settled
     moves: dict[int, tuple[int, int, int]] = {}
     for start in sorted(target):
