@@ -64,6 +64,12 @@ def password_problems(
     return problems
 
 
+def numen_as_typed(text: str) -> str:
+    """What a first-login password is checked as: a NUMEN is an identifier, so case and spaces do not
+    count (43t1657894pes, 43T 1657894 PES → 43T1657894PES)."""
+    return "".join(text.split()).upper()
+
+
 def make_hasher(params: dict) -> PasswordHasher:
     """An Argon2id hasher with these parameters (time_cost, memory_cost, parallelism)."""
     return PasswordHasher(type=Type.ID, **params)

@@ -26,7 +26,7 @@ from . import throttle, totp
 from .access import hasher, login_required
 from .forms import CodeForm, ConfirmPasswordForm, LoginForm, PasswordChangeForm, TotpEnrolForm
 from .models import Account, RecoveryCode
-from .passwords import password_problems, verify_password
+from .passwords import numen_as_typed, password_problems, verify_password
 from .sessions import end_sessions_of, purge_expired
 
 bp = Blueprint("auth", __name__)
@@ -143,7 +143,11 @@ def login():
         verify_password(hasher(), current_app.extensions["carriere_dummy_hash"], form.password.data)
         _record_failure(keys, None, "identifiant inconnu")
         return render_template(template, form=form, error=MSG_BAD_LOGIN), 401
-    if not verify_password(hasher(), account.password_hash, form.password.data):
+    typed = form.password.data
+    if account.must_change_password and account.agent_id is not None:
+        # A teacher's first password is her NUMEN: one Argon2 check, of the NUMEN as the import stored it.
+        typed = numen_as_typed(typed)
+    if not verify_password(hasher(), account.password_hash, typed):
         _record_failure(keys, account, "mot de passe incorrect")
         return render_template(template, form=form, error=MSG_BAD_LOGIN), 401
 
@@ -158,7 +162,7 @@ def login():
 
     with write_transaction(db):
         if hasher().check_needs_rehash(account.password_hash):
-            account.password_hash = hasher().hash(form.password.data)
+            account.password_hash = hasher().hash(typed)
         if account.must_change_password:
             account.first_secret_used_at = current
 

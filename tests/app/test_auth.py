@@ -145,6 +145,29 @@ def test_numen_no_longer_works_after_the_change(client, make_teacher, login, for
     assert login(other, account.identifiant, NEW_PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize("typed", ["lower", "spaced"])
+def test_numen_typed_in_lower_case_or_with_spaces_is_accepted(client, make_teacher, login, typed):
+    _agent, account, numen = make_teacher(first_login=True)
+    as_typed = numen.lower() if typed == "lower" else f"{numen[:3]} {numen[3:10]} {numen[10:].lower()}"
+    response = login(client, account.identifiant.upper(), as_typed)
+    assert response.status_code == 302
+    assert client.get("/").headers["Location"] == "/compte/mot-de-passe"
+
+
+def test_a_wrong_numen_in_lower_case_is_still_refused_with_the_generic_message(client, make_teacher, login):
+    _agent, account, numen = make_teacher(first_login=True)
+    wrong = (numen[:-1] + ("A" if numen[-1] != "A" else "B")).lower()
+    response = login(client, account.identifiant, wrong)
+    assert response.status_code == 401
+    assert "Compte utilisateur ou mot de passe incorrect." in response.data.decode()
+
+
+def test_a_chosen_password_stays_case_sensitive(client, make_teacher, login):
+    _agent, account, password = make_teacher(password="Une Phrase Assez Longue Pour La Salle 12")
+    assert login(client, account.identifiant, password.lower()).status_code == 401
+    assert login(client, account.identifiant, password).status_code == 302
+
+
 # --- new password rules -----------------------------------------------------------------------
 
 RULES = [
