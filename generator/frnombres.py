@@ -1,6 +1,8 @@
 """French wording of numbers and counts, shared by pages, downloads and the search index."""
 from __future__ import annotations
 
+import math
+
 NNBSP = "\u202f"  # narrow no-break space: the thousands separator of French typography
 
 
@@ -15,3 +17,10 @@ def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
     `pluriel` defaults to the singular plus « s » (give it for « poste affiché » → « postes affichés »)."""
     mot = singulier if -2 < n < 2 else (pluriel if pluriel is not None else singulier + "s")
     return f"{nombre(n)} {mot}"
+
+
+def taux(rate: float) -> str:
+    """« 96,8 % »: one decimal, cut rather than rounded (never up to a 100 % the site does not reach)."""
+    tenths = math.floor(rate * 10 + 1e-9)
+    text = f"{tenths // 10},{tenths % 10}" if tenths % 10 else str(tenths // 10)
+    return f"{text}{NNBSP}%"

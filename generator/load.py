@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Callable
 
 from . import cache as _cache
+from .accessibilite import check_status, load_accessibility
 from .campagnes import load_campaign
 from .links import find_links, link_problem
 from .model import Campaign, Guide, NavItem, NoteDeService, Poste, Referentiel, Site, SiteConfig
@@ -263,6 +264,9 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
     store = _cache.SourceCache(Path(cache_dir), root) if cache_dir is not None else None
 
     draft = load_site_config(root, report)
+    audit = load_accessibility(root, report)
+    if draft is not None and audit is not None:
+        check_status(audit, draft.accessibility.status, draft.source.path, draft.status_line, report)
 
     guides: list[tuple[Guide, int]] = []
     guide_links: list[tuple[Guide, tuple[tuple[int, str], ...]]] = []
@@ -334,6 +338,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
         campaigns=sorted(campaigns, key=lambda c: (c.phases[0].start, c.slug)),
         referentiel=ref,
         postes=postes,
+        accessibility_audit=audit,
         data_digest=data_digest,
     )
     return site, report

@@ -75,6 +75,103 @@ class Accessibility:
     defenseur_url: str = "https://formulaire.defenseurdesdroits.fr/"
 
 
+# RGAA 4.1: the 13 themes, each with its name and its number of criteria (106 in all).
+RGAA_THEMES: dict[int, tuple[str, int]] = {
+    1: ("Images", 9), 2: ("Cadres", 2), 3: ("Couleurs", 3), 4: ("Multimédia", 13), 5: ("Tableaux", 8),
+    6: ("Liens", 2), 7: ("Scripts", 5), 8: ("Éléments obligatoires", 10),
+    9: ("Structuration de l'information", 4), 10: ("Présentation de l'information", 14),
+    11: ("Formulaires", 13), 12: ("Navigation", 11), 13: ("Consultation", 12),
+}
+RGAA_CRITERIA = sum(count for _, count in RGAA_THEMES.values())
+CRITERION_STATUSES = ("conforme", "non conforme", "non applicable")
+# How a criterion was checked: axe-core in the browser tests, the Nu HTML validator, or by a person.
+VERIFICATIONS: dict[str, str] = {
+    "axe-core": "automatique (axe-core, à chaque version)",
+    "validateur-html": "automatique (validateur HTML Nu, à chaque version)",
+    "manuelle": "manuelle",
+}
+# The status a declaration may state, from the weakest to the strongest.
+ACCESSIBILITY_LEVELS = ("non conforme", "partiellement conforme", "totalement conforme")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One RGAA criterion as the site's evaluation states it (content/accessibilite.yaml)."""
+
+    number: str  # "13.3"
+    status: str  # one of CRITERION_STATUSES
+    verification: str  # a key of VERIFICATIONS
+    content: str  # for a non-conformity: the content concerned
+    reason: str  # why (non-conformity), or a note
+    source: SourceRef
+
+    @property
+    def key(self) -> tuple[int, int]:
+        theme, number = self.number.split(".")
+        return int(theme), int(number)
+
+    @property
+    def theme(self) -> str:
+        return RGAA_THEMES[self.key[0]][0]
+
+    @property
+    def verification_label(self) -> str:
+        return VERIFICATIONS[self.verification]
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A content left inaccessible on purpose: a dérogation, or a content the law does not cover."""
+
+    content: str
+    reason: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class AccessibilityAudit:
+    """The evaluated criteria, dérogations and contents outside the obligation; the rate follows."""
+
+    criteria: tuple[Criterion, ...]  # sorted by number
+    derogations: tuple[Exemption, ...]
+    exempted: tuple[Exemption, ...]  # contenus non soumis à l'obligation d'accessibilité
+    source: SourceRef
+
+    total = RGAA_CRITERIA  # criteria of the RGAA
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.criteria if c.status == status)
+
+    @property
+    def applicable(self) -> int:
+        return len(self.criteria) - self.count("non applicable")
+
+    @property
+    def rate(self) -> float | None:
+        """Criteria conformes / criteria applicables, in per cent (RGAA's rate); None with none applicable."""
+        applicable = self.applicable
+        return 100 * self.count("conforme") / applicable if applicable else None
+
+    @property
+    def complete(self) -> bool:
+        """Every criterion of the RGAA was evaluated."""
+        return len(self.criteria) == RGAA_CRITERIA
+
+    @property
+    def status(self) -> str:
+        """The strongest status the evaluation allows (RGAA: 100 % and complete, at least 50 %, less)."""
+        rate = self.rate
+        if rate is None or rate < 50:
+            return "non conforme"
+        if rate == 100 and self.complete:
+            return "totalement conforme"
+        return "partiellement conforme"
+
+    @property
+    def non_conformities(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.status == "non conforme")
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     academie: str  # "Académie de Montferrand"
@@ -183,6 +280,16 @@ class BaremeRule:
     label: str
     params: dict  # kind-specific numbers, see docs/content-format.md
     source: SourceRef
+
+
+# Declared situations a barème element may match a vœu against (its `situation` key): key -> (label,
+# what is declared: a "departement" or an "academie" of data/). The teacher declares them on her demande.
+SITUATIONS: dict[str, tuple[str, str]] = {
+    "departement_conjoint": ("Département de résidence professionnelle du conjoint", "departement"),
+    "academie_conjoint": ("Académie de résidence professionnelle du conjoint", "academie"),
+}
+# The keys of a barème element that the app reads itself (the others are the element's numbers).
+BAREME_SCOPE_KEYS = ("types_voeux", "rang", "situation", "justificatif")
 
 
 @dataclass(frozen=True)
@@ -302,6 +409,8 @@ class Site:
     campaigns: list[Campaign]
     referentiel: Referentiel
     postes: list[Poste]
+    # content/accessibilite.yaml, when the site publishes its evaluation (None otherwise).
+    accessibility_audit: AccessibilityAudit | None = None
     # Hash of the files referentiel, campaigns and postes were read from (set by a cached load only):
     # equal digests mean equal tables, so the build may reuse what it derived from them.
     data_digest: str | None = field(default=None, compare=False, repr=False)

@@ -354,7 +354,7 @@ def plan_pages(view: SiteView) -> list[Page]:
              "search_postes", in_sitemap=False),
         Page("plan-du-site/index.html", "plan-du-site/", "Plan du site", "html", "site/plan.html", "plan"),
         Page("accessibilite/index.html", "accessibilite/", "Déclaration d'accessibilité", "html",
-             "site/accessibilite.html", "static"),
+             "site/accessibilite.html", "accessibilite"),
         Page("mentions-legales/index.html", "mentions-legales/", "Mentions légales", "html",
              "site/mentions.html", "static"),
         Page("donnees-personnelles/index.html", "donnees-personnelles/", "Données personnelles", "html",
@@ -468,6 +468,10 @@ def _static(view: SiteView, page: Page, pages: list[Page]) -> dict:
     return {}
 
 
+def _accessibilite(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    return {"audit": view.site.accessibility_audit}
+
+
 def _plan(view: SiteView, page: Page, pages: list[Page]) -> dict:
     return {"entries": Digested([(p.url, p.title) for p in pages if p.kind == "html" and p.in_sitemap])}
 
@@ -500,7 +504,8 @@ def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
                                 f"Postes vacants : {group_label(rows)}", f"{compte(len(rows), 'poste')}, {c.title}",
                                 f"{mvt} {disc}"))
     for p in pages:
-        if p.builder in ("static", "plan", "guides", "notes", "plannings", "postes_index") and p.in_sitemap:
+        if p.builder in ("static", "accessibilite", "plan", "guides", "notes", "plannings", "postes_index") \
+                and p.in_sitemap:
             entries.append(("Page", p.url, p.title, "", ""))
     return {"entries": Digested(entries)}
 
@@ -517,7 +522,8 @@ def _sitemap(view: SiteView, page: Page, pages: list[Page]) -> dict:
 CONTEXTS: dict[str, Callable[[SiteView, Page, list[Page]], dict]] = {
     "home": _home, "guides": _guides, "guide": _guide, "notes": _notes, "note": _note,
     "plannings": _plannings, "planning": _planning, "postes_index": _postes_index,
-    "postes": _postes, "postes_group": _postes_group, "static": _static, "plan": _plan,
+    "postes": _postes, "postes_group": _postes_group, "static": _static,
+    "accessibilite": _accessibilite, "plan": _plan,
     "ics": _ics, "postes_csv": _postes_data, "postes_json": _postes_data,
     "search_index": _search_index, "search_postes": _search_postes, "sitemap": _sitemap,
 }

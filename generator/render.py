@@ -112,6 +112,7 @@ def _new_env(dirs: tuple[str, ...], base_path: str) -> jinja2.Environment:
         nbsp=lambda s: Markup(str(Markup.escape(s)).replace(" ", "&nbsp;")),
         nombre=frnombres.nombre,
         compte=frnombres.compte,
+        taux=frnombres.taux,
     )
     env.globals.update(VOEU_TYPES=VOEU_TYPES, PHASE_CODES=PHASE_CODES, postes_rows=postes_rows)
     return env

@@ -41,6 +41,7 @@ class SiteDraft:
     accessibility: Accessibility
     templates_dir: str | None
     source: SourceRef
+    status_line: int = 0  # line of accessibilite.statut, for the check against content/accessibilite.yaml
 
 
 def read_yaml_file(root: Path, path: Path, report: Report) -> object | None:
@@ -141,7 +142,7 @@ def load_site_config(root: Path, report: Report) -> SiteDraft | None:
         academie=academie, title=title, base_url=base_url.rstrip("/"),  # type: ignore[union-attr]
         base_path=base_path.rstrip("/") + "/", app_url=app_url, contacts=contacts,  # type: ignore[arg-type]
         navigation=navigation, accessibility=accessibility,  # type: ignore[arg-type]
-        templates_dir=templates_dir, source=SourceRef(name, 1),
+        templates_dir=templates_dir, source=SourceRef(name, 1), status_line=amap.line_of("statut"),  # type: ignore[union-attr]
     )
 
 

@@ -67,3 +67,11 @@ def test_titles_are_unique(example_build):
         title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S).group(1)
         assert title not in titles, (page, titles.get(title))
         titles[title] = page
+
+
+def test_headings_never_skip_a_level(example_build):
+    """One h1 per page, then no level skipped (RGAA 9.1, declared conforme in content/accessibilite.yaml)."""
+    for page in html_pages(example_build):
+        levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", page.read_text(encoding="utf-8"))]
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (page, levels)
