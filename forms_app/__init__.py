@@ -5,6 +5,8 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from generator.frnombres import compte, nombre
+
 from .core.config import REPO_ROOT, configure
 
 
@@ -63,5 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
     app.jinja_env.filters["date_heure"] = _date_heure
+    app.jinja_env.filters["nombre"] = nombre  # « 5 000 »: a narrow no-break space between thousands
+    app.jinja_env.filters["compte"] = compte  # « 0 dossier », « 1 dossier », « 5 000 dossiers »
     app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions
     return app

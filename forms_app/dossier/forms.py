@@ -72,3 +72,27 @@ class SignalementForm(BaseForm):
     @property
     def date_effet_value(self) -> date | None:
         return parse_date(self.date_effet.data or "")
+
+
+TRIS: dict[str, str] = {"nom": "Nom, de A à Z", "nom-desc": "Nom, de Z à A"}
+SANS_DISCIPLINE = "aucune"
+
+
+class ListeAgentsForm(BaseForm):
+    """The filters of the gestionnaire's list of dossiers, read from the URL (no CSRF: it writes nothing)."""
+
+    q = StringField(
+        "Nom, prénom, NUMEN ou identifiant", filters=[strip], validators=[no_control(), longueur(80)],
+    )
+    discipline = ChoiceField("Discipline", choices=[])
+    etablissement = StringField(
+        "Établissement (UAI ou nom)", filters=[strip], validators=[no_control(), longueur(80)],
+    )
+    tri = ChoiceField("Trier par", choices=list(TRIS.items()), default="nom",
+                      validators=[one_of(TRIS, "Choisissez un tri de la liste\u00a0: nom de A à Z ou de Z à A.")])
+
+    def validate_discipline(self, field) -> None:
+        if field.data and field.data not in dict(field.choices):
+            raise StopValidation(
+                f"Discipline «\u00a0{field.data[:40]}\u00a0» inconnue\u00a0: choisissez-en une dans la liste."
+            )

@@ -1,6 +1,9 @@
 """Dossier: the tabs of seed 003 (Synthèse … Situation particulière), phones and signalements."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
@@ -8,12 +11,14 @@ from ..comptes.access import login_required, role_required
 from ..comptes.models import Account
 from ..core import audit
 from ..core.clock import now
-from ..core.content import current_site
+from ..core.content import current_site, libelle_discipline
 from ..core.db import get_session, write_transaction
 from ..core.fields import normaliser_telephone
 from ..core.security import form_view
 from ..courrier.messages import send_message
-from .forms import RUBRIQUES_SIGNALEMENT, PersoForm, SignalementForm
+from generator.model import is_valid_uai, uai_check_letter
+
+from .forms import RUBRIQUES_SIGNALEMENT, SANS_DISCIPLINE, ListeAgentsForm, PersoForm, SignalementForm
 from .loaders import load_dossier, load_own_agent
 from .models import Agent
 from .rules import anciennetes
@@ -154,26 +159,120 @@ def signaler():
     return redirect(url_for("dossier.onglet", onglet="situation"))
 
 
+PAR_PAGE = 50
+NBSP = "\u00a0"
+MSG_ETAB_INCONNU = (
+    f"Aucun établissement ne correspond à «{NBSP}{{texte}}{NBSP}»{NBSP}: saisissez son UAI (par exemple 0630021F) "
+    "ou une partie de son nom."
+)
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents: « Lycée Émile-Duclaux » and « emile » meet."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _etablissements(ref, texte: str) -> tuple[list[str], str | None]:
+    """The UAIs an établissement filter names (an UAI, or part of a name), or the message to show."""
+    code = texte.upper()
+    if re.fullmatch(r"\d{7}[A-Z]", code):
+        if not is_valid_uai(code):
+            expected = uai_check_letter(int(code[:7]))
+            return [], (f"L'UAI «{NBSP}{code}{NBSP}» n'est pas valide{NBSP}: sa lettre de contrôle devrait être "
+                        f"«{NBSP}{expected}{NBSP}» ({code[:7]}{expected}).")
+        return [code], None
+    wanted = _plain(texte)
+    found = sorted(uai for uai, etab in (ref.etablissements.items() if ref else ()) if wanted in _plain(etab.nom))
+    return found, None if found else MSG_ETAB_INCONNU.format(texte=texte)
+
+
+def _disciplines_choices(session) -> list[tuple[str, str]]:
+    """The disciplines of the dossiers, by name, then « Sans discipline » when some have none."""
+    codes = set(session.scalars(select(Agent.discipline).distinct()))
+    named = sorted(((code, libelle_discipline(code)) for code in codes if code), key=lambda c: _plain(c[1]))
+    choices = [("", "Toutes les disciplines"), *named]
+    if "" in codes or None in codes:
+        choices.append((SANS_DISCIPLINE, "Sans discipline"))
+    return choices
+
+
+def _page_number(text: str | None) -> int | None:
+    if text is None or text == "":
+        return 1
+    return int(text) if text.isdigit() and 0 < len(text) <= 6 and int(text) >= 1 else None
+
+
 @bp.get("/agents/")
 @login_required
 @role_required("gestionnaire")
 def agents():
-    """Find a teacher's dossier by name or identifiant (gestionnaires)."""
-    # Control characters (NUL above all) would make PostgreSQL refuse the query: drop them.
-    q = "".join(c for c in request.args.get("q", "") if c.isprintable()).strip()[:80]
-    rows = []
-    if q:
-        pattern = f"%{q.lower()}%"
-        query = (
-            select(Agent, Account.identifiant)
-            .join(Account, Account.agent_id == Agent.id)
-            .where(or_(func.lower(Agent.nom).like(pattern), func.lower(Agent.prenom).like(pattern),
-                       func.lower(Account.identifiant).like(pattern)))
-            .order_by(Agent.nom, Agent.prenom)
-            .limit(50)
-        )
-        rows = list(get_session().execute(query))
-    return render_template("app/dossier/agents.html", q=q, rows=rows)
+    """Every dossier, 50 a page, with filters kept in the URL (gestionnaires)."""
+    session = get_session()
+    site = current_site()
+    ref = site.referentiel if site is not None else None
+    form = ListeAgentsForm(formdata=request.args, meta={"csrf": False})
+    form.discipline.choices = _disciplines_choices(session)
+    valid = form.validate()
+    for field in (form.q, form.etablissement):
+        if field.errors and field.data:  # shown again in the form: without the invisible characters
+            field.data = "".join(c for c in field.data if c.isprintable())
+    uais: list[str] | None = None
+    if valid and form.etablissement.data:
+        uais, problem = _etablissements(ref, form.etablissement.data)
+        if problem:
+            form.etablissement.errors = [problem]
+            valid = False
+    page = _page_number(request.args.get("page"))
+    if valid and page is None:
+        page_error = (f"La page «{NBSP}{request.args.get('page', '')[:20]}{NBSP}» n'existe pas{NBSP}: indiquez un "
+                      "numéro de page (1, 2…).")
+        valid = False
+    else:
+        page_error = None
+    if not valid:
+        return render_template("app/dossier/agents.html", form=form, rows=[], total=0, page=1, pages=1,
+                               page_error=page_error, liens={}, filtre=False), 400
+
+    conditions = []
+    if form.q.data:
+        pattern = f"%{form.q.data.lower()}%"
+        numen = "".join(form.q.data.split()).upper()
+        conditions.append(or_(
+            func.lower(Agent.nom).like(pattern), func.lower(Agent.prenom).like(pattern),
+            func.lower(Agent.prenom + " " + Agent.nom).like(pattern),
+            func.lower(Agent.nom + " " + Agent.prenom).like(pattern),
+            func.lower(Account.identifiant).like(pattern), Agent.numen == numen,
+        ))
+    if form.discipline.data == SANS_DISCIPLINE:
+        conditions.append(or_(Agent.discipline == "", Agent.discipline.is_(None)))
+    elif form.discipline.data:
+        conditions.append(Agent.discipline == form.discipline.data)
+    if uais is not None:
+        conditions.append(Agent.affectation_uai.in_(uais))
+    base = select(Agent, Account.identifiant).outerjoin(Account, Account.agent_id == Agent.id).where(*conditions)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // PAR_PAGE))
+    if page > pages:
+        return render_template(
+            "app/dossier/agents.html", form=form, rows=[], total=0, page=1, pages=1, liens={}, filtre=False,
+            page_error=f"La page {page} n'existe pas{NBSP}: la liste en compte {pages}. Revenez à la page 1.",
+        ), 400
+    descending = form.tri.data == "nom-desc"
+    order = [func.lower(Agent.nom), func.lower(Agent.prenom), Agent.id]
+    query = base.order_by(*(c.desc() if descending else c for c in order))
+    rows = list(session.execute(query.offset((page - 1) * PAR_PAGE).limit(PAR_PAGE)))
+    kept = {name: value for name, value in (
+        ("q", form.q.data), ("discipline", form.discipline.data), ("etablissement", form.etablissement.data),
+        ("tri", form.tri.data if form.tri.data != "nom" else ""),
+    ) if value}
+    liens = {
+        "precedente": url_for("dossier.agents", **kept, page=page - 1) if page > 1 else None,
+        "suivante": url_for("dossier.agents", **kept, page=page + 1) if page < pages else None,
+    }
+    etabs = {uai: ref.etablissements.get(uai) for uai in {a.affectation_uai for a, _i in rows}} if ref else {}
+    return render_template("app/dossier/agents.html", form=form, rows=rows, total=total, page=page, pages=pages,
+                           page_error=None, liens=liens, etabs=etabs, filtre=bool(kept.keys() - {"tri"}))
 
 
 @bp.get("/agents/<int:agent_id>/", defaults={"onglet": "synthese"})

@@ -193,6 +193,12 @@ def test_edition_is_a_print_ready_page(app, client, teacher):
     assert "Formations" not in page.split("Curriculum vitae", 1)[1].split("Pour l'imprimer")[0]
 
 
+def test_edition_names_the_corps_grade_and_discipline(client, teacher):
+    page = flat(client.get("/cv/edition"))
+    assert "Professeur certifié, classe normale — Mathématiques" in page
+    assert "L1300" not in page
+
+
 @pytest.mark.postgres
 def test_another_teacher_gets_404_on_each_entry_url(app, client, teacher, make_teacher, login):
     add(client, "formations", intitule="Mienne")

@@ -272,10 +272,138 @@ def test_csrf_failure_keeps_the_input_and_changes_nothing(app, client, teacher):
 
 
 @pytest.mark.postgres
-def test_dossier_search_ignores_control_characters(app, client, make_teacher, make_gestionnaire, login):
+def test_dossier_search_refuses_control_characters(app, client, make_teacher, make_gestionnaire, login):
     make_teacher(**DOSSIER)
     g_account, g_password = make_gestionnaire()
     login(client, g_account.identifiant, g_password)
     response = client.get("/dossier/agents/?q=tarte%00muche")
+    assert response.status_code == 400
+    page = text(response)
+    assert "Ce champ contient des caractères invisibles non autorisés : retirez-les." in page
+    assert "\x00" not in page and 'value="tartemuche"' in page
+
+
+# --- the gestionnaire's list of dossiers -------------------------------------------------------
+
+
+def flat(response) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", text(response))).replace(S, " ").replace("\u202f", " ")
+
+
+@pytest.fixture
+def gestion(app, client, make_gestionnaire, login):
+    account, password = make_gestionnaire()
+    login(client, account.identifiant, password)
+    return client
+
+
+def test_the_list_shows_every_dossier_without_typing_a_name(client, make_teacher, make_agent, gestion):
+    make_teacher(**DOSSIER)
+    make_agent(prenom="Nathalie", nom="Girard", corps="conseiller principal d'éducation", discipline="",
+               affectation_uai="0630021F")
+    response = client.get("/dossier/agents/")
     assert response.status_code == 200
-    assert "Tartemuche Claire" in text(response)
+    page = flat(response)
+    assert "2 dossiers" in page
+    assert "Tartemuche Claire ctartemuche professeur certifié, classe normale Mathématiques Collège Vercingétorix (0030484K)" in page
+    assert "Girard Nathalie — conseiller principal d'éducation, classe normale Sans discipline Lycée des métiers La Fayette (0630021F)" in page
+    assert "L1300" not in page
+
+
+@pytest.mark.parametrize(("query", "found", "absent"), [
+    ("discipline=L1300", ["Tartemuche"], ["Girard", "Aubert"]),
+    ("discipline=aucune", ["Girard"], ["Tartemuche", "Aubert"]),
+    ("etablissement=0030484k", ["Tartemuche"], ["Girard", "Aubert"]),
+    ("etablissement=la+fayette", ["Girard"], ["Tartemuche", "Aubert"]),
+    ("etablissement=vercingetorix", ["Tartemuche"], ["Girard", "Aubert"]),
+    ("q=43t1657894pes", ["Aubert"], ["Tartemuche", "Girard"]),
+    ("q=ctartem", ["Tartemuche"], ["Girard", "Aubert"]),
+    ("q=claire+tarte", ["Tartemuche"], ["Girard", "Aubert"]),
+    ("q=girard&discipline=L1300", [], ["Tartemuche", "Girard", "Aubert"]),
+])
+def test_the_list_filters_by_discipline_etablissement_and_text(client, make_teacher, make_agent, gestion,
+                                                              query, found, absent):
+    make_teacher(**DOSSIER)
+    make_agent(prenom="Nathalie", nom="Girard", discipline="", affectation_uai="0630021F")
+    make_agent(prenom="Pierre", nom="Aubert", discipline="L1000", numen="43T1657894PES")
+    response = client.get(f"/dossier/agents/?{query}")
+    assert response.status_code == 200
+    page = flat(response)
+    for name in found:
+        assert name in page, (query, name)
+    for name in absent:
+        assert name not in page, (query, name)
+    if not found:
+        assert "Aucun dossier ne correspond à ces critères." in page
+    assert 'href="/dossier/agents/"' in text(response)  # back to every dossier
+
+
+def test_the_list_is_sorted_by_name_and_paged_by_50_with_filters_in_the_links(app, client, gestion):
+    from forms_app.core.db import write_transaction
+
+    moment = app.config["CLOCK"]()
+    db = new_session(app)
+    with write_transaction(db):
+        for n in range(120):
+            db.add(Agent(numen=f"{n:03d}T0000000PES", civilite="Madame", nom=f"Nom{n:03d}", prenom="Ana",
+                         date_naissance=date(1980, 1, 1), corps="professeur certifié", grade="classe normale",
+                         echelon=5, discipline="L1300" if n % 2 else "L0422", position="en activité",
+                         modalite_service="temps complet", created_at=moment, updated_at=moment))
+    db.close()
+    first = flat(client.get("/dossier/agents/"))
+    assert "120 dossiers, page 1 sur 3" in first
+    assert first.index("Nom000") < first.index("Nom001") < first.index("Nom049")
+    assert "Nom050" not in first
+    last = client.get("/dossier/agents/?page=3")
+    assert "Nom119" in flat(last) and "Nom099" not in flat(last)
+    backwards = flat(client.get("/dossier/agents/?tri=nom-desc"))
+    assert backwards.index("Nom119") < backwards.index("Nom070") and "Nom069" not in backwards
+    maths = client.get("/dossier/agents/?discipline=L1300&tri=nom-desc")
+    assert "60 dossiers, page 1 sur 2" in flat(maths)
+    assert 'href="/dossier/agents/?discipline=L1300&tri=nom-desc&page=2"' in text(maths)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("discipline=L9999", "Discipline « L9999 » inconnue : choisissez-en une dans la liste."),
+    ("etablissement=0030484A", "L'UAI « 0030484A » n'est pas valide : sa lettre de contrôle devrait être « K » (0030484K)."),
+    ("etablissement=lycee+imaginaire", "Aucun établissement ne correspond à « lycee imaginaire » : saisissez son UAI"),
+    ("tri=age", "Choisissez un tri de la liste : nom de A à Z ou de Z à A."),
+    ("page=abc", "La page « abc » n'existe pas : indiquez un numéro de page (1, 2…)."),
+    ("page=0", "La page « 0 » n'existe pas"),
+    ("page=7", "La page 7 n'existe pas : la liste en compte 1. Revenez à la page 1."),
+    ("q=" + "x" * 81, "Ce champ accepte au plus 80 caractères (vous en avez saisi 81)."),
+])
+def test_unknown_filter_values_get_a_400_in_french(client, make_teacher, gestion, query, message):
+    make_teacher(**DOSSIER)
+    response = client.get(f"/dossier/agents/?{query}")
+    assert response.status_code == 400
+    page = flat(response)
+    assert message in page
+    assert "Tartemuche" not in page
+
+
+# --- whose dossier the words speak of ----------------------------------------------------------
+
+
+def test_the_teacher_reads_about_herself(client, teacher):
+    page = flat(client.get("/dossier/"))
+    for words in ("Vous êtes…", "Votre adresse…", "Votre situation administrative…", "Vos affectations…"):
+        assert words in page
+    assert "Son adresse" not in page
+    assert "afin qu'une autre personne ne puisse pas consulter votre dossier" in flat(client.get("/"))
+    assert "Calculées d'après les dates de votre dossier" in flat(client.get("/dossier/anciennetes"))
+
+
+def test_the_gestionnaire_reads_about_the_agent(client, make_teacher, gestion):
+    agent, _account, _password = make_teacher(**DOSSIER)
+    page = flat(client.get(f"/dossier/agents/{agent.id}/"))
+    for words in ("L'agent…", "Son adresse…", "Sa situation administrative…", "Ses affectations…",
+                  "Dossier de Mme Claire Tartemuche"):
+        assert words in page
+    for words in ("Vous êtes", "Votre adresse", "Votre situation", "Vos affectations", "Votre dossier"):
+        assert words not in page
+    home = flat(client.get("/"))
+    assert "Espace gestionnaire" in home and "Votre assistant carrière" not in home
+    assert "afin qu'une autre personne ne puisse pas consulter les dossiers des agents" in home
+    assert "consulter votre dossier" not in home
+    assert "Calculées d'après les dates de son dossier" in flat(client.get(f"/dossier/agents/{agent.id}/anciennetes"))
