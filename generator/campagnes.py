@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .model import (
     PHASE_CODES,
+    SITUATIONS,
     VOEU_TYPES,
     BaremeRule,
     Campaign,
@@ -175,12 +176,38 @@ def _plain(value: object) -> object:
     return {"true": True, "false": False}.get(text.lower(), text)
 
 
-def _bareme(f: Fields) -> list[BaremeRule]:
+def _bareme_scope(b: Fields, item: YMap, code: str, types: tuple[str, ...] | None, limit: int | None) -> None:
+    """The keys the app reads itself: which vœux an element bears on, and whether it needs a justificatif."""
+    voeu_types = b.texts("types_voeux") or ()
+    for index, vtype in enumerate(voeu_types):
+        raw = item.get("types_voeux")
+        where = raw.line_of(index) if isinstance(raw, YList) else item.line_of("types_voeux")
+        if vtype not in VOEU_TYPES:
+            b.error(where, f"type de vœu inconnu « {vtype} » dans « types_voeux » de l'élément « {code} »"
+                           f"{suggest(vtype, tuple(VOEU_TYPES))} : types possibles : {', '.join(VOEU_TYPES)}.")
+        elif types is not None and vtype not in types:
+            b.report.warning(b.path, where, f"l'élément « {code} » porte sur les vœux « {vtype} », que la campagne "
+                                            f"n'accepte pas (voeux.types : {', '.join(types)}) : retirez-le de "
+                                            "« types_voeux » ou ajoutez-le à « voeux.types ».")
+    rang = b.integer("rang", required=False, positive=True)
+    if rang is not None and limit is not None and rang > limit:
+        b.error(item.line_of("rang"), f"« rang » vaut {rang} mais une demande a au plus {limit} vœux "
+                                      f"(voeux.maximum) : indiquez un rang entre 1 et {limit}.")
+    situation = b.text("situation", required=False)
+    if situation is not None and situation not in SITUATIONS:
+        b.error(item.line_of("situation"), f"situation inconnue « {situation} » pour l'élément « {code} »"
+                                           f"{suggest(situation, tuple(SITUATIONS))} : situations possibles : "
+                                           f"{', '.join(SITUATIONS)}.")
+    b.boolean("justificatif")
+
+
+def _bareme(f: Fields, types: tuple[str, ...] | None = None, limit: int | None = None) -> list[BaremeRule]:
     out: list[BaremeRule] = []
     seen: dict[str, int] = {}
     for line, item in f.items("bareme"):
         b = Fields(f.report, f.path, item, " dans cet élément du barème")
         code, label = b.text("code"), b.text("libelle")
+        _bareme_scope(b, item, code or "?", types, limit)
         if code is not None and code in seen:
             _duplicate(b, item.line_of("code"), "l'élément de barème", code, seen[code])
         if not b.ok or code is None or label is None:
@@ -188,6 +215,10 @@ def _bareme(f: Fields) -> list[BaremeRule]:
             continue
         seen[code] = item.line_of("code")
         params = {k: _plain(v) for k, v in item.items() if k not in ("code", "libelle")}
+        if "types_voeux" in params:  # a single type is a list of one, as `voeux.types` reads it
+            params["types_voeux"] = list(b.texts("types_voeux") or ())
+        if "justificatif" in params:
+            params["justificatif"] = str(params["justificatif"]).lower() in ("true", "oui", "yes")
         out.append(BaremeRule(code=code, label=label, params=params, source=SourceRef(f.path, line)))
     return out
 
@@ -221,7 +252,7 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
     limit, types = _voeux(f)
     mouvements = _mouvements(f, ref, disciplines)
     pieces = _pieces(f)
-    bareme = _bareme(f)
+    bareme = _bareme(f, types, limit)
     if not (f.ok and slug_ok) or None in (title, kind, year, limit, types):
         return None
     return Campaign(slug=slug, title=title, kind=kind, year=year, summary=summary,  # type: ignore[arg-type]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import AwareDateTime, Base
@@ -13,6 +13,8 @@ class AuditEntry(Base):
     """Who did what, when, with the values before and after (never a secret)."""
 
     __tablename__ = "audit_log"
+    # A record's « Historique » reads its rows by target (demande:12, agent:3), newest first.
+    __table_args__ = (Index("ix_audit_log_target", "target", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import AwareDateTime, Base
 
-__all__ = ["Demande", "Lettre", "PieceJointe", "Voeu", "Confirmation"]
+__all__ = ["Demande", "Lettre", "PieceJointe", "Voeu", "Confirmation", "Situation", "BaremeDecision",
+           "BaremeVerification", "CorrectionBareme"]
 
 
 class Demande(Base):
@@ -111,3 +112,79 @@ class Confirmation(Base):
         ForeignKey("messages.id", ondelete="SET NULL"), nullable=True
     )
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+
+# --- The barème: what the teacher declares, what the gestionnaire decides, the corrections asked ---
+
+Index("ix_demandes_campagne", Demande.campagne, Demande.id)  # the gestionnaire's desk lists a campaign
+
+
+class Situation(Base):
+    """A situation the teacher declares on her demande (generator.model.SITUATIONS), e.g. the
+    département of her spouse: a barème element with this `situation` bears on the vœux there."""
+
+    __tablename__ = "bareme_situations"
+    __table_args__ = (UniqueConstraint("demande_id", "cle", name="uq_bareme_situations_cle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), nullable=False)
+    cle: Mapped[str] = mapped_column(String(40), nullable=False)
+    valeur: Mapped[str] = mapped_column(String(20), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+
+class BaremeDecision(Base):
+    """A gestionnaire's decision on one element of a demande's barème (rules.bareme.DECISIONS)."""
+
+    __tablename__ = "bareme_decisions"
+    __table_args__ = (UniqueConstraint("demande_id", "element", name="uq_bareme_decisions_element"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), nullable=False)
+    element: Mapped[str] = mapped_column(String(60), nullable=False)  # BaremeRule.code
+    decision: Mapped[str] = mapped_column(String(10), nullable=False)
+    # Hundredths of a point (150.2 -> 15020): exact on both databases; None: the element's own points.
+    points_centiemes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    motif: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True)
+    decided_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+    @property
+    def points(self) -> float | None:
+        return None if self.points_centiemes is None else self.points_centiemes / 100
+
+
+class BaremeVerification(Base):
+    """A demande whose barème a gestionnaire marked « vérifié » as a whole."""
+
+    __tablename__ = "bareme_verifications"
+
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), primary_key=True)
+    verifie_par: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True)
+    verifie_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+
+class CorrectionBareme(Base):
+    """« Demander une correction »: the element, why, an optional screened PDF, and the answer."""
+
+    __tablename__ = "bareme_corrections"
+    __table_args__ = (Index("ix_bareme_corrections_demande", "demande_id", "etat"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), nullable=False)
+    element: Mapped[str] = mapped_column(String(60), nullable=False)
+    texte: Mapped[str] = mapped_column(Text, nullable=False)
+    etat: Mapped[str] = mapped_column(String(10), nullable=False, default="envoyee")  # acceptee, refusee
+    reponse: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+    answered_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True)
+    piece_filename: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    piece_size: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    piece_pages: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    piece_sha256: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    piece_data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    def snapshot(self) -> dict:
+        return {"element": self.element, "etat": self.etat, "longueur": len(self.texte),
+                "piece": self.piece_filename, "reponse": self.reponse}

@@ -1,12 +1,13 @@
-"""The provisional barème of a demande, computed from the dossier by the campaign's rules (data)."""
+"""The barème of a demande, computed from the dossier by the campaign's rules (data): element by
+element for the dossier, then vœu by vœu, with the gestionnaire's decisions once there are some."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from generator.frdates import NBSP
-from generator.model import VOEU_TYPES, BaremeRule
+from generator.model import SITUATIONS, VOEU_TYPES, BaremeRule, Campaign, Referentiel
 
 SUR_JUSTIFICATIF = f"Sur demande et justificatif{NBSP}: examiné par votre gestionnaire."
 NON_CALCULE = f"Élément non calculé automatiquement{NBSP}: examiné par votre gestionnaire."
@@ -85,6 +86,11 @@ def _portee(params: dict) -> str:
 def _ligne(rule: BaremeRule, d: Dossier) -> Ligne | None:
     p = rule.params
     code = rule.code
+    if justificatif(rule):
+        detail = SUR_JUSTIFICATIF
+        if "points_par_enfant" in p and d.enfants:
+            detail = f"{d.enfants} enfant{'s' if d.enfants > 1 else ''} au dossier. " + detail
+        return Ligne(code, rule.label, 0, detail + _portee(p), False)
     if code in ("echelon", "hors_classe", "classe_exceptionnelle"):
         if _grade(d) != code:
             return None
@@ -122,12 +128,6 @@ def _ligne(rule: BaremeRule, d: Dossier) -> Ligne | None:
         if "stagiaire" not in f"{d.corps} {d.grade}".lower():
             return None
         return Ligne(code, rule.label, _num(p, "points"), "Fonctionnaire stagiaire", True)
-    if code in ("rapprochement_conjoints", "enfants", "separation", "voeu_preferentiel", "handicap",
-                "reintegration"):
-        detail = SUR_JUSTIFICATIF
-        if code == "enfants" and d.enfants:
-            detail = f"{d.enfants} enfant{'s' if d.enfants > 1 else ''} au dossier. " + detail
-        return Ligne(code, rule.label, 0, detail + _portee(p), False)
     return Ligne(code, rule.label, 0, NON_CALCULE + _portee(p), False)
 
 
@@ -135,3 +135,242 @@ def calculer(rules: Sequence[BaremeRule], dossier: Dossier) -> Bareme:
     """Each element that applies, with its points and why; elements that need a document say so."""
     lignes = [ligne for rule in rules if (ligne := _ligne(rule, dossier)) is not None]
     return Bareme(tuple(lignes))
+
+
+# --- the barème per vœu -----------------------------------------------------------------------
+
+# Decisions a gestionnaire takes on one element of a demande's barème.
+VERIFIE, CORRIGE, ACCORDE, REFUSE = "verifie", "corrige", "accorde", "refuse"
+DECISIONS = (VERIFIE, CORRIGE, ACCORDE, REFUSE)
+# What the teacher and the gestionnaire read of a decision.
+DECISION_LIBELLES = {VERIFIE: "Vérifié", CORRIGE: "Corrigé", ACCORDE: "Accordé", REFUSE: "Refusé"}
+# The barème as the calendar shows it: before the phase « bareme », during it, after it.
+PROVISIONNEL, RETENU, DEFINITIF = "provisionnel", "retenu", "definitif"
+ETAT_LIBELLES = {PROVISIONNEL: "provisionnel", RETENU: "retenu", DEFINITIF: "définitif"}
+POINTS_MAX = 10_000  # no element of any barème comes near it: a larger number is a typing error
+# Elements that rest on a declaration when the campaign does not say `justificatif` itself.
+DECLARATIFS = frozenset({"rapprochement_conjoints", "enfants", "separation", "handicap", "reintegration"})
+
+MSG_ATTENTE = f"Sur justificatif{NBSP}: en attente d'examen par le gestionnaire."
+MSG_NON_ACCORDE = f"Sur justificatif{NBSP}: non accordé (aucun justificatif retenu)."
+
+
+@dataclass(frozen=True)
+class Lieu:
+    """Where a vœu (or a declared situation) lies: a département and its académie ("" when unknown)."""
+
+    departement: str = ""
+    academie: str = ""
+
+
+@dataclass(frozen=True)
+class VoeuLieu:
+    """A vœu as the barème reads it: its rank, type, code and place."""
+
+    rank: int
+    type: str
+    code: str
+    lieu: Lieu = Lieu()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A gestionnaire's decision on one element: points only for corrige and accorde."""
+
+    decision: str  # one of DECISIONS
+    points: float | None
+    motif: str
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of the barème on one vœu."""
+
+    code: str
+    libelle: str
+    points: float
+    detail: str
+    statut: str  # "calcule", "attente", "non_accorde", or a decision (verifie, corrige, accorde, refuse)
+
+
+@dataclass(frozen=True)
+class BaremeVoeu:
+    voeu: VoeuLieu
+    elements: tuple[Element, ...]
+
+    @property
+    def total(self) -> float:
+        return round(sum(e.points for e in self.elements), 2)
+
+    def points(self, code: str) -> float | None:
+        """The element's points on this vœu; None when it does not bear on it."""
+        return next((e.points for e in self.elements if e.code == code), None)
+
+
+def justificatif(rule: BaremeRule) -> bool:
+    """The element carries points only once a gestionnaire has granted it."""
+    value = rule.params.get("justificatif")
+    return value if isinstance(value, bool) else rule.code in DECLARATIFS
+
+
+def calcule(rule: BaremeRule) -> bool:
+    """The app computes the element from the dossier (otherwise a gestionnaire gives its points)."""
+    return rule.code in CALCULES and not justificatif(rule)
+
+
+CALCULES = frozenset({"echelon", "hors_classe", "classe_exceptionnelle", "anciennete_poste",
+                      "education_prioritaire", "stagiaire"})
+
+
+def points_par_defaut(rule: BaremeRule, dossier: Dossier) -> float | None:
+    """The points an element is worth once granted, when its parameters say it alone; None: the
+    gestionnaire gives them (years of séparation, of vœu préférentiel…)."""
+    p = rule.params
+    if "points_par_enfant" in p:
+        return _num(p, "points_par_enfant") * dossier.enfants
+    if "points" in p and isinstance(p["points"], (int, float)) and not isinstance(p["points"], bool):
+        return float(p["points"])
+    return None
+
+
+def etat_bareme(campaign: Campaign, moment: datetime) -> str:
+    """PROVISIONNEL before the campaign's phase « bareme » (or without one), RETENU during it,
+    DEFINITIF after it: read from the clock at each request, nothing to run when the phase ends."""
+    phase = campaign.phase("bareme")
+    if phase is None:
+        return PROVISIONNEL
+    return {"a_venir": PROVISIONNEL, "ouverte": RETENU, "close": DEFINITIF}[phase.state_at(moment)]
+
+
+def lieu_correspond(declare: Lieu, voeu: VoeuLieu) -> bool:
+    """Whether a vœu lies in (or covers) the declared place: the same département, or for a vœu
+    académie (ACA, ZRA) the académie holding it; a declared académie matches every vœu of it."""
+    if declare.departement:
+        if voeu.lieu.departement:
+            return voeu.lieu.departement == declare.departement
+        return voeu.type in ("ACA", "ZRA") and bool(declare.academie) and voeu.lieu.academie == declare.academie
+    return bool(declare.academie) and voeu.lieu.academie == declare.academie
+
+
+def porte_sur(rule: BaremeRule, voeu: VoeuLieu, situations: Mapping[str, Lieu]) -> bool:
+    """Whether the element bears on this vœu: its `types_voeux`, its `rang`, its `situation`."""
+    p = rule.params
+    types = p.get("types_voeux")
+    if isinstance(types, (list, tuple)) and types and voeu.type not in {str(t) for t in types}:
+        return False
+    rang = p.get("rang")
+    if isinstance(rang, int) and not isinstance(rang, bool) and voeu.rank != rang:
+        return False
+    cle = p.get("situation")
+    if isinstance(cle, str) and cle:
+        declare = situations.get(cle)
+        return declare is not None and lieu_correspond(declare, voeu)
+    return True
+
+
+def _element(rule: BaremeRule, ligne: Ligne, decision: Decision | None, verifie: bool,
+             dossier: Dossier) -> Element:
+    """The element's points and detail once the gestionnaire's decision (if any) is applied."""
+    if decision is None:
+        if ligne.calcule:
+            return Element(rule.code, rule.label, ligne.points, ligne.detail, "calcule")
+        if justificatif(rule):
+            return Element(rule.code, rule.label, 0, MSG_NON_ACCORDE if verifie else MSG_ATTENTE,
+                           "non_accorde" if verifie else "attente")
+        return Element(rule.code, rule.label, 0, ligne.detail, "non_accorde" if verifie else "attente")
+    motif = f" Motif{NBSP}: {decision.motif}" if decision.motif else ""
+    if decision.decision == VERIFIE:
+        return Element(rule.code, rule.label, ligne.points if ligne.calcule else 0, ligne.detail, VERIFIE)
+    if decision.decision == REFUSE:
+        return Element(rule.code, rule.label, 0, f"Refusé par le gestionnaire.{motif}", REFUSE)
+    if decision.decision == ACCORDE:
+        points = decision.points if decision.points is not None else (points_par_defaut(rule, dossier) or 0)
+        return Element(rule.code, rule.label, points, f"Accordé par le gestionnaire.{motif}", ACCORDE)
+    points = decision.points or 0
+    return Element(rule.code, rule.label, points, f"Corrigé par le gestionnaire.{motif}", CORRIGE)
+
+
+def bareme_par_voeu(
+    rules: Sequence[BaremeRule],
+    dossier: Dossier,
+    voeux: Sequence[VoeuLieu],
+    situations: Mapping[str, Lieu] | None = None,
+    decisions: Mapping[str, Decision] | None = None,
+    *,
+    verifie: bool = False,
+) -> tuple[BaremeVoeu, ...]:
+    """The barème of each vœu, element by element.
+
+    decisions None: the barème provisionnel (computed from the dossier; justificatif elements carry
+    no points). Otherwise the barème retenu: each element as the gestionnaire decided; verifie: the
+    demande is verified as a whole (an element left undecided keeps its computed points, a
+    justificatif element left undecided is not granted).
+    """
+    situations = situations or {}
+    lignes = []
+    for rule in rules:
+        ligne = _ligne(rule, dossier)
+        decision = decisions.get(rule.code) if decisions is not None else None
+        if ligne is None:
+            if decision is None or decision.decision not in (CORRIGE, ACCORDE):
+                continue  # does not apply to this dossier, and the gestionnaire did not say otherwise
+            ligne = Ligne(rule.code, rule.label, 0, "", False)
+        lignes.append((rule, _element(rule, ligne, decision, verifie and decisions is not None, dossier)))
+    out = []
+    for voeu in voeux:
+        elements = tuple(e for rule, e in lignes if porte_sur(rule, voeu, situations))
+        out.append(BaremeVoeu(voeu, elements))
+    return tuple(out)
+
+
+def elements_du_bareme(rules: Sequence[BaremeRule], dossier: Dossier) -> tuple[BaremeRule, ...]:
+    """The campaign's elements that a gestionnaire may decide on for this dossier: those that apply
+    to it, and every element that is not computed (a declaration, a justificatif)."""
+    return tuple(r for r in rules if _ligne(r, dossier) is not None or not calcule(r))
+
+
+def portee_texte(rule: BaremeRule) -> str:
+    """What the element bears on, in words: "" when on every vœu."""
+    p = rule.params
+    parts = []
+    types = p.get("types_voeux")
+    if isinstance(types, (list, tuple)) and types:
+        parts.append("les vœux de type " + ", ".join(VOEU_TYPES.get(str(t), str(t)).lower() for t in types))
+    rang = p.get("rang")
+    if isinstance(rang, int) and not isinstance(rang, bool):
+        parts.append("le premier vœu" if rang == 1 else f"le vœu n°{NBSP}{rang}")
+    cle = p.get("situation")
+    if isinstance(cle, str) and cle in SITUATIONS:
+        parts.append(f"les vœux situés dans le lieu déclaré ({SITUATIONS[cle][0].lower()})")
+    return ("Porte sur " + " et ".join(parts) + ".") if parts else ""
+
+
+def lieu_du_voeu(ref: Referentiel, type_: str, code: str) -> Lieu:
+    """The département and académie of a vœu, from the référentiel ("" when not found)."""
+    departement = ""
+    if type_ in ("ETB", "ZRE"):
+        etab = ref.etablissements.get(code)
+        departement = etab.departement if etab else ""
+    elif type_ == "COM":
+        commune = ref.communes.get(code)
+        departement = commune.departement if commune else ""
+    elif type_ == "GEO":
+        groupement = ref.groupements.get(code)
+        departement = groupement.departement if groupement else ""
+    elif type_ in ("DPT", "ZRD"):
+        departement = code.zfill(3) if code.isdigit() else code
+    elif type_ in ("ACA", "ZRA"):
+        return Lieu("", code)
+    dep = ref.departements.get(departement)
+    return Lieu(departement, dep.academie if dep else "")
+
+
+def lieu_declare(ref: Referentiel, cle: str, valeur: str) -> Lieu | None:
+    """A declared situation's place: a département (with its académie) or an académie."""
+    kind = SITUATIONS.get(cle, ("", ""))[1]
+    if kind == "departement":
+        dep = ref.departements.get(valeur)
+        return Lieu(dep.code, dep.academie) if dep else None
+    if kind == "academie":
+        return Lieu("", valeur) if valeur in ref.academies else None
+    return None
