@@ -1,9 +1,10 @@
 """The app's home page: the areas of the career assistant, as the portal's home lists them."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, g, render_template, url_for
 
 from ..comptes.access import login_required
+from ..core.content import site_config
 
 bp = Blueprint("accueil", __name__)
 
@@ -14,18 +15,25 @@ TEACHER_AREAS = (
     ("cv.index", "Votre CV", "Complétez votre curriculum vitae : précisez vos diplômes, vos expériences professionnelles ou personnelles, vos travaux de recherche, vos publications…"),
     ("mobilite.index", "Les services", "Faites vos demandes de mutation : demandes, lettres de motivation, pièces justificatives et vœux…"),
     ("auth.account", "Votre compte", "Changez votre mot de passe, activez la double authentification."),
+    ("guides", "Les guides", "Informez-vous sur les procédures de gestion qui vous concernent…"),
 )
 GESTIONNAIRE_AREAS = (
     ("courrier.index", "Courrier", "Messages et signalements des personnels, réponses."),
     ("dossier.agents", "Dossiers des personnels", "Consultez les dossiers administratifs et les CV."),
     ("gestion.index", "Gestion", "Demandes reçues, vérifications, exports."),
     ("auth.account", "Votre compte", "Mot de passe et double authentification."),
+    ("guides", "Les guides", "Les procédures publiées pour les personnels, à leur indiquer au besoin."),
 )
+GUIDES = "guides"  # not an endpoint: the published site's guides, outside the app
 
 
 @bp.route("/")
 @login_required
 def index():
     areas = GESTIONNAIRE_AREAS if g.account.is_gestionnaire else TEACHER_AREAS
-    shown = [area for area in areas if area[0] in current_app.view_functions]
+    shown = [
+        (site_config().base_path + "guides/" if endpoint == GUIDES else url_for(endpoint), label, text)
+        for endpoint, label, text in areas
+        if endpoint == GUIDES or endpoint in current_app.view_functions
+    ]
     return render_template("app/accueil.html", areas=shown)

@@ -407,3 +407,25 @@ def test_the_gestionnaire_reads_about_the_agent(client, make_teacher, gestion):
     assert "afin qu'une autre personne ne puisse pas consulter les dossiers des agents" in home
     assert "consulter votre dossier" not in home
     assert "Calculées d'après les dates de son dossier" in flat(client.get(f"/dossier/agents/{agent.id}/anciennetes"))
+
+
+# --- header and home page ----------------------------------------------------------------------
+
+
+def test_the_header_leads_to_the_dossier_the_cv_and_the_guides(client, teacher):
+    page = text(client.get("/"))
+    header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    for link in ('<a href="/dossier/">Votre dossier</a>', '<a href="/cv/">Votre CV</a>',
+                 '<a href="/guides/">Aide</a>', '<a href="/courrier/">Votre courrier'):
+        assert link in header, link
+    main = page.split('<main', 1)[1]
+    assert '<a href="/guides/">Les guides</a>' in main
+    assert "Informez-vous sur les procédures de gestion qui vous concernent…" in main
+
+
+def test_a_gestionnaire_header_has_aide_but_no_dossier_of_her_own(client, gestion):
+    page = text(client.get("/"))
+    header = page.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+    assert '<a href="/guides/">Aide</a>' in header
+    assert "Votre dossier" not in header and "Votre CV" not in header
+    assert '<a href="/guides/">Les guides</a>' in page.split('<main', 1)[1]

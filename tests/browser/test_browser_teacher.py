@@ -40,13 +40,19 @@ def test_first_login_dossier_cv_logout(page, app_server):
     page.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(page.get_by_text("Votre mot de passe a été changé.")).to_be_visible()
 
-    page.get_by_role("link", name="Votre dossier").click()
+    header = page.get_by_role("banner")
+    for name in ("Accueil", "Votre courrier", "Votre dossier", "Votre CV", "Services", "Votre compte", "Aide"):
+        expect(header.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("link", name="Les guides")).to_be_visible()
+    header.get_by_role("link", name="Votre dossier", exact=True).click()
     expect(heading(page)).to_have_text("Votre dossier")
     expect(page.get_by_role("main")).to_contain_text("Monsieur Jean Dupont")
     expect(page.get_by_role("main")).to_contain_text("0634067D")
 
-    page.get_by_role("link", name="Accueil").click()
-    page.get_by_role("link", name="Votre CV").click()
+    header.get_by_role("link", name="Aide", exact=True).click()
+    expect(heading(page)).to_have_text("Guides")  # the published guides, on the site
+    page.go_back()
+    header.get_by_role("link", name="Votre CV", exact=True).click()
     page.get_by_role("navigation", name="Rubriques du CV").get_by_role("link", name="Diplômes").click()
     page.get_by_role("link", name="Ajouter un diplôme").click()
     page.get_by_label("Intitulé du diplôme").fill(DIPLOME)
@@ -77,9 +83,10 @@ def tab_to(page, target, what, limit=120):
     pytest.fail(f"{page.url} : {what} n'est jamais atteint avec Tab")
 
 
-def press(page, role, name):
+def press(page, role, name, within=None):
     """Tab to a link or button by its name (text: exact; or a pattern), press Enter, wait for the next page."""
-    target = page.get_by_role(role, name=name, exact=True) if isinstance(name, str) else page.get_by_role(role, name=name)
+    scope = within or page
+    target = scope.get_by_role(role, name=name, exact=True) if isinstance(name, str) else scope.get_by_role(role, name=name)
     tab_to(page, target, f"« {getattr(name, 'pattern', name)} »")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -115,7 +122,7 @@ def test_first_login_keyboard_only(page, app_server):
     page.keyboard.press("Enter")
     expect(page.get_by_text("Votre mot de passe a été changé.")).to_be_visible()
 
-    press(page, "link", "Votre dossier")
+    press(page, "link", "Votre dossier", within=page.get_by_role("banner"))
     expect(heading(page)).to_have_text("Votre dossier")
     expect(page.get_by_role("main")).to_contain_text("Jeanne Martin")
 
