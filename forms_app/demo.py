@@ -17,23 +17,48 @@ DEMO_CAMPAIGN = "specifique-2027"
 DEMO_TEACHERS_SHOWN = 5
 
 
-def _demo_now(root: Path) -> datetime | None:
-    """A moment inside the demo campaign's saisie window: real now if inside, else its start + 1 day."""
+def _demo_saisie(root: Path):
+    """The saisie phase of the demo campaign, or None when the content has none."""
     from generator.load import load_site
 
+    site, _report = load_site(str(root))
+    campaign = site.campaign(DEMO_CAMPAIGN) if site is not None else None
+    return campaign.saisie if campaign is not None else None
+
+
+def _demo_now(root: Path, saisie=False) -> datetime | None:
+    """A moment inside the demo campaign's saisie window: real now if inside, else its start + 1 day.
+
+    CARRIERE_NOW, when set, wins whatever the window says."""
     from .core.clock import parse_fixed_now, system_now
 
     if os.environ.get("CARRIERE_NOW", "").strip():
         return parse_fixed_now(os.environ["CARRIERE_NOW"])
-    site, _report = load_site(str(root))
-    campaign = site.campaign(DEMO_CAMPAIGN) if site is not None else None
-    saisie = campaign.saisie if campaign is not None else None
+    if saisie is False:
+        saisie = _demo_saisie(root)
     if saisie is None:
         return None
     current = system_now()
     if saisie.is_open_at(current):
         return None
     return saisie.start + timedelta(days=1)
+
+
+def _jour_heure(moment: datetime) -> str:
+    from generator.model import PARIS
+
+    return f"{moment.astimezone(PARIS):%d/%m/%Y à %H:%M}"
+
+
+def etat_fenetre(saisie, moment: datetime) -> str:
+    """The saisie window of the demo campaign as it stands at moment: ouverte, à venir or close, with dates."""
+    if saisie is None:
+        return f"la campagne « {DEMO_CAMPAIGN} » n'a pas de fenêtre de saisie"
+    dates = (f"du {_jour_heure(saisie.start)} au {_jour_heure(saisie.end)}" if saisie.end is not None
+             else f"à compter du {_jour_heure(saisie.start)}")
+    state = saisie.state_at(moment)
+    label = {"ouverte": "ouverte", "a_venir": "à venir", "close": "close"}[state]
+    return f"fenêtre de saisie de « {DEMO_CAMPAIGN} » {label} ({dates})"
 
 
 def _build(root: Path) -> Path:
@@ -122,7 +147,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code, _ = import_file(root / "data" / "agents-demo.csv", url, None)
     if code != 0:
         return code
-    fixed = _demo_now(root)
+    saisie = _demo_saisie(root)
+    fixed = _demo_now(root, saisie)
     if fixed is not None:
         os.environ["CARRIERE_NOW"] = fixed.isoformat()
     from . import create_app
@@ -133,8 +159,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{args.port}"
     print()
     print(f"Portail carrière de démonstration : {base}/  (application : {base}/app/)")
+    from .core.clock import system_now
+
     if fixed is not None:
-        print(f"Horloge de démonstration : {fixed:%d/%m/%Y %H:%M} (fenêtre de saisie de « {DEMO_CAMPAIGN} » ouverte)")
+        print(f"Horloge de démonstration : {_jour_heure(fixed)}, {etat_fenetre(saisie, fixed)}")
+    else:
+        print(f"Heure réelle : {_jour_heure(system_now())}, {etat_fenetre(saisie, system_now())}")
     print("\nEnseignants (premier mot de passe = NUMEN, à changer à la première connexion) :")
     for identifiant, name, first in _teachers_table(app):
         print(f"  {identifiant:<12} {name:<28} {first}")

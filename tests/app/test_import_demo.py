@@ -86,6 +86,34 @@ def test_demo_clock_lands_inside_the_saisie_window(project_root, monkeypatch, re
     assert cli._demo_now(project_root) == expected
 
 
+@pytest.mark.parametrize(
+    "now, expected",
+    [
+        ("2027-01-15T09:00:00+01:00", "Horloge de démonstration : 15/01/2027 à 09:00, fenêtre de saisie de "
+         "« specifique-2027 » close (du 17/11/2026 à 12:00 au 08/12/2026 à 12:00)"),
+        ("2026-11-17T11:59:00+01:00", "Horloge de démonstration : 17/11/2026 à 11:59, fenêtre de saisie de "
+         "« specifique-2027 » à venir (du 17/11/2026 à 12:00 au 08/12/2026 à 12:00)"),
+        ("2026-11-17T12:00:00+01:00", "Horloge de démonstration : 17/11/2026 à 12:00, fenêtre de saisie de "
+         "« specifique-2027 » ouverte (du 17/11/2026 à 12:00 au 08/12/2026 à 12:00)"),
+    ],
+)
+def test_demo_prints_the_real_state_of_the_window_at_the_demo_clock(demo_env, capsys, monkeypatch, now, expected):
+    monkeypatch.setenv("CARRIERE_NOW", now)
+    assert carriere(["demo", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert expected in out, out
+
+
+def test_demo_without_a_fixed_clock_moves_into_the_window_and_says_so(demo_env, capsys, monkeypatch):
+    import forms_app.core.clock
+
+    monkeypatch.setattr(forms_app.core.clock, "system_now", lambda: datetime(2027, 1, 15, 9, 0, tzinfo=PARIS))
+    assert carriere(["demo", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert ("Horloge de démonstration : 18/11/2026 à 12:00, fenêtre de saisie de « specifique-2027 » ouverte "
+            "(du 17/11/2026 à 12:00 au 08/12/2026 à 12:00)") in out, out
+
+
 # --- one port: the site at /, the app at /app -------------------------------------------------
 
 
