@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import schema  # noqa: F401  (every table and relationship known before the first query)
     from .comptes import access, identity
     from .comptes.sessions import DatabaseSessionInterface
-    from .core import content, db, errors, security
+    from .core import content, db, errors, redirects, security
     from .core.clock import clock_from_env
 
     if app.config.get("CLOCK") is None:
@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     identity.init_app(app)
     security.init_app(app)
+    redirects.init_app(app)
     content.init_app(app)
     access.init_app(app)
     register_blueprints(app)

@@ -149,6 +149,7 @@ def test_anonymous_requests_are_refused_everywhere(app, other_teacher):
             continue
         if response.status_code == 302:
             assert response.headers["Location"].startswith("/connexion"), (method, url)
+            assert_french_redirect(response)
         else:
             assert response.status_code in (400, 401, 403, 404, 405), (method, url, response.status_code)
     assert seen >= 20
@@ -174,6 +175,38 @@ def test_a_teacher_never_reaches_another_teachers_records(app, other_teacher, te
     assert checked >= 8
     assert snapshot(app, other_teacher) == before
     assert client.get("/compte").status_code == 200  # still logged in: the walk really ran as a teacher
+
+
+def assert_french_redirect(response) -> None:
+    """A redirect's body is a short French page naming where it leads, never Werkzeug's English."""
+    from html import escape
+
+    body = response.get_data(as_text=True)
+    location = response.headers["Location"]
+    assert response.mimetype == "text/html"
+    assert '<html lang="fr">' in body and "<title>Redirection</title>" in body
+    assert f'Redirection vers <a href="{escape(location)}">{escape(location)}</a>.' in body
+    assert "Redirecting" not in body and "redirected" not in body
+
+
+def test_every_kind_of_redirect_has_a_french_body(app, client, make_teacher, login, form_post):
+    _agent, account, password = make_teacher(prenom="Paul", nom="Redirigé")
+    anonymous = client.get("/dossier/")  # the login gate
+    assert anonymous.status_code == 302
+    assert_french_redirect(anonymous)
+    response = login(client, account.identifiant, password)  # after a form
+    assert response.status_code == 302
+    assert_french_redirect(response)
+    slash = client.get("/dossier")  # Werkzeug's own redirect to the canonical URL
+    assert slash.status_code == 308
+    assert_french_redirect(slash)
+    saved = form_post(client, "/dossier/perso", {"telephone": "04 73 00 00 01", "portable": "", "mail_perso": ""})
+    assert saved.status_code == 302
+    assert_french_redirect(saved)
+    assert client.head("/dossier").get_data() == b""  # HEAD still carries no body
+    out = form_post(client, "/deconnexion", page="/")
+    assert out.status_code == 302
+    assert_french_redirect(out)
 
 
 def test_walker_fails_on_an_unknown_integer_parameter(app, other_teacher):
