@@ -1,6 +1,7 @@
 """Forms of the courrier: a new message and an answer."""
 from __future__ import annotations
 
+from flask_wtf.file import MultipleFileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -17,10 +18,15 @@ def _corps() -> TextAreaField:
     )
 
 
+def _pieces() -> MultipleFileField:
+    return MultipleFileField("Pièces jointes", render_kw={"accept": "application/pdf,.pdf"})
+
+
 class ReponseForm(BaseForm):
     """An answer inside a thread."""
 
     corps = _corps()
+    pieces = _pieces()
 
 
 class MessageForm(BaseForm):
@@ -35,3 +41,4 @@ class MessageForm(BaseForm):
         validators=[DataRequired(message="Indiquez l'objet du message."), no_control(), longueur(200)],
     )
     corps = _corps()
+    pieces = _pieces()

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, or_, select
 from ..comptes.models import Account
 from ..core.db import get_session
 from ..core.records import checked_id, is_gestionnaire
-from .models import Message
+from .models import Message, PieceMessage
 
 
 def visible_messages(account: Account) -> ColumnElement[bool]:
@@ -46,3 +46,18 @@ def load_teacher_account(identifiant: str) -> Account | None:
     return get_session().scalar(
         select(Account).where(Account.identifiant == identifiant, Account.role == "enseignant")
     )
+
+
+def load_piece_message(piece_id: int) -> PieceMessage:
+    """A PDF attached to a message the logged-in account may read (404 for anything else)."""
+    account = g.account
+    if account is None:
+        abort(404)
+    piece = get_session().scalar(
+        select(PieceMessage)
+        .join(Message, Message.id == PieceMessage.message_id)
+        .where(PieceMessage.id == checked_id(piece_id), visible_messages(account))
+    )
+    if piece is None:
+        abort(404)
+    return piece

@@ -1,6 +1,7 @@
 """Sending a message, and counting the unread ones: what other areas use of the courrier."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import bindparam, func, or_, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..comptes.models import Account
 from ..core import audit
 from ..core.clock import now
-from .models import Message
+from .models import Message, PieceMessage
 
 KINDS: dict[str, str] = {
     "message": "Message",
@@ -32,11 +33,13 @@ def send_message(
     thread_id: int | None = None,
     rubrique: str | None = None,
     date_effet: date | None = None,
+    pieces: Sequence = (),
 ) -> Message:
     """Add a message (and its audit row) to the caller's transaction; the caller commits.
 
     Give exactly one of to_account_id (one person) and to_role ("gestionnaire": their shared box);
-    sender_account_id None means the application itself (results, confirmations).
+    sender_account_id None means the application itself (results, confirmations). pieces: screened
+    PDFs (courrier.pieces.lire_pieces), stored with the message.
     """
     if (to_account_id is None) == (to_role is None):
         raise ValueError("give exactly one of to_account_id and to_role")
@@ -56,6 +59,12 @@ def send_message(
     )
     session.add(message)
     session.flush()
+    stored = [
+        PieceMessage(message_id=message.id, filename=p.filename, size=p.report.size, pages=p.report.pages,
+                     sha256=p.report.sha256, data=p.data, created_at=message.created_at)
+        for p in pieces
+    ]
+    session.add_all(stored)
     audit.record(
         session,
         actor_id=sender_account_id,
@@ -69,6 +78,7 @@ def send_message(
             "subject": subject,
             "rubrique": rubrique,
             "date_effet": date_effet.isoformat() if date_effet else None,
+            **({"pieces": [p.snapshot() for p in stored]} if stored else {}),
         },
     )
     return message

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from ..core.db import AwareDateTime, Base
 
-__all__ = ["Message"]
+__all__ = ["Message", "PieceMessage"]
 
 
 class Message(Base):
@@ -47,3 +47,23 @@ class Message(Base):
     def root_id(self) -> int:
         """Id of the thread this message belongs to."""
         return self.thread_id or self.id
+
+
+class PieceMessage(Base):
+    """A screened PDF attached to a message (a justificatif, a document asked for), kept in the database."""
+
+    __tablename__ = "message_pieces"
+    __table_args__ = (Index("ix_message_pieces_message", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), nullable=False)
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    pages: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Read only to serve the file: lists and threads never load it.
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+    def snapshot(self) -> dict:
+        return {"filename": self.filename, "size": self.size, "pages": self.pages, "sha256": self.sha256}

@@ -17,10 +17,12 @@ from ..core.clock import now
 from ..core.db import get_session, write_transaction
 from ..core.security import form_view
 from ..dossier.forms import RUBRIQUES_SIGNALEMENT
+from ..core.fichiers import pdf_attachment
 from .forms import MessageForm, ReponseForm
-from .loaders import load_message, load_teacher_account, visible_messages
+from .loaders import load_message, load_piece_message, load_teacher_account, visible_messages
 from .messages import ADDRESSED_TO, GESTIONNAIRES, KINDS, recipient_params, send_message, unread_count_for
-from .models import Message
+from .models import Message, PieceMessage
+from .pieces import CONSIGNE, PieceRecue, PiecesRefusees, lire_pieces
 
 bp = Blueprint("courrier", __name__, url_prefix="/courrier")
 
@@ -54,9 +56,28 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, Account]:
     return {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
 
 
-def _describe(messages: list[Message], session: Session) -> list[dict]:
-    """What the lists and threads show of each message: who wrote, to whom."""
+def pieces_of(session: Session, message_ids: list[int]) -> dict[int, list[dict]]:
+    """The attachments of these messages (without their content), by message id."""
+    found: dict[int, list[dict]] = {}
+    if not message_ids:
+        return found
+    query = (
+        select(PieceMessage.id, PieceMessage.message_id, PieceMessage.filename, PieceMessage.size,
+               PieceMessage.pages)
+        .where(PieceMessage.message_id.in_(message_ids))
+        .order_by(PieceMessage.id)
+    )
+    for piece_id, message_id, filename, size, pages in session.execute(query):
+        found.setdefault(message_id, []).append(
+            {"id": piece_id, "filename": filename, "ko": max(1, -(-size // 1024)), "pages": pages}
+        )
+    return found
+
+
+def _describe(messages: list[Message], session: Session, *, with_pieces: bool = False) -> list[dict]:
+    """What the lists and threads show of each message: who wrote, to whom, what it carries."""
     accounts = _names(session, {m.sender_account_id for m in messages} | {m.to_account_id for m in messages})
+    pieces = pieces_of(session, [m.id for m in messages]) if with_pieces else {}
     rows = []
     for m in messages:
         sender = accounts.get(m.sender_account_id)
@@ -81,6 +102,7 @@ def _describe(messages: list[Message], session: Session) -> list[dict]:
             "rubrique": RUBRIQUES_SIGNALEMENT.get(m.rubrique or "", ""),
             "pour_moi": m.to_account_id == g.account.id or m.to_role == g.account.role,
             "non_lu": m.read_at is None,
+            "pieces": pieces.get(m.id, []),
         })
     return rows
 
@@ -162,8 +184,9 @@ def _show_thread(message: Message, form: ReponseForm, status: int = 200):
     return render_template(
         "app/courrier/fil.html",
         racine=messages[0] if messages else message,
-        fil=_describe(messages, session),
+        fil=_describe(messages, session, with_pieces=True),
         form=form,
+        consigne=CONSIGNE,
         peut_repondre=g.account.role != GESTIONNAIRES or teacher_id is not None,
         dossier_agent_id=dossier,
     ), status
@@ -188,6 +211,9 @@ def repondre(message_id: int):
     form = ReponseForm()
     if not form.validate():
         return _show_thread(message, form, 400)
+    pieces, status = _pieces_du_formulaire(form)
+    if status:
+        return _show_thread(message, form, status)
     session = get_session()
     messages = _thread(session, message.root_id)
     root = messages[0]
@@ -201,7 +227,7 @@ def repondre(message_id: int):
     subject = root.subject if root.subject.startswith("Re : ") else f"Re : {root.subject}"
     with write_transaction(session):
         send_message(session, sender_account_id=g.account.id, subject=subject[:200],
-                     body=form.corps.data, kind="message", thread_id=root.id, **recipient)
+                     body=form.corps.data, kind="message", thread_id=root.id, pieces=pieces, **recipient)
     flash("Votre réponse a été envoyée.", "success")
     return redirect(url_for("courrier.lire", message_id=root.id))
 
@@ -218,7 +244,7 @@ def ecrire():
     if request.method == "GET" and gestionnaire:
         form.destinataire.data = "".join(c for c in request.args.get("a", "") if c.isprintable())[:80]
     if request.method == "GET":
-        return render_template("app/courrier/ecrire.html", form=form, gestionnaire=gestionnaire)
+        return _ecrire_page(form, gestionnaire)
     valid = form.validate()
     recipient: dict = {"to_role": GESTIONNAIRES}
     if gestionnaire and not form.destinataire.errors:
@@ -235,10 +261,35 @@ def ecrire():
             else:
                 recipient = {"to_account_id": teacher.id}
     if not valid:
-        return render_template("app/courrier/ecrire.html", form=form, gestionnaire=gestionnaire), 400
+        return _ecrire_page(form, gestionnaire, 400)
+    pieces, status = _pieces_du_formulaire(form)
+    if status:
+        return _ecrire_page(form, gestionnaire, status)
     session = get_session()
     with write_transaction(session):
         message = send_message(session, sender_account_id=g.account.id, subject=form.objet.data,
-                               body=form.corps.data, kind="message", **recipient)
+                               body=form.corps.data, kind="message", pieces=pieces, **recipient)
     flash("Votre message a été envoyé.", "success")
     return redirect(url_for("courrier.lire", message_id=message.id))
+
+
+def _ecrire_page(form: MessageForm, gestionnaire: bool, status: int = 200):
+    return render_template("app/courrier/ecrire.html", form=form, gestionnaire=gestionnaire,
+                           consigne=CONSIGNE), status
+
+
+def _pieces_du_formulaire(form) -> tuple[list[PieceRecue], int]:
+    """The screened PDFs of a valid form, or the status of the refusal (its message set on the field)."""
+    try:
+        return lire_pieces(form.pieces.data or []), 0
+    except PiecesRefusees as refus:
+        form.pieces.errors = [refus.message]
+        return [], refus.status
+
+
+@bp.get("/pieces/<int:piece_message_id>")
+@login_required
+def piece(piece_message_id: int):
+    """A message's PDF, for those who may read the message, as an attachment."""
+    found = load_piece_message(piece_message_id)
+    return pdf_attachment(found.data, found.filename)

@@ -23,6 +23,7 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 def other_teacher(app, make_teacher):
     """Bérénice Rivalière, with a dossier, a CV entry, messages both ways and a demande; returns her ids."""
     from forms_app.courrier.messages import send_message
+    from forms_app.courrier.models import PieceMessage
     from forms_app.cv.models import CvEntry
 
     agent, account, _password = make_teacher(prenom="Bérénice", nom="Rivalière",
@@ -36,8 +37,13 @@ def other_teacher(app, make_teacher):
                               subject=MARKERS[3], body="Réponse à votre demande.")
         from_her = send_message(db, to_role="gestionnaire", sender_account_id=account.id,
                                 subject=MARKERS[3] + " (envoi)", body="Ma question.")
+        her_pdf = PieceMessage(message_id=from_her.id, filename="piece-de-berenice.pdf", size=5, pages=1,
+                               sha256="0" * 64, data=MARKERS[3].encode(), created_at=app.config["CLOCK"]())
+        db.add(her_pdf)
+        db.flush()
     ids = {"agent_id": agent.id, "account_id": account.id, "entry_id": entry.id,
-           "message_id": to_her.id, "sent_message_id": from_her.id, **_mobilite(app, agent.id)}
+           "message_id": to_her.id, "sent_message_id": from_her.id, "piece_message_id": her_pdf.id,
+           **_mobilite(app, agent.id)}
     db.close()
     return ids
 
@@ -74,6 +80,7 @@ def int_values(ids: dict) -> dict[str, list[int]]:
         "demande_id": [ids["demande_id"]],
         "voeu_id": [ids["voeu_id"]],
         "piece_id": [ids["piece_id"]],
+        "piece_message_id": [ids["piece_message_id"]],
     }
 
 

@@ -211,3 +211,103 @@ def test_csrf_failure_keeps_the_message(app, people):
     assert "Votre session a expiré, renvoyez le formulaire." in page
     assert 'value="Mon objet"' in page and "Mon texte" in page
     assert messages(app) == []
+
+
+# --- PDF attachments, both ways ----------------------------------------------------------------
+
+import io  # noqa: E402
+
+import hostile_pdfs as hostile  # noqa: E402
+
+from forms_app.courrier.models import PieceMessage  # noqa: E402
+
+S = "\u00a0"
+
+
+def send_with_files(client, action: str, page: str, data: dict, files: list[tuple[bytes, str]]):
+    form = {"csrf_token": token(client, page), **data,
+            "pieces": [(io.BytesIO(content), name) for content, name in files]}
+    return client.post(action, data=form, content_type="multipart/form-data")
+
+
+def stored_pieces(app) -> list[PieceMessage]:
+    with app.app_context(), new_session(app) as session:
+        return list(session.scalars(select(PieceMessage).order_by(PieceMessage.id)))
+
+
+def test_pdfs_travel_both_ways_and_only_readers_download_them(app, people, make_teacher, login):
+    teacher, gestionnaire = people["teacher"], people["gestionnaire"]
+    first, second = hostile.valid_pdf(), hostile.valid_pdf() + b"\n% autre"
+    sent = send_with_files(teacher, "/courrier/ecrire", "/courrier/ecrire",
+                           {"objet": "Mon arrêté de nomination", "corps": "Ci-joint."},
+                           [(first, "arrêté de nomination.pdf"), (second, "annexe.pdf"), (b"", "")])
+    assert sent.status_code == 302
+    message_id = messages(app)[-1].id
+    rows = stored_pieces(app)
+    assert [(p.message_id, p.filename, p.pages) for p in rows] == [
+        (message_id, "arrete_de_nomination.pdf", 1), (message_id, "annexe.pdf", 1)]
+    thread = text(gestionnaire.get(f"/courrier/{message_id}"))
+    assert "Pièces jointes" in thread
+    assert f'href="/courrier/pieces/{rows[0].id}" download>arrete_de_nomination.pdf</a> (PDF, 1{S}Ko, 1 page)' in thread
+    download = gestionnaire.get(f"/courrier/pieces/{rows[0].id}")
+    assert download.status_code == 200 and download.data == first
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="arrete_de_nomination.pdf"'
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert teacher.get(f"/courrier/pieces/{rows[1].id}").data == second  # the sender too
+
+    answer = send_with_files(gestionnaire, f"/courrier/{message_id}/repondre", f"/courrier/{message_id}",
+                             {"corps": "Voici votre arrêté signé."}, [(first, "signé.pdf")])
+    assert answer.status_code == 302
+    back = stored_pieces(app)[-1]
+    assert back.filename == "signe.pdf"
+    assert "signe.pdf" in text(teacher.get(f"/courrier/{message_id}"))
+    assert teacher.get(f"/courrier/pieces/{back.id}").status_code == 200
+
+    intruder = app.test_client()
+    _agent, account, password = make_teacher(prenom="Paul", nom="Curieux")
+    login(intruder, account.identifiant, password)
+    for piece in stored_pieces(app):
+        assert intruder.get(f"/courrier/pieces/{piece.id}").status_code == 404
+    assert intruder.get("/courrier/pieces/99999999999").status_code == 404
+    assert app.test_client().get(f"/courrier/pieces/{back.id}").status_code == 302  # anonymous: log in first
+    audit = [e for e in audit_rows(app) if e.action == "courrier.envoi"]
+    assert '"sha256"' in audit[-1].after and '"signe.pdf"' in audit[-1].after
+
+
+def audit_rows(app) -> list[AuditEntry]:
+    with app.app_context(), new_session(app) as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+@pytest.mark.parametrize(("files", "status", "message"), [
+    ([(b"PK\x03\x04 un document Word", "rapport.docx")], 400,
+     f"«{S}rapport.docx{S}» n'est pas un PDF{S}: enregistrez le document au format PDF"),
+    ([(b"%PDF-" + b"0" * (300 * 1024), "gros.pdf")], 413,
+     f"«{S}gros.pdf{S}»{S}: le fichier dépasse la taille maximale de 300{S}Ko"),
+    ([(hostile.openaction_javascript(), "script.pdf")], 400, f"«{S}script.pdf{S}»{S}: ce PDF contient"),
+    ([(hostile.valid_pdf(), f"p{n}.pdf") for n in range(4)], 400,
+     f"Joignez 3 fichiers au plus{S}: vous en avez choisi 4."),
+])
+def test_refused_attachments_send_nothing(app, people, files, status, message):
+    teacher = people["teacher"]
+    before = len(messages(app))
+    response = send_with_files(teacher, "/courrier/ecrire", "/courrier/ecrire",
+                               {"objet": "Pièces", "corps": "Voir les pièces."}, files)
+    assert response.status_code == status
+    page = text(response)
+    assert message in page
+    assert 'value="Pièces"' in page  # what was typed stays
+    assert len(messages(app)) == before and stored_pieces(app) == []
+
+
+def test_a_refused_attachment_in_an_answer_keeps_the_thread(app, people):
+    teacher, gestionnaire = people["teacher"], people["gestionnaire"]
+    post(teacher, "/courrier/ecrire", "/courrier/ecrire", {"objet": "Question", "corps": "Bonjour."})
+    root = messages(app)[-1].id
+    response = send_with_files(gestionnaire, f"/courrier/{root}/repondre", f"/courrier/{root}",
+                               {"corps": "Réponse"}, [(b"pas un pdf", "note.txt")])
+    assert response.status_code == 400
+    assert f"«{S}note.txt{S}» n'est pas un PDF" in text(response) and "Bonjour." in text(response)
+    assert len(messages(app)) == 1
