@@ -1,7 +1,10 @@
 """The extension: entrants left without a poste walk the campaign's table from their vœu 1."""
 from __future__ import annotations
 
-from affectation_support import candidat, poste
+from collections import Counter
+
+from affectation_support import candidat, mouvements, over_capacity, poste
+from hypothesis import given, settings
 
 from forms_app.affectation.engine import (
     Mouvement,
@@ -61,3 +64,25 @@ def test_extension_skips_full_zones_and_leaves_the_unplaceable() -> None:
 def test_a_vœu_1_outside_the_table_gets_no_extension() -> None:
     m = Mouvement((candidat("a", (Voeu("ACA", "03"), 9.0), entrant=True),), POSTES)
     assert allocate(m, extension=TABLE).of("a").poste_id is None
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(mouvements(max_candidats=9, max_postes=6))
+def test_extension_fills_free_seats_only_and_leaves_nobody_it_could_place(m: Mouvement) -> None:
+    table = {v.zone: [("DPT", "063"), ("ZRA", "06"), ("ACA", "06")] for c in m.candidats for v in c.voeux}
+    da = run_deferred_acceptance(m)
+    after = run_extension(m, da, table)
+    assert over_capacity(m, after) == []
+    used = Counter(r.poste_id for r in after.resultats if r.poste_id is not None)
+    reachable = {c.id: {p.id for p in m.postes if p.discipline == c.discipline
+                        and ((p.departement == "063" and not p.zone_remplacement)
+                             or (p.academie == "06"))} for c in m.candidats}
+    for c, before, now in zip(m.candidats, da.resultats, after.resultats):
+        if before.poste_id is not None or not c.must_be_placed:
+            assert now == before
+        elif now.poste_id is not None:
+            assert now.obtention == "extension" and now.poste_id in reachable[c.id]
+        else:
+            # Left without a poste: every poste on her path is full.
+            assert all(used[p] == capacity for p, capacity in
+                       ((p.id, p.capacity) for p in m.postes if p.id in reachable[c.id]))

@@ -89,3 +89,9 @@ def test_report_counts() -> None:
     assert report.satisfied == 3
     assert report.mean_rank == pytest.approx(4 / 3)
     assert (report.entrants, report.entrants_placed_by_voeu, report.entrants_without_poste) == (2, 1, 1)
+
+
+def test_explaining_an_unknown_candidate_is_a_key_error() -> None:
+    m = mouvement()
+    with pytest.raises(KeyError):
+        explain_candidate(m, run_deferred_acceptance(m), "nobody")

@@ -51,7 +51,10 @@ def explain_candidate(
     zone_order: ZoneOrder | None = None,
 ) -> Explanation:
     """Explain one candidate's result; pass `barres` from `compute_barres` when explaining many."""
-    candidat = next(c for c in mouvement.candidats if c.id == candidat_id)
+    found = [c for c in mouvement.candidats if c.id == candidat_id]
+    if not found:
+        raise KeyError(candidat_id)
+    candidat = found[0]
     if barres is None:
         keys = [(candidat.discipline, v) for v in candidat.voeux]
         barres = compute_barres(mouvement, affectation, keys=keys, zone_order=zone_order)
