@@ -144,7 +144,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     site_dir = _build(root)
     if cmd_db_upgrade(args) != 0:
         return 1
-    code, _ = import_file(root / "data" / "agents-demo.csv", url, None)
+    history = root / "data" / "agents-demo-historique.csv"
+    code, _ = import_file(root / "data" / "agents-demo.csv", url, None,
+                          historique=history if history.is_file() else None)
     if code != 0:
         return code
     saisie = _demo_saisie(root)

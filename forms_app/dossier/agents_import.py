@@ -15,15 +15,19 @@ COLUMNS: tuple[str, ...] = (
     "numen", "civilite", "nom", "prenom", "date_naissance", "corps", "grade", "echelon",
     "echelon_depuis", "discipline", "position", "modalite_service", "affectation_uai",
     "affectation_depuis", "adresse", "code_postal", "commune", "mail_pro", "mail_perso",
-    "telephone", "portable", "situation_familiale", "enfants",
+    "telephone", "portable", "situation_familiale", "enfants", "corps_depuis", "services_depuis",
 )
+# Columns a file may leave out of its header (files written before they existed stay valid).
+OPTIONAL_COLUMNS = frozenset({"corps_depuis", "services_depuis"})
+HEADER_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
+HEADER_HINT = f"{';'.join(HEADER_COLUMNS)} (colonnes facultatives : {', '.join(sorted(OPTIONAL_COLUMNS))})"
 REQUIRED = frozenset({"numen", "civilite", "nom", "prenom", "date_naissance", "corps", "grade", "echelon",
                       "position", "modalite_service"})
 MAX_LENGTH = {
     "nom": 100, "prenom": 100, "corps": 120, "grade": 120, "discipline": 120, "position": 120,
     "modalite_service": 120, "adresse": 250, "commune": 120, "situation_familiale": 60,
 }
-DATES = ("date_naissance", "echelon_depuis", "affectation_depuis")
+DATES = ("date_naissance", "echelon_depuis", "affectation_depuis", "corps_depuis", "services_depuis")
 CIVILITES = {"m": "Monsieur", "m.": "Monsieur", "monsieur": "Monsieur", "mme": "Madame", "mme.": "Madame",
              "madame": "Madame"}
 ECHELON_MAX = 11
@@ -140,8 +144,16 @@ def check_row(raw: dict[str, str]) -> tuple[dict, list[str]]:
             values[name] = text
     if values.get("nom") and values.get("prenom") and not base_identifiant(values["prenom"], values["nom"]):
         problems.append("nom et prenom : aucune lettre utilisable pour former l'identifiant")
-    if values.get("date_naissance") and values.get("echelon_depuis") and values["echelon_depuis"] < values["date_naissance"]:
-        problems.append("echelon_depuis : date antérieure à la date de naissance, vérifiez-la")
+    naissance = values.get("date_naissance")
+    for name in ("echelon_depuis", "corps_depuis", "services_depuis", "affectation_depuis"):
+        if naissance and values.get(name) and values[name] < naissance:
+            problems.append(f"{name} : date antérieure à la date de naissance, vérifiez-la")
+    if values.get("services_depuis") and values.get("corps_depuis") and values["corps_depuis"] < values["services_depuis"]:
+        problems.append("corps_depuis : date antérieure à services_depuis (début des services), vérifiez l'une "
+                        "des deux")
+    if values.get("corps_depuis") and values.get("echelon_depuis") and values["echelon_depuis"] < values["corps_depuis"]:
+        problems.append("echelon_depuis : date antérieure à corps_depuis (entrée dans le corps), vérifiez l'une "
+                        "des deux")
     return values, problems
 
 
@@ -165,7 +177,7 @@ def parse_agents(data: bytes, path: str) -> ParseResult:
         result.problems.append(problem)
         return result
     if not text.strip():
-        result.problems.append(f"{path}:1: le fichier est vide : la première ligne doit être l'en-tête {';'.join(COLUMNS)}")
+        result.problems.append(f"{path}:1: le fichier est vide : la première ligne doit être l'en-tête {HEADER_HINT}")
         return result
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     try:
@@ -178,12 +190,12 @@ def parse_agents(data: bytes, path: str) -> ParseResult:
             f"{path}:1: séparateur « ; » attendu : enregistrez le fichier au format « CSV (point-virgule) »"
         )
         return result
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if missing:
         result.problems.append(
             f"{path}:1: colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''} : "
-            f"{', '.join(missing)} : l'en-tête doit contenir {';'.join(COLUMNS)}"
+            f"{', '.join(missing)} : l'en-tête doit contenir {HEADER_HINT}"
         )
     if duplicates:
         result.problems.append(f"{path}:1: colonne en double : {', '.join(duplicates)} : gardez-en une seule")

@@ -14,7 +14,8 @@ from ..comptes.identifiants import base_identifiant, next_identifiant
 from ..comptes.models import Account
 from ..core import audit
 from .agents_import import COLUMNS, AgentRow
-from .models import Agent
+from .historique_import import History
+from .models import Agent, LigneAffectation, LigneCarriere
 
 
 @dataclass
@@ -30,6 +31,7 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     reactivated: int = 0  # accounts still on their first password: new expiry
+    histories: int = 0  # agents whose history the history file changed
 
 
 def end_of_day(day: date) -> datetime:
@@ -46,8 +48,10 @@ def apply_import(
     hasher: PasswordHasher,
     actor_id: int | None = None,
     source: str = "",
+    history: History | None = None,
 ) -> ImportOutcome:
-    """Create or update every row's agent and account; call inside one write transaction."""
+    """Create or update every row's agent and account, and the history of the agents the history file
+    names (the others keep theirs); call inside one write transaction."""
     outcome = ImportOutcome()
     numens = [row.values["numen"] for row in rows]
     existing = {a.numen: a for a in db.scalars(select(Agent).where(Agent.numen.in_(numens)))} if numens else {}
@@ -55,6 +59,8 @@ def apply_import(
     taken = set(db.scalars(select(Account.identifiant)).all())
     for row in rows:
         values = {name: row.values[name] for name in COLUMNS}
+        if history is not None:
+            values.update(history.filled.get(values["numen"], {}))  # dates only the history gives
         agent = existing.get(values["numen"])
         if agent is None:
             agent = Agent(**values, created_at=now, updated_at=now)
@@ -75,6 +81,9 @@ def apply_import(
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
+        if history is not None and agent.numen in history.numens:
+            if replace_history(db, agent, history, actor_id=actor_id):
+                outcome.histories += 1
         account = accounts.get(agent.id)
         if account is None:
             identifiant = next_identifiant(base_identifiant(agent.prenom, agent.nom), taken)
@@ -103,6 +112,35 @@ def apply_import(
     audit.record(
         db, actor_id=actor_id, action="import_agents", target=source or "import",
         after={"crees": len(outcome.created), "modifies": outcome.updated, "inchanges": outcome.unchanged,
-               "reactives": outcome.reactivated},
+               "reactives": outcome.reactivated, "historiques": outcome.histories},
     )
     return outcome
+
+
+def replace_history(db: Session, agent: Agent, history: History, *, actor_id: int | None) -> bool:
+    """Make the agent's stored history the file's; audit and say whether anything changed."""
+    carriere = [
+        LigneCarriere(agent_id=agent.id, debut=line.debut, corps=line.corps, grade=line.grade,
+                      echelon=line.echelon, position=line.position)
+        for line in history.carriere.get(agent.numen, [])
+    ]
+    affectations = [
+        LigneAffectation(agent_id=agent.id, debut=line.debut, fin=line.fin, uai=line.uai,
+                         etablissement=line.etablissement, nature=line.nature)
+        for line in history.affectations.get(agent.numen, [])
+    ]
+    old_carriere = list(db.scalars(select(LigneCarriere).where(LigneCarriere.agent_id == agent.id)))
+    old_affectations = list(db.scalars(select(LigneAffectation).where(LigneAffectation.agent_id == agent.id)))
+    before = {"carriere": sorted(" ".join(map(str, x.cle())) for x in old_carriere),
+              "affectations": sorted(" ".join(map(str, x.cle())) for x in old_affectations)}
+    after = {"carriere": sorted(" ".join(map(str, x.cle())) for x in carriere),
+             "affectations": sorted(" ".join(map(str, x.cle())) for x in affectations)}
+    if before == after:
+        return False
+    for old in old_carriere + old_affectations:
+        db.delete(old)
+    db.flush()  # the unique (agent, debut) of the old lines must be gone before the new ones arrive
+    db.add_all(carriere + affectations)
+    audit.record(db, actor_id=actor_id, action="agent_historique", target=f"agent:{agent.id}",
+                 before=before, after=after)
+    return True

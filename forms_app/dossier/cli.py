@@ -17,8 +17,9 @@ def _expire_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"date JJ/MM/AAAA attendue, par exemple 31/01/2027 (lu : {text})") from None
 
 
-def import_file(path: Path, url: str, expire: date | None, *, out=None, err=None) -> tuple[int, object]:
-    """Check then import an agents CSV; return (exit code, outcome or None)."""
+def import_file(path: Path, url: str, expire: date | None, *, historique: Path | None = None, out=None,
+                err=None) -> tuple[int, object]:
+    """Check then import an agents CSV (and its history CSV); return (exit code, outcome or None)."""
     out = out or sys.stdout
     err = err or sys.stderr
     from ..comptes.passwords import make_hasher
@@ -26,17 +27,30 @@ def import_file(path: Path, url: str, expire: date | None, *, out=None, err=None
     from ..core.db import write_transaction
     from .agents_import import parse_agents
     from .agents_store import apply_import, end_of_day
+    from .historique_import import check_lines, parse_history
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        print(f"{path} : lecture impossible ({exc.strerror}) : vérifiez le chemin du fichier.", file=err)
-        return 1, None
-    result = parse_agents(data, str(path))
-    if result.problems:
-        for problem in result.problems:
+    files = {}
+    for file in (path, historique):
+        if file is None:
+            continue
+        try:
+            files[file] = file.read_bytes()
+        except OSError as exc:
+            print(f"{file} : lecture impossible ({exc.strerror}) : vérifiez le chemin du fichier.", file=err)
+            return 1, None
+    result = parse_agents(files[path], str(path))
+    history = None
+    problems = list(result.problems)
+    if historique is not None:
+        if result.problems:  # its lines can only be checked against a good agents file: check them alone
+            problems += check_lines(files[historique], str(historique))
+        else:
+            history = parse_history(files[historique], str(historique), result.rows, str(path))
+            problems += history.problems
+    if problems:
+        for problem in problems:
             print(problem, file=err)
-        count = len(result.problems)
+        count = len(problems)
         print(f"{count} erreur{'s' if count > 1 else ''} : rien n'a été importé. Corrigez le fichier puis relancez "
               "l'import.", file=err)
         return 1, None
@@ -57,7 +71,7 @@ def import_file(path: Path, url: str, expire: date | None, *, out=None, err=None
             with write_transaction(db):
                 outcome = apply_import(
                     db, result.rows, expire_at=end_of_day(expire_day), now=current,
-                    hasher=make_hasher(DEFAULTS["ARGON2_PARAMS"]), source=str(path),
+                    hasher=make_hasher(DEFAULTS["ARGON2_PARAMS"]), source=str(path), history=history,
                 )
         finally:
             db.close()
@@ -75,14 +89,17 @@ def import_file(path: Path, url: str, expire: date | None, *, out=None, err=None
         f"{outcome.updated} mis à jour, {outcome.unchanged} inchangé{'s' if outcome.unchanged > 1 else ''}"
         + (f", {outcome.reactivated} mot{'s' if outcome.reactivated > 1 else ''} de passe initia"
            f"{'ux' if outcome.reactivated > 1 else 'l'} réactivé{'s' if outcome.reactivated > 1 else ''}"
-           if outcome.reactivated else "") + ".",
+           if outcome.reactivated else "")
+        + (f" ; historique : {len(history.numens)} agent{'s' if len(history.numens) > 1 else ''} "
+           f"décrit{'s' if len(history.numens) > 1 else ''}, {outcome.histories} mis à jour"
+           if history is not None else "") + ".",
         file=out,
     )
     return 0, outcome
 
 
 def cmd_agents_import(args: argparse.Namespace) -> int:
-    code, _ = import_file(args.file, database_url(), args.expire)
+    code, _ = import_file(args.file, database_url(), args.expire, historique=args.historique)
     return code
 
 
@@ -97,6 +114,9 @@ def register(subparsers) -> None:
                     "jour chaque agent et son compte. Rien n'est importé si une ligne est fausse.",
     )
     imp.add_argument("file", metavar="FICHIER", type=Path, help="fichier CSV des agents")
+    imp.add_argument("--historique", metavar="FICHIER", type=Path, default=None,
+                     help="historique des carrières et des affectations (voir docs/agents-csv.md) ; "
+                          "les agents qu'il nomme voient leur historique remplacé, les autres gardent le leur")
     imp.add_argument("--expire", metavar="JJ/MM/AAAA", type=_expire_date, default=None,
                      help="dernier jour de validité du premier mot de passe (par défaut : dans 60 jours)")
     imp.set_defaults(func=cmd_agents_import)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import AwareDateTime, Base
@@ -13,7 +13,7 @@ AGENT_FIELDS: tuple[str, ...] = (
     "numen", "civilite", "nom", "prenom", "date_naissance", "corps", "grade", "echelon",
     "echelon_depuis", "discipline", "position", "modalite_service", "affectation_uai",
     "affectation_depuis", "adresse", "code_postal", "commune", "mail_pro", "mail_perso",
-    "telephone", "portable", "situation_familiale", "enfants",
+    "telephone", "portable", "situation_familiale", "enfants", "corps_depuis", "services_depuis",
 )
 
 
@@ -44,6 +44,9 @@ class Agent(Base):
     portable: Mapped[str] = mapped_column(String(20), default="")
     situation_familiale: Mapped[str] = mapped_column(String(60), default="")
     enfants: Mapped[int] = mapped_column(Integer, default=0)
+    # Start of the ancienneté dans le corps and of the AGS, when the agents file gives them (else: history).
+    corps_depuis: Mapped[date | None] = mapped_column(Date)
+    services_depuis: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
@@ -59,3 +62,42 @@ class Agent(Base):
             for name in AGENT_FIELDS
             if name != "numen"
         }
+
+
+class LigneCarriere(Base):
+    """A past state of an agent's career: from `debut` on, this corps, grade, échelon and position
+    (until the next line, or the agents file's current state)."""
+
+    __tablename__ = "agent_carriere"
+    __table_args__ = (UniqueConstraint("agent_id", "debut", name="uq_agent_carriere_debut"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    debut: Mapped[date] = mapped_column(Date)
+    corps: Mapped[str] = mapped_column(String(120))
+    grade: Mapped[str] = mapped_column(String(120))
+    echelon: Mapped[int] = mapped_column(Integer)
+    position: Mapped[str] = mapped_column(String(120))
+
+    def cle(self) -> tuple:
+        """What the line says, to compare a re-import with what is stored."""
+        return (self.debut.isoformat(), self.corps, self.grade, self.echelon, self.position)
+
+
+class LigneAffectation(Base):
+    """A past affectation of an agent, from `debut` to `fin` (None: until the next one)."""
+
+    __tablename__ = "agent_affectations"
+    __table_args__ = (Index("ix_agent_affectations_agent", "agent_id", "debut"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"))
+    debut: Mapped[date] = mapped_column(Date)
+    fin: Mapped[date | None] = mapped_column(Date)
+    uai: Mapped[str] = mapped_column(String(8))
+    etablissement: Mapped[str] = mapped_column(String(200), default="")  # when the UAI is outside the référentiel
+    nature: Mapped[str] = mapped_column(String(60), default="")  # « à titre définitif », « à titre provisoire »…
+
+    def cle(self) -> tuple:
+        return (self.debut.isoformat(), self.fin.isoformat() if self.fin else "", self.uai, self.etablissement,
+                self.nature)

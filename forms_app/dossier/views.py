@@ -20,8 +20,8 @@ from generator.model import is_valid_uai, uai_check_letter
 
 from .forms import RUBRIQUES_SIGNALEMENT, SANS_DISCIPLINE, ListeAgentsForm, PersoForm, SignalementForm
 from .loaders import load_dossier, load_own_agent
-from .models import Agent
-from .rules import anciennetes
+from .models import Agent, LigneAffectation, LigneCarriere
+from .rules import Etat, Periode, anciennetes, entree_dans_le_corps, entree_dans_le_grade, periodes_carriere
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 
@@ -46,30 +46,62 @@ def statut_de(agent: Agent) -> str:
     return "Fonctionnaire de l'Éducation nationale"
 
 
-def _context(agent: Agent) -> dict:
-    """Everything the tabs show about one agent, with codes resolved through the référentiel."""
+def _nom_etablissement(ref, uai: str, libelle: str = "") -> str:
+    """« Collège Vercingétorix, Montluçon » from the référentiel, else the label the import gave, else the UAI."""
+    etab = ref.etablissements.get(uai) if ref and uai else None
+    if etab is None:
+        return libelle or f"Établissement {uai}"
+    commune = ref.communes.get(etab.commune)
+    return f"{etab.nom}, {commune.libelle if commune else etab.commune}"
+
+
+def carriere_de(agent: Agent) -> tuple[list[Periode], list[LigneAffectation]]:
+    """The agent's career as periods (the current state last) and her past affectations, oldest first."""
+    session = get_session()
+    lignes = session.scalars(select(LigneCarriere).where(LigneCarriere.agent_id == agent.id))
+    passe = [Etat(x.debut, x.corps, x.grade, x.echelon, x.position) for x in lignes]
+    actuel = Etat(agent.echelon_depuis, agent.corps, agent.grade, agent.echelon, agent.position or "en activité")
+    affectations = list(session.scalars(
+        select(LigneAffectation).where(LigneAffectation.agent_id == agent.id).order_by(LigneAffectation.debut)))
+    return periodes_carriere(passe, actuel), affectations
+
+
+def _context(agent: Agent, onglet: str) -> dict:
+    """Everything the tab shows about one agent, with codes resolved through the référentiel."""
     site = current_site()
     ref = site.referentiel if site is not None else None
     etab = ref.etablissements.get(agent.affectation_uai) if ref and agent.affectation_uai else None
     commune_etab = ref.communes.get(etab.commune) if ref and etab else None
     discipline = ref.disciplines.get(agent.discipline) if ref and agent.discipline else None
     jour = now().date()
-    return {
+    context = {
         "agent": agent,
         "aujourd_hui": jour,
         "statut": statut_de(agent),
         "etab": etab,
         "commune_etab": commune_etab.libelle if commune_etab else (etab.commune if etab else ""),
         "discipline": discipline.libelle if discipline else agent.discipline,
-        "anciennetes": anciennetes(
+        "onglets": ONGLETS,
+        "own": getattr(g, "agent", None) is not None and g.agent.id == agent.id,
+    }
+    if onglet in ("carriere", "affectations", "anciennetes"):
+        periodes, affectations = carriere_de(agent)
+        context["periodes"] = list(reversed(periodes))  # newest first, as the tabs show them
+        context["affectations_passees"] = [
+            {"ligne": a, "etablissement": _nom_etablissement(ref, a.uai, a.etablissement)}
+            for a in reversed(affectations)
+        ]
+        context["anciennetes"] = anciennetes(
             date_naissance=agent.date_naissance,
             echelon_depuis=agent.echelon_depuis,
             affectation_depuis=agent.affectation_depuis,
             jour=jour,
-        ),
-        "onglets": ONGLETS,
-        "own": getattr(g, "agent", None) is not None and g.agent.id == agent.id,
-    }
+            services_depuis=agent.services_depuis,
+            corps_depuis=agent.corps_depuis or entree_dans_le_corps(periodes, agent.corps),
+            grade_depuis=entree_dans_le_grade(periodes, agent.corps, agent.grade),
+            periodes=periodes,
+        )
+    return context
 
 
 def _render(agent: Agent, onglet: str, status: int = 200, *, form=None, identifiant=None):
@@ -77,7 +109,7 @@ def _render(agent: Agent, onglet: str, status: int = 200, *, form=None, identifi
         abort(404)
     return render_template(
         f"app/dossier/{onglet}.html", onglet=onglet, form=form, identifiant=identifiant,
-        **_context(agent),
+        **_context(agent, onglet),
     ), status
 
 

@@ -429,3 +429,77 @@ def test_a_gestionnaire_header_has_aide_but_no_dossier_of_her_own(client, gestio
     assert '<a href="/guides/">Aide</a>' in header
     assert "Votre dossier" not in header and "Votre CV" not in header
     assert '<a href="/guides/">Les guides</a>' in page.split('<main', 1)[1]
+
+
+# --- history: Carrière, Affectations, Anciennetés ----------------------------------------------
+
+
+@pytest.fixture
+def with_history(app, teacher):
+    from forms_app.core.db import write_transaction
+    from forms_app.dossier.models import LigneAffectation, LigneCarriere
+
+    db = new_session(app)
+    with write_transaction(db):
+        db.add_all([
+            LigneCarriere(agent_id=teacher.id, debut=date(2004, 9, 1), corps="professeur des écoles",
+                          grade="classe normale", echelon=3, position="en activité"),
+            LigneCarriere(agent_id=teacher.id, debut=date(2008, 9, 1), corps="professeur certifié",
+                          grade="classe normale", echelon=4, position="en activité"),
+            LigneCarriere(agent_id=teacher.id, debut=date(2012, 3, 1), corps="professeur certifié",
+                          grade="classe normale", echelon=5,
+                          position="disponibilité pour convenances personnelles"),
+            LigneCarriere(agent_id=teacher.id, debut=date(2013, 3, 1), corps="professeur certifié",
+                          grade="classe normale", echelon=5, position="en activité"),
+            LigneCarriere(agent_id=teacher.id, debut=date(2019, 9, 1), corps="professeur certifié",
+                          grade="classe normale", echelon=6, position="en activité"),
+            LigneAffectation(agent_id=teacher.id, debut=date(2008, 9, 1), fin=date(2009, 9, 1), uai="0931234L",
+                             etablissement="Collège Jean-Jaurès, Saint-Denis (académie de Créteil)",
+                             nature="année de stage"),
+            LigneAffectation(agent_id=teacher.id, debut=date(2009, 9, 1), fin=date(2019, 9, 1), uai="0630021F",
+                             etablissement="", nature="à titre définitif"),
+        ])
+    db.close()
+    return teacher
+
+
+def test_the_career_tab_shows_the_history_newest_first(client, with_history):
+    page = flat(client.get("/dossier/carriere"))
+    assert "Historique de carrière" in page
+    rows = page.split("Historique de carrière", 1)[1]
+    assert rows.index("01/09/2023 en cours professeur certifié classe normale 07 en activité") < rows.index(
+        "01/09/2019 01/09/2023 professeur certifié classe normale 06 en activité") < rows.index(
+        "01/03/2012 01/03/2013 professeur certifié classe normale 05 disponibilité pour convenances personnelles") < rows.index(
+        "01/09/2004 01/09/2008 professeur des écoles classe normale 03 en activité")
+
+
+def test_the_affectations_tab_shows_the_past_posts(client, with_history):
+    page = flat(client.get("/dossier/affectations"))
+    assert "Affectation actuelle Collège Vercingétorix" in page
+    past = page.split("Affectations précédentes", 1)[1]
+    assert past.index("01/09/2009 01/09/2019 Lycée des métiers La Fayette, Clermont-Ferrand (0630021F) à titre définitif") < past.index(
+        "01/09/2008 01/09/2009 Collège Jean-Jaurès, Saint-Denis (académie de Créteil) (0931234L) année de stage")
+
+
+def test_the_anciennetes_tab_shows_ags_and_corps(client, with_history):
+    page = flat(client.get("/dossier/anciennetes"))
+    # AGS from the first line (01/09/2004), a year of disponibilité deducted; corps certifié since 2008.
+    assert ("Ancienneté générale de service (AGS) 01/09/2004 21 ans 2 mois 5 jours "
+            "(disponibilité déduite : 365 jours)") in page
+    assert "Ancienneté dans le corps 01/09/2008 17 ans 2 mois 5 jours (disponibilité déduite : 365 jours)" in page
+    assert "Ancienneté dans le grade 01/09/2008" in page
+    assert "Ancienneté dans l'échelon 01/09/2023 3 ans 2 mois 5 jours" in page
+
+
+def test_without_history_the_tabs_say_so(client, teacher):
+    assert "Son dossier ne contient pas" not in flat(client.get("/dossier/carriere"))
+    assert "Votre dossier ne contient pas encore les échelons précédents." in flat(client.get("/dossier/carriere"))
+    assert "Aucune affectation précédente enregistrée." in flat(client.get("/dossier/affectations"))
+    assert "Ancienneté générale de service (AGS) — Date non renseignée" in flat(client.get("/dossier/anciennetes"))
+
+
+def test_the_gestionnaire_reads_the_same_history(client, with_history, make_gestionnaire, login):
+    account, password = make_gestionnaire()
+    other = client.application.test_client()
+    login(other, account.identifiant, password)
+    assert "01/09/2004 01/09/2008 professeur des écoles" in flat(other.get(f"/dossier/agents/{with_history.id}/carriere"))

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from forms_app.core.db import Base, make_engine
 from forms_app.core.migrate import MIGRATIONS, alembic_config, current_revision, upgrade
 
-OURS = {"message_pieces"}
+OURS = {"message_pieces", "agent_carriere", "agent_affectations", "agents"}
 
 
 def scripts(engine) -> ScriptDirectory:
