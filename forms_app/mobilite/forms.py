@@ -1,7 +1,7 @@
 """Forms of the mobilité area."""
 from __future__ import annotations
 
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields import TelField
 
 from ..core.fields import longueur, no_control, strip
@@ -43,3 +43,14 @@ class CreationForm(BaseForm):
     mouvement = HiddenField()
     discipline = HiddenField()
     preference = HiddenField()
+
+
+class SituationForm(BaseForm):
+    """The situations the barème reads (one field per key of the campaign, read by the view)."""
+
+
+class CorrectionForm(BaseForm):
+    """« Demander une correction » of one element of the barème."""
+
+    element = SelectField("Élément du barème contesté", choices=[], validate_choice=False)
+    texte = TextAreaField("Ce qui vous paraît faux, et pourquoi", validators=[no_control(multiline=True)])

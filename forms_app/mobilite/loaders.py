@@ -110,3 +110,16 @@ def liste_du_voeu(voeu_id: int) -> ListeLue | None:
     """The list holding this vœu, if it is one of the logged-in teacher's; None when there is no such
     vœu in their lists (deleted meanwhile, or never theirs: the two look the same)."""
     return _liste_lue(_LISTE_DU_VOEU, {"voeu_id": checked_id(voeu_id)})
+
+
+def load_correction(correction_id: int):
+    """A correction request of the barème: its author's, or any for a gestionnaire."""
+    from .models import CorrectionBareme
+
+    correction = get_session().get(CorrectionBareme, checked_id(correction_id))
+    if correction is None:
+        abort(404)
+    if g.account is not None and g.account.role == "gestionnaire":
+        return correction
+    load_demande(correction.demande_id)
+    return correction

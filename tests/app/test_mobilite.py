@@ -540,11 +540,16 @@ def test_bareme_is_shown_with_its_detail_and_marked_provisional(intra_open, app,
     demande_id = db.scalar(select(Demande.id))
     db.close()
     text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
-    assert "Votre barème (provisoire)" in text
-    assert "Barème provisoire, calculé à partir de votre dossier" in text
-    assert "Échelon (classe normale) 49 7 points par échelon, 7e échelon" in text
-    assert "Ancienneté dans le poste 150 5 ans dans le poste, dont 1 tranche de 4 ans" in text
-    assert "Total provisoire 199" in text
+    assert "Votre barème provisionnel, vœu par vœu" in text
+    assert "Le barème se calcule vœu par vœu" in text
+    page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&code=0630021F")
+    client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter",
+                data={"csrf_token": csrf_from(page.data), "type": "ETB", "code": "0630021F", "version": "0"})
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "Barème provisionnel, calculé à partir de votre dossier" in text
+    assert "Échelon (classe normale) 49 Calculé 7 points par échelon, 7e échelon" in text
+    assert "Ancienneté dans le poste 150 Calculé 5 ans dans le poste, dont 1 tranche de 4 ans" in text
+    assert "Total du vœu 199" in text
 
 
 @pytest.mark.postgres

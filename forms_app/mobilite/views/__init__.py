@@ -5,7 +5,7 @@ from flask import Blueprint
 
 bp = Blueprint("mobilite", __name__, url_prefix="/mobilite")
 
-from . import demandes, lettres, pieces, recap, services, voeux  # noqa: E402,F401  (routes)
+from . import bareme, demandes, lettres, pieces, recap, services, voeux  # noqa: E402,F401  (routes)
 
 
 @bp.context_processor

@@ -1,12 +1,12 @@
 """The demande's page (« Liste de vos vœux »), rendered by every view that shows it, with or without an error."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import g, render_template
 
 from generator.model import VOEU_TYPES
 
 from ...core.db import get_session
-from ..bareme import bareme_de
+from ..bareme import bareme_demande
 from ..garde import saisie_ouverte
 from ..lecture import ligne, pieces_de, voeux_de
 from ..loaders import campagne_or_404, load_demande
@@ -24,6 +24,6 @@ def demande_page(demande_id: int, *, status: int = 200, erreur: str | None = Non
         "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign, nb=len(voeux)),
         demande=demande, voeux=voeux, types=VOEU_TYPES,
         ouverte=saisie_ouverte(campaign), erreur=erreur,
-        pieces=pieces_de(session, demande, campaign), bareme=bareme_de(campaign),
+        pieces=pieces_de(session, demande, campaign), bareme=bareme_demande(session, campaign, g.agent, demande.id, voeux),
         attention=MSG_LETTRE_AVANT,
     ), status

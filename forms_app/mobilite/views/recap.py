@@ -15,7 +15,7 @@ from ...core.clock import now
 from ...core.db import get_session
 from ...dossier.loaders import load_own_agent
 from ...dossier.models import Agent
-from ..bareme import bareme_de
+from ..bareme import bareme_demande
 from ..lecture import demandes_de, lettre_de, ligne, voeux_de
 from ..loaders import campagne_or_404
 from ..models import PieceJointe
@@ -70,7 +70,9 @@ def recapitulatif(slug: str):
     """"Éditer un récapitulatif"."""
     campaign = campagne_or_404(slug)
     agent = load_own_agent()
-    data = contenu(get_session(), agent, campaign)
+    session = get_session()
+    data = contenu(session, agent, campaign)
+    for bloc in data["blocs"]:  # the barème of each vœu, as the demande's page shows it now
+        bloc["bareme"] = bareme_demande(session, campaign, agent, bloc["ligne"].demande.id, bloc["voeux"])
     return render_template("app/mobilite/recapitulatif.html", campaign=campaign, agent=agent,
-                           types=VOEU_TYPES, edite_le=now(), bareme=bareme_de(campaign, agent),
-                           datetime_fr=datetime_fr, **data)
+                           types=VOEU_TYPES, edite_le=now(), datetime_fr=datetime_fr, **data)

@@ -23,6 +23,7 @@ from ..lecture import demandes_de, ligne, voeux_de
 from ..loaders import campagne_or_404, liste_de_demande, liste_du_voeu, load_demande, load_demande_ref, site_or_404
 from ..models import Demande
 from ..rules import codes, fenetre, rangs
+from ..rules.bareme import etat_bareme
 from ..rules.demandes import MSG_LETTRE_AVANT
 from ..rules.voeux import MSG_PERIME, refus_ajout, refus_type, types_permis
 from . import bp
@@ -69,7 +70,9 @@ def _empreinte(demande_id: int) -> tuple | None:
 
     The page shows the account and its dossier (header, barème), the demande (vœux, lettre, pièces:
     its revision moves on with each of their writes), the unread courrier count, the campaign from
-    the loaded content, the window's state and the day (barème). A flash message is shown once: not kept.
+    the loaded content, the window's state and the day (barème), the barème's phase (provisionnel,
+    retenu, définitif: the gestionnaire's decisions move the revision on). A flash message is shown
+    once: not kept.
     """
     identity = g.identity  # values read with the session: the Account and Agent records stay unloaded
     if identity.agent_id is None or "_flashes" in browser_session or not 1 <= demande_id <= MAX_ID:
@@ -83,7 +86,7 @@ def _empreinte(demande_id: int) -> tuple | None:
         return None
     moment = now()
     return (site_generation(), identity.account_id, identity.name, identity.agent_values, row[2], row[3],
-            fenetre.refus(campaign.saisie, moment), moment.date())
+            fenetre.refus(campaign.saisie, moment), moment.date(), etat_bareme(campaign, moment))
 
 
 @bp.get("/demandes/<int:demande_id>/")
