@@ -17,6 +17,7 @@ KINDS: dict[str, str] = {
     "signalement": "Signalement de changement de situation",
     "resultat": "Résultat",
     "confirmation": "Confirmation",
+    "dossier": "Mise à jour du dossier",
 }
 GESTIONNAIRES = "gestionnaire"
 
@@ -108,3 +109,21 @@ _UNREAD = unread_count_query()
 def unread_count_for(session: Session, account: Account) -> int:
     """Messages addressed to the account that nobody has opened yet."""
     return session.scalar(_UNREAD, recipient_params(account)) or 0
+
+
+def pieces_of(session: Session, message_ids: list[int]) -> dict[int, list[dict]]:
+    """The attachments of these messages (without their content), by message id."""
+    found: dict[int, list[dict]] = {}
+    if not message_ids:
+        return found
+    query = (
+        select(PieceMessage.id, PieceMessage.message_id, PieceMessage.filename, PieceMessage.size,
+               PieceMessage.pages)
+        .where(PieceMessage.message_id.in_(message_ids))
+        .order_by(PieceMessage.id)
+    )
+    for piece_id, message_id, filename, size, pages in session.execute(query):
+        found.setdefault(message_id, []).append(
+            {"id": piece_id, "filename": filename, "ko": max(1, -(-size // 1024)), "pages": pages}
+        )
+    return found

@@ -20,8 +20,16 @@ from ..dossier.forms import RUBRIQUES_SIGNALEMENT
 from ..core.fichiers import pdf_attachment
 from .forms import MessageForm, ReponseForm
 from .loaders import load_message, load_piece_message, load_teacher_account, visible_messages
-from .messages import ADDRESSED_TO, GESTIONNAIRES, KINDS, recipient_params, send_message, unread_count_for
-from .models import Message, PieceMessage
+from .messages import (
+    ADDRESSED_TO,
+    GESTIONNAIRES,
+    KINDS,
+    pieces_of,
+    recipient_params,
+    send_message,
+    unread_count_for,
+)
+from .models import Message
 from .pieces import CONSIGNE, PieceRecue, PiecesRefusees, lire_pieces
 
 bp = Blueprint("courrier", __name__, url_prefix="/courrier")
@@ -54,24 +62,6 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, Account]:
     if not ids:
         return {}
     return {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
-
-
-def pieces_of(session: Session, message_ids: list[int]) -> dict[int, list[dict]]:
-    """The attachments of these messages (without their content), by message id."""
-    found: dict[int, list[dict]] = {}
-    if not message_ids:
-        return found
-    query = (
-        select(PieceMessage.id, PieceMessage.message_id, PieceMessage.filename, PieceMessage.size,
-               PieceMessage.pages)
-        .where(PieceMessage.message_id.in_(message_ids))
-        .order_by(PieceMessage.id)
-    )
-    for piece_id, message_id, filename, size, pages in session.execute(query):
-        found.setdefault(message_id, []).append(
-            {"id": piece_id, "filename": filename, "ko": max(1, -(-size // 1024)), "pages": pages}
-        )
-    return found
 
 
 def _describe(messages: list[Message], session: Session, *, with_pieces: bool = False) -> list[dict]:

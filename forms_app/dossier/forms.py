@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.fields import EmailField, TelField
-from wtforms.validators import DataRequired, StopValidation
+from wtforms.validators import DataRequired, StopValidation, ValidationError
 
 from ..core.fields import MSG_DATE, ChoiceField, longueur, mail, no_control, one_of, parse_date, strip
 from ..core.fields import telephone as phone_number
@@ -65,6 +66,8 @@ class SignalementForm(BaseForm):
         ],
     )
 
+    justificatif = FileField("Justificatif", render_kw={"accept": "application/pdf,.pdf"})
+
     def validate_date_effet(self, field) -> None:
         if parse_date(field.data) is None:
             raise StopValidation(MSG_DATE)
@@ -72,6 +75,70 @@ class SignalementForm(BaseForm):
     @property
     def date_effet_value(self) -> date | None:
         return parse_date(self.date_effet.data or "")
+
+
+# --- the gestionnaire updates the dossier from a signalement ------------------------------------------
+
+RUBRIQUES_MISE_A_JOUR = {k: v for k, v in RUBRIQUES_SIGNALEMENT.items() if k != "autre"}
+MSG_ENTIER = "Saisissez un nombre entier de {mini} à {maxi}."
+
+
+def _requis(message: str) -> list:
+    return [DataRequired(message=message), no_control()]
+
+
+def entier(mini: int, maxi: int):
+    def check(form, field) -> None:
+        text = (field.data or "").strip()
+        if not text.isdigit() or not mini <= int(text) <= maxi:
+            raise StopValidation(MSG_ENTIER.format(mini=mini, maxi=maxi))
+
+    return check
+
+
+class MiseAJourAdresseForm(BaseForm):
+    adresse = StringField("Adresse", filters=[strip], validators=[no_control(), longueur(250)])
+    code_postal = StringField("Code postal", filters=[strip],
+                              validators=[*_requis("Indiquez le code postal, 5 chiffres.")])
+    commune = StringField("Commune", filters=[strip],
+                          validators=[*_requis("Indiquez la commune."), longueur(120)])
+
+    def validate_code_postal(self, field) -> None:
+        if not (field.data.isdigit() and len(field.data) == 5):
+            raise ValidationError("Saisissez un code postal à 5 chiffres, par exemple 63000.")
+
+
+class MiseAJourSituationForm(BaseForm):
+    situation_familiale = StringField(
+        "Situation familiale", filters=[strip],
+        validators=[*_requis("Indiquez la situation familiale, par exemple Marié(e)."), longueur(60)])
+
+
+class MiseAJourEnfantsForm(BaseForm):
+    enfants = StringField("Enfants de moins de 18 ans", filters=[strip], validators=[entier(0, 20)])
+
+
+class MiseAJourCarriereForm(BaseForm):
+    corps = StringField("Corps", filters=[strip], validators=[*_requis("Indiquez le corps."), longueur(120)])
+    grade = StringField("Grade", filters=[strip], validators=[*_requis("Indiquez le grade."), longueur(120)])
+    echelon = StringField("Échelon", filters=[strip], validators=[entier(1, 11)])
+    echelon_depuis = StringField(
+        "Date d'effet (entrée dans l'échelon)", filters=[strip],
+        validators=[*_requis("Indiquez la date d'effet, au format JJ/MM/AAAA."), longueur(10)])
+    position = StringField("Position", filters=[strip],
+                           validators=[*_requis("Indiquez la position, par exemple en activité."), longueur(120)])
+
+    def validate_echelon_depuis(self, field) -> None:
+        if parse_date(field.data) is None:
+            raise StopValidation(MSG_DATE)
+
+
+MISE_A_JOUR_FORMS = {
+    "adresse": MiseAJourAdresseForm,
+    "situation_familiale": MiseAJourSituationForm,
+    "enfants": MiseAJourEnfantsForm,
+    "carriere": MiseAJourCarriereForm,
+}
 
 
 TRIS: dict[str, str] = {"nom": "Nom, de A à Z", "nom-desc": "Nom, de Z à A"}

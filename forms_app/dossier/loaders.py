@@ -35,3 +35,20 @@ def load_dossier(agent_id: int) -> Agent:
     if agent is None:
         abort(404)
     return agent
+
+
+def load_signalement(message_id: int):
+    """A signalement (the first message of its thread) the gestionnaire may read, with the dossier and the
+    account of the teacher who sent it; 404 for anything else."""
+    from ..comptes.models import Account
+    from ..courrier.loaders import load_message
+
+    if not is_gestionnaire():
+        abort(404)
+    message = load_message(message_id)
+    if message.kind != "signalement" or message.thread_id is not None or message.sender_account_id is None:
+        abort(404)
+    account = get_session().get(Account, message.sender_account_id)
+    if account is None or account.agent is None:
+        abort(404)
+    return message, account.agent, account

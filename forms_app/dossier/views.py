@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
@@ -15,15 +16,27 @@ from ..core.content import current_site, libelle_discipline
 from ..core.db import get_session, write_transaction
 from ..core.fields import normaliser_telephone
 from ..core.security import form_view
-from ..courrier.messages import send_message
-from generator.model import is_valid_uai, uai_check_letter
+from ..courrier.messages import pieces_of, send_message
+from generator.model import PARIS, is_valid_uai, uai_check_letter
 
-from .forms import RUBRIQUES_SIGNALEMENT, SANS_DISCIPLINE, ListeAgentsForm, PersoForm, SignalementForm
-from .loaders import load_dossier, load_own_agent
+from ..core.fields import parse_date
+from ..core.pdfcheck import taille
+from ..courrier.pieces import MAX_BYTES, PiecesRefusees, lire_pieces
+from .forms import (
+    MISE_A_JOUR_FORMS,
+    RUBRIQUES_MISE_A_JOUR,
+    RUBRIQUES_SIGNALEMENT,
+    SANS_DISCIPLINE,
+    ListeAgentsForm,
+    PersoForm,
+    SignalementForm,
+)
+from .loaders import load_dossier, load_own_agent, load_signalement
 from .models import Agent, LigneAffectation, LigneCarriere
 from .rules import Etat, Periode, anciennetes, entree_dans_le_corps, entree_dans_le_grade, periodes_carriere
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
+NBSP = "\u00a0"
 
 ONGLETS: dict[str, str] = {
     "synthese": "Synthèse",
@@ -170,9 +183,14 @@ def signaler():
     if request.method == "GET":
         if request.args.get("rubrique") in RUBRIQUES_SIGNALEMENT:
             form.rubrique.data = request.args["rubrique"]
-        return render_template("app/dossier/signaler.html", form=form, agent=agent, onglets=ONGLETS)
+        return _signaler_page(form, agent)
     if not form.validate():
-        return render_template("app/dossier/signaler.html", form=form, agent=agent, onglets=ONGLETS), 400
+        return _signaler_page(form, agent, 400)
+    try:
+        pieces = lire_pieces([form.justificatif.data], maximum=1)
+    except PiecesRefusees as refus:
+        form.justificatif.errors = [refus.message]
+        return _signaler_page(form, agent, refus.status)
     session = get_session()
     libelle = RUBRIQUES_SIGNALEMENT[form.rubrique.data]
     with write_transaction(session):
@@ -185,6 +203,7 @@ def signaler():
             kind="signalement",
             rubrique=form.rubrique.data,
             date_effet=form.date_effet_value,
+            pieces=pieces,
         )
     flash("Votre signalement a été transmis à votre gestionnaire ; il figure dans votre courrier.",
           "success")
@@ -192,7 +211,6 @@ def signaler():
 
 
 PAR_PAGE = 50
-NBSP = "\u00a0"
 MSG_ETAB_INCONNU = (
     f"Aucun établissement ne correspond à «{NBSP}{{texte}}{NBSP}»{NBSP}: saisissez son UAI (par exemple 0630021F) "
     "ou une partie de son nom."
@@ -233,6 +251,122 @@ def _page_number(text: str | None) -> int | None:
     if text is None or text == "":
         return 1
     return int(text) if text.isdigit() and 0 < len(text) <= 6 and int(text) >= 1 else None
+
+
+def _signaler_page(form: SignalementForm, agent: Agent, status: int = 200):
+    return render_template("app/dossier/signaler.html", form=form, agent=agent, onglets=ONGLETS,
+                           consigne_piece=f"PDF de {taille(MAX_BYTES)} au plus"), status
+
+
+# --- a gestionnaire updates the dossier from a signalement --------------------------------------------
+
+CHAMPS_MISE_A_JOUR: dict[str, tuple[str, ...]] = {
+    "adresse": ("adresse", "code_postal", "commune"),
+    "situation_familiale": ("situation_familiale",),
+    "enfants": ("enfants",),
+    "carriere": ("corps", "grade", "echelon", "echelon_depuis", "position"),
+}
+
+
+def _texte(value) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+
+
+def _valeurs(form, rubrique: str) -> dict:
+    """The typed values of a valid update form."""
+    values = {}
+    for name in CHAMPS_MISE_A_JOUR[rubrique]:
+        text = getattr(form, name).data or ""
+        if name in ("enfants", "echelon"):
+            values[name] = int(text)
+        elif name == "echelon_depuis":
+            values[name] = parse_date(text)
+        else:
+            values[name] = text
+    return values
+
+
+def _mise_a_jour_page(signalement, agent, rubrique, form, status: int = 200, erreur: str | None = None):
+    pieces = pieces_of(get_session(), [signalement.id]).get(signalement.id, [])
+    return render_template(
+        "app/dossier/mise_a_jour.html", signalement=signalement, agent=agent, rubrique=rubrique, form=form,
+        rubriques=RUBRIQUES_MISE_A_JOUR, rubrique_signalee=RUBRIQUES_SIGNALEMENT.get(signalement.rubrique or "", ""),
+        pieces=pieces, erreur=erreur,
+    ), status
+
+
+@bp.route("/signalements/<int:message_id>/mise-a-jour", methods=["GET", "POST"])
+@role_required("gestionnaire")
+@form_view
+def mise_a_jour(message_id: int):
+    """Update the dossier field a signalement concerns, then tell the teacher in the signalement's thread."""
+    signalement, agent, teacher = load_signalement(message_id)
+    asked = request.args.get("rubrique")
+    if asked is not None and asked not in RUBRIQUES_MISE_A_JOUR:
+        return _mise_a_jour_page(
+            signalement, agent, None, None, 400,
+            erreur=f"Rubrique «{NBSP}{asked[:40]}{NBSP}» inconnue{NBSP}: choisissez-en une dans la liste ci-dessous.")
+    rubrique = asked or (signalement.rubrique if signalement.rubrique in RUBRIQUES_MISE_A_JOUR else None)
+    if rubrique is None:  # « Autre »: the gestionnaire says which part of the dossier changes
+        if request.method == "POST":
+            return _mise_a_jour_page(signalement, agent, None, None, 400,
+                                     erreur=f"Choisissez d'abord la rubrique à mettre à jour{NBSP}.")
+        return _mise_a_jour_page(signalement, agent, None, None)
+    form_class = MISE_A_JOUR_FORMS[rubrique]
+    names = CHAMPS_MISE_A_JOUR[rubrique]
+    if request.method == "GET":
+        current = {name: _texte(getattr(agent, name)) for name in names}
+        if rubrique == "carriere" and signalement.date_effet:
+            current["echelon_depuis"] = _texte(signalement.date_effet)  # the date the teacher gave
+        if "echelon" in current:
+            current["echelon"] = f"{agent.echelon}"
+        return _mise_a_jour_page(signalement, agent, rubrique, form_class(data=current))
+    form = form_class()
+    if not form.validate():
+        return _mise_a_jour_page(signalement, agent, rubrique, form, 400)
+    values = _valeurs(form, rubrique)
+    before = {name: getattr(agent, name) for name in names}
+    if values == before:
+        return _mise_a_jour_page(signalement, agent, rubrique, form, 400,
+                                 erreur=f"Aucun changement{NBSP}: les valeurs saisies sont déjà celles du dossier.")
+    etat_change = rubrique == "carriere" and any(
+        values[k] != before[k] for k in ("corps", "grade", "echelon", "position"))
+    if etat_change and before["echelon_depuis"] and values["echelon_depuis"] <= before["echelon_depuis"]:
+        form.echelon_depuis.errors = [
+            f"La date d'effet doit suivre le {_texte(before['echelon_depuis'])}, début de la situation actuelle "
+            f"(qui passe dans l'historique){NBSP}: corrigez-la."]
+        return _mise_a_jour_page(signalement, agent, rubrique, form, 400)
+    labels = {name: getattr(form, name).label.text for name in names}
+    changes = [f"- {labels[k]}{NBSP}: {_texte(before[k]) or 'non renseigné'} → {_texte(values[k]) or 'non renseigné'}"
+               for k in names if values[k] != before[k]]
+    session = get_session()
+    with write_transaction(session):
+        agent = session.merge(agent)
+        if etat_change and before["echelon_depuis"] is not None:
+            exists = session.scalar(select(LigneCarriere.id).where(
+                LigneCarriere.agent_id == agent.id, LigneCarriere.debut == before["echelon_depuis"]))
+            if exists is None:  # the state that ends goes into the history
+                session.add(LigneCarriere(agent_id=agent.id, debut=before["echelon_depuis"], corps=before["corps"],
+                                          grade=before["grade"], echelon=before["echelon"],
+                                          position=before["position"] or "en activité"))
+        for name, value in values.items():
+            setattr(agent, name, value)
+        agent.updated_at = now()
+        audit.record(session, actor_id=g.account.id, action="dossier.mise_a_jour", target=f"agent:{agent.id}",
+                     before={"signalement": signalement.id, **{k: _texte(v) for k, v in before.items()}},
+                     after={"signalement": signalement.id, **{k: _texte(v) for k, v in values.items()}})
+        send_message(
+            session, to_account_id=teacher.id, sender_account_id=g.account.id, kind="dossier",
+            thread_id=signalement.id, subject="Votre dossier a été mis à jour",
+            body=(f"À la suite de votre signalement du {signalement.created_at.astimezone(PARIS):%d/%m/%Y}, "
+                  f"votre dossier a été mis à jour (rubrique {RUBRIQUES_MISE_A_JOUR[rubrique].lower()}){NBSP}:\n"
+                  + "\n".join(changes)),
+        )
+    flash(f"Le dossier de {agent.nom_complet} a été mis à jour{NBSP}; l'agent en est informé dans son courrier.",
+          "success")
+    return redirect(url_for("courrier.lire", message_id=signalement.id))
 
 
 @bp.get("/agents/")

@@ -503,3 +503,156 @@ def test_the_gestionnaire_reads_the_same_history(client, with_history, make_gest
     other = client.application.test_client()
     login(other, account.identifiant, password)
     assert "01/09/2004 01/09/2008 professeur des écoles" in flat(other.get(f"/dossier/agents/{with_history.id}/carriere"))
+
+
+# --- « Signaler un changement » with a justificatif; the gestionnaire updates the dossier from it -------
+
+import io  # noqa: E402
+
+import hostile_pdfs as hostile  # noqa: E402
+
+from forms_app.courrier.models import PieceMessage  # noqa: E402
+from forms_app.dossier.models import LigneCarriere  # noqa: E402
+
+
+def signal(client, rubrique: str, description: str, date_effet: str, justificatif=None):
+    data = {"csrf_token": token(client, "/dossier/signaler"), "rubrique": rubrique, "description": description,
+            "date_effet": date_effet}
+    if justificatif is not None:
+        data["justificatif"] = (io.BytesIO(justificatif[0]), justificatif[1])
+    return client.post("/dossier/signaler", data=data, content_type="multipart/form-data")
+
+
+def last_signalement(app) -> Message:
+    with app.app_context(), new_session(app) as session:
+        return session.scalars(select(Message).where(Message.kind == "signalement").order_by(Message.id.desc())).first()
+
+
+@pytest.fixture
+def desk(app, make_gestionnaire, login):
+    """A gestionnaire's client, apart from the teacher's."""
+    account, password = make_gestionnaire()
+    other = app.test_client()
+    login(other, account.identifiant, password)
+    return other
+
+
+def test_a_signalement_carries_its_justificatif_to_the_gestionnaire(app, client, teacher, desk):
+    pdf = hostile.valid_pdf()
+    response = signal(client, "adresse", "Déménagement au 2 place de Jaude.", "01/11/2026",
+                      (pdf, "justificatif de domicile.pdf"))
+    assert response.status_code == 302
+    message = last_signalement(app)
+    with app.app_context(), new_session(app) as session:
+        piece = session.scalars(select(PieceMessage).where(PieceMessage.message_id == message.id)).one()
+    thread = text(desk.get(f"/courrier/{message.id}"))
+    assert f'href="/courrier/pieces/{piece.id}" download>justificatif_de_domicile.pdf</a>' in thread
+    assert desk.get(f"/courrier/pieces/{piece.id}").data == pdf
+    assert f'href="/dossier/signalements/{message.id}/mise-a-jour"' in thread
+    assert "Mettre à jour le dossier" not in text(client.get(f"/courrier/{message.id}"))  # not for the teacher
+
+
+def test_a_justificatif_that_is_no_pdf_sends_nothing(app, client, teacher):
+    response = signal(client, "adresse", "Déménagement.", "01/11/2026", (b"PK\x03\x04docx", "bail.docx"))
+    assert response.status_code == 400
+    assert f"«{S}bail.docx{S}» n'est pas un PDF" in text(response)
+    assert "Déménagement." in text(response)
+    assert last_signalement(app) is None
+
+
+def test_the_gestionnaire_updates_the_address_and_the_teacher_is_told(app, client, teacher, desk):
+    signal(client, "adresse", "Nous habitons désormais 2 place de Jaude, 63000 Clermont-Ferrand.", "01/11/2026",
+           (hostile.valid_pdf(), "domicile.pdf"))
+    message = last_signalement(app)
+    url = f"/dossier/signalements/{message.id}/mise-a-jour"
+    page = text(desk.get(url))
+    assert "Mettre à jour le dossier de Mme Claire Tartemuche" in page
+    assert "Nous habitons désormais 2 place de Jaude" in page and "domicile.pdf" in page
+    assert 'value="1 rue de Vercingétorix"' in page and 'value="63000"' in page  # prefilled from the dossier
+    response = post(desk, url, url, {"adresse": "2 place de Jaude", "code_postal": "63000",
+                                     "commune": "Clermont-Ferrand"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/courrier/{message.id}"
+    assert "Le dossier de Claire Tartemuche a été mis à jour ; l'agent en est informé dans son courrier." in flat(
+        desk.get(response.headers["Location"]))
+    assert agent_row(app, teacher.id).adresse == "2 place de Jaude"
+    with app.app_context(), new_session(app) as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "dossier.mise_a_jour")).one()
+        told = session.scalars(select(Message).where(Message.kind == "dossier")).one()
+    assert '"1 rue de Vercingétorix"' in entry.before and '"2 place de Jaude"' in entry.after
+    assert str(message.id) in entry.after
+    assert told.thread_id == message.id and told.read_at is None
+    # The teacher reads it in her courrier, in the thread of her signalement.
+    inbox = flat(client.get("/courrier/"))
+    assert "1 non lu" in inbox and "Votre dossier a été mis à jour" in inbox
+    thread = flat(client.get(f"/courrier/{message.id}"))
+    assert "Mise à jour du dossier" in thread
+    assert "votre dossier a été mis à jour (rubrique adresse) :" in thread
+    assert "- Adresse : 1 rue de Vercingétorix → 2 place de Jaude" in thread
+    assert "2 place de Jaude" in flat(client.get("/dossier/"))
+
+
+def test_a_change_of_echelon_keeps_the_old_one_in_the_history(app, client, teacher, desk):
+    signal(client, "carriere", "Promue au 8e échelon.", "01/09/2026")
+    message = last_signalement(app)
+    url = f"/dossier/signalements/{message.id}/mise-a-jour"
+    page = text(desk.get(url))
+    assert 'value="01/09/2026"' in page  # the signalement's date d'effet
+    data = {"corps": "professeur certifié", "grade": "classe normale", "echelon": "8",
+            "echelon_depuis": "01/09/2026", "position": "en activité"}
+    early = post(desk, url, url, {**data, "echelon_depuis": "01/09/2022"})
+    assert early.status_code == 400
+    assert ("La date d'effet doit suivre le 01/09/2023, début de la situation actuelle (qui passe dans "
+            "l'historique) : corrigez-la.") in flat(early)
+    assert post(desk, url, url, data).status_code == 302
+    agent = agent_row(app, teacher.id)
+    assert (agent.echelon, agent.echelon_depuis) == (8, date(2026, 9, 1))
+    with app.app_context(), new_session(app) as session:
+        lines = [(x.debut, x.echelon) for x in session.scalars(select(LigneCarriere))]
+    assert lines == [(date(2023, 9, 1), 7)]
+    assert "01/09/2023 01/09/2026 professeur certifié classe normale 07" in flat(client.get("/dossier/carriere"))
+
+
+@pytest.mark.parametrize(("rubrique", "data", "message"), [
+    ("adresse", {"adresse": "2 place de Jaude", "code_postal": "630", "commune": "Clermont-Ferrand"},
+     "Saisissez un code postal à 5 chiffres, par exemple 63000."),
+    ("enfants", {"enfants": "beaucoup"}, "Saisissez un nombre entier de 0 à 20."),
+    ("enfants", {"enfants": "2"}, "Aucun changement : les valeurs saisies sont déjà celles du dossier."),
+    ("carriere", {"corps": "professeur certifié", "grade": "classe normale", "echelon": "12",
+                  "echelon_depuis": "01/09/2026", "position": "en activité"}, "Saisissez un nombre entier de 1 à 11."),
+    ("situation_familiale", {"situation_familiale": ""}, "Indiquez la situation familiale, par exemple Marié(e)."),
+])
+def test_a_refused_update_changes_nothing(app, client, teacher, desk, rubrique, data, message):
+    signal(client, "autre", "Plusieurs changements.", "01/11/2026")
+    signalement = last_signalement(app)
+    url = f"/dossier/signalements/{signalement.id}/mise-a-jour?rubrique={rubrique}"
+    before = agent_row(app, teacher.id).snapshot()
+    response = post(desk, url, url, data)
+    assert response.status_code == 400
+    assert message in flat(response)
+    assert agent_row(app, teacher.id).snapshot() == before
+    with app.app_context(), new_session(app) as session:
+        assert session.scalars(select(Message).where(Message.kind == "dossier")).all() == []
+
+
+def test_a_signalement_autre_asks_which_rubrique_and_unknown_ones_are_refused(app, client, teacher, desk):
+    signal(client, "autre", "Changement de nom d'usage.", "01/11/2026")
+    signalement = last_signalement(app)
+    url = f"/dossier/signalements/{signalement.id}/mise-a-jour"
+    page = flat(desk.get(url))
+    assert "Choisissez ci-dessus la rubrique du dossier que ce signalement modifie." in page
+    assert post(desk, url, url, {}).status_code == 400
+    unknown = desk.get(url + "?rubrique=salaire")
+    assert unknown.status_code == 400
+    assert "Rubrique « salaire » inconnue : choisissez-en une dans la liste ci-dessous." in flat(unknown)
+    assert 'name="enfants"' in text(desk.get(url + "?rubrique=enfants"))
+
+
+def test_only_gestionnaires_update_and_only_from_a_signalement(app, client, teacher, desk):
+    signal(client, "enfants", "Naissance.", "01/11/2026")
+    signalement = last_signalement(app)
+    assert client.get(f"/dossier/signalements/{signalement.id}/mise-a-jour").status_code == 403
+    post(client, "/courrier/ecrire", "/courrier/ecrire", {"objet": "Question", "corps": "Bonjour."})
+    with app.app_context(), new_session(app) as session:
+        plain = session.scalars(select(Message).where(Message.kind == "message")).one()
+    assert desk.get(f"/dossier/signalements/{plain.id}/mise-a-jour").status_code == 404
+    assert desk.get("/dossier/signalements/99999/mise-a-jour").status_code == 404
