@@ -5,12 +5,14 @@ import re
 from datetime import date, datetime
 
 from markupsafe import Markup, escape
+
+from generator.frnombres import nombre
 from wtforms import StringField
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import html_params
 
 MSG_CONTROLE = "Ce champ contient des caractères invisibles non autorisés : retirez-les."
-MSG_LONGUEUR = "Ce champ accepte au plus %(max)d caractères (vous en avez saisi %(length)d)."
+MSG_LONGUEUR = "Ce champ accepte au plus {max} caractères (vous en avez saisi {length})."
 MSG_TELEPHONE = "Saisissez un numéro à 10 chiffres commençant par 0, par exemple 04 73 12 34 56."
 MSG_PORTABLE = (
     "Saisissez un numéro de portable à 10 chiffres commençant par 06 ou 07, "
@@ -42,8 +44,17 @@ def no_control(multiline: bool = False):
     return check
 
 
+class _Longueur(Length):
+    """Length with the French message, its numbers grouped by thousands (« 5 000 »)."""
+
+    def __call__(self, form, field) -> None:
+        length = len(field.data) if field.data else 0
+        if length > self.max:
+            raise ValidationError(MSG_LONGUEUR.format(max=nombre(self.max), length=nombre(length)))
+
+
 def longueur(maximum: int) -> Length:
-    return Length(max=maximum, message=MSG_LONGUEUR)
+    return _Longueur(max=maximum)
 
 
 def normaliser_telephone(value: str) -> str | None:

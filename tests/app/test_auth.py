@@ -364,7 +364,7 @@ def test_clock_banner_shows_when_now_is_fixed(app_config, make_teacher, login, m
     config = {k: v for k, v in app_config.items() if k != "CLOCK"}
     app = create_app(config)
     page = app.test_client().get("/connexion").data.decode()
-    assert "Horloge de démonstration : 18/11/2026 à 12:00 (heure de Paris)" in page
+    assert "Horloge de démonstration\u00a0: 18/11/2026 à 12:00 (heure de Paris)" in page
     from forms_app.core.clock import now
 
     with app.app_context():

@@ -125,7 +125,7 @@ def test_gestionnaire_writes_to_a_teacher(app, people):
         ({"destinataire": "personne"}, "Aucun enseignant n'a l'identifiant « personne » : vérifiez-le."),
         ({"objet": ""}, "Indiquez l'objet du message."),
         ({"corps": "  "}, "Écrivez votre message."),
-        ({"corps": "c" * 5001}, "Ce champ accepte au plus 5000 caractères (vous en avez saisi 5001)."),
+        ({"corps": "c" * 5001}, "Ce champ accepte au plus 5\u202f000 caractères (vous en avez saisi 5\u202f001)."),
         ({"objet": "Objet\x00"}, "Ce champ contient des caractères invisibles non autorisés : retirez-les."),
     ],
 )

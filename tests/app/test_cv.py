@@ -106,7 +106,7 @@ CV_REFUSALS = [
      "L'année de fin doit être égale ou postérieure à l'année de début."),
     ("langues", {"niveau": ""}, "Choisissez un niveau."),
     ("langues", {"niveau": "Z9"}, "Choisissez un niveau."),
-    ("publications", {"precisions": "p" * 2001}, "Ce champ accepte au plus 2000 caractères (vous en avez saisi 2001)."),
+    ("publications", {"precisions": "p" * 2001}, "Ce champ accepte au plus 2\u202f000 caractères (vous en avez saisi 2\u202f001)."),
 ]
 
 
@@ -150,7 +150,7 @@ def test_delete_asks_for_confirmation_and_closes_the_gap(app, client, teacher):
         add(client, "formations", intitule=name)
     eid = entry_id(app, teacher.id, "Deux")
     confirm = flat(client.get(f"/cv/entrees/{eid}/supprimer"))
-    assert "Voulez-vous vraiment supprimer cette entrée de la rubrique « Formations » ?" in confirm
+    assert "Voulez-vous vraiment supprimer cette entrée de la rubrique « Formations »\u00a0?" in confirm
     assert entries(app, teacher.id, "formations") == [(1, "Un"), (2, "Deux"), (3, "Trois")]
     response = post(client, f"/cv/entrees/{eid}/supprimer", f"/cv/entrees/{eid}/supprimer")
     assert response.status_code == 302
