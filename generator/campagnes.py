@@ -7,6 +7,8 @@ from pathlib import Path
 from .model import (
     PHASE_CODES,
     SITUATIONS,
+    ETAB_RESTRICTIONS,
+    RESTRICTABLE_VOEU_TYPES,
     VOEU_TYPES,
     BaremeRule,
     Campaign,
@@ -26,7 +28,7 @@ from .yamlio import YList, YMap
 CAMPAIGN_KEYS = ("titre", "type", "annee", "resume", "note_de_service", "phases", "voeux", "mouvements",
                  "pieces_jointes", "bareme")
 PHASE_KEYS = ("code", "libelle", "debut", "fin")
-VOEUX_KEYS = ("maximum", "types")
+VOEUX_KEYS = ("maximum", "types", "types_etablissement")
 MOUVEMENT_KEYS = ("code", "libelle", "lettre_motivation", "disciplines", "preferences")
 PREFERENCE_KEYS = ("code", "libelle")
 PIECE_KEYS = ("code", "libelle", "taille_max_ko", "obligatoire")
@@ -84,10 +86,10 @@ def _phases(f: Fields) -> list[Phase]:
     return sorted(phases, key=lambda p: (p.start, list(PHASE_CODES).index(p.code)))
 
 
-def _voeux(f: Fields) -> tuple[int | None, tuple[str, ...] | None]:
+def _voeux(f: Fields) -> tuple[int | None, tuple[str, ...] | None, tuple[str, ...]]:
     vmap = f.mapping("voeux")
     if vmap is None:
-        return None, None
+        return None, None, ()
     v = Fields(f.report, f.path, vmap, " dans « voeux »")
     v.check_keys(VOEUX_KEYS)
     limit = v.integer("maximum", positive=True)
@@ -100,10 +102,24 @@ def _voeux(f: Fields) -> tuple[int | None, tuple[str, ...] | None]:
                           f"{', '.join(VOEU_TYPES)}.")
     if len(set(types or ())) != len(types or ()):
         v.error(vmap.line_of("types"), "un type de vœu est répété dans « types » : gardez chaque type une fois.")
+    restrictions = v.texts("types_etablissement") or ()
+    for index, code in enumerate(restrictions):
+        if code not in ETAB_RESTRICTIONS:
+            raw = vmap.get("types_etablissement")
+            line = raw.line_of(index) if isinstance(raw, YList) else vmap.line_of("types_etablissement")
+            v.error(line, f"type d'établissement inconnu « {code} »{suggest(code, tuple(ETAB_RESTRICTIONS))} : "
+                          f"types possibles : {', '.join(ETAB_RESTRICTIONS)}.")
+    if len(set(restrictions)) != len(restrictions):
+        v.error(vmap.line_of("types_etablissement"), "un type d'établissement est répété dans « types_etablissement » : "
+                                                     "gardez chaque type une fois.")
+    if restrictions and types and not set(types) & set(RESTRICTABLE_VOEU_TYPES):
+        v.error(vmap.line_of("types_etablissement"),
+                f"« types_etablissement » ne s'applique qu'aux vœux {', '.join(RESTRICTABLE_VOEU_TYPES)}, absents de "
+                "« types » : retirez « types_etablissement » ou ajoutez l'un de ces types de vœu.")
     if not v.ok:
         f.ok = False
-        return None, None
-    return limit, types
+        return None, None, ()
+    return limit, types, tuple(restrictions)
 
 
 def _mouvements(f: Fields, ref: Referentiel, disciplines: Table) -> list[Mouvement]:
@@ -249,7 +265,7 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
                                            f"content/notes-de-service/{note}.md) : corrigez « note_de_service » "
                                            "ou ajoutez la note.")
     phases = _phases(f)
-    limit, types = _voeux(f)
+    limit, types, restrictions = _voeux(f)
     mouvements = _mouvements(f, ref, disciplines)
     pieces = _pieces(f)
     bareme = _bareme(f, types, limit)
@@ -257,5 +273,6 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
         return None
     return Campaign(slug=slug, title=title, kind=kind, year=year, summary=summary,  # type: ignore[arg-type]
                     note_de_service=note, phases=tuple(phases), voeu_limit=limit,  # type: ignore[arg-type]
-                    voeu_types=types, mouvements=tuple(mouvements), pieces=tuple(pieces),  # type: ignore[arg-type]
+                    voeu_types=types, etab_restrictions=restrictions,  # type: ignore[arg-type]
+                    mouvements=tuple(mouvements), pieces=tuple(pieces),
                     bareme=tuple(bareme), source=SourceRef(name, 1))

@@ -24,6 +24,17 @@ VOEU_TYPES: dict[str, str] = {
     "ZRA": "Zone de remplacement (académie)",
 }
 
+# Restrictions of a geographic vœu to a type d'établissement: code -> (label, établissement types it covers).
+# A lycée polyvalent (LPO) holds general and vocational sections: it counts as a lycée and as an LP.
+ETAB_RESTRICTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "CLG": ("Collège", ("CLG",)),
+    "LYC": ("Lycée", ("LYC", "LPO")),
+    "LP": ("Lycée professionnel", ("LP", "LPO")),
+    "EREA": ("Établissement régional d'enseignement adapté", ("EREA",)),
+}
+# The vœu types a restriction may apply to: the zones made of several établissements.
+RESTRICTABLE_VOEU_TYPES = ("COM", "GEO", "DPT", "ACA")
+
 # Phase codes a campaign may declare, in their usual order.
 PHASE_CODES: dict[str, str] = {
     "information": "Information et publication de la note de service",
@@ -317,6 +328,7 @@ class Campaign:
     pieces: tuple[PieceType, ...]
     bareme: tuple[BaremeRule, ...]
     source: SourceRef
+    etab_restrictions: tuple[str, ...] = ()  # ETAB_RESTRICTIONS keys offered on geographic vœux
 
     @property
     def url(self) -> str:

@@ -38,6 +38,13 @@ class BaseForm(FlaskForm):
         return valid
 
     @property
+    def first_error(self) -> str | None:
+        """The message to show for a form that did not validate: the CSRF one first, else the first field's."""
+        if self.csrf_failed:
+            return self.csrf_token.errors[0]
+        return next((errors[0] for errors in self.errors.values() if errors), None)
+
+    @property
     def csrf_failed(self) -> bool:
         csrf_field = getattr(self, "csrf_token", None)
         return bool(csrf_field is not None and csrf_field.errors)

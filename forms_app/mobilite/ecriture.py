@@ -39,7 +39,8 @@ def flash_once(message: str, category: str = "message") -> None:
 def instantane(row, rank: int | None = None) -> dict:
     """A vœu row as the audit log keeps it; rank: its new rank, when it moves."""
     # "numero", not "code": the audit log drops any key named "code" (TOTP codes).
-    return {"rank": row.rank if rank is None else rank, "type": row.type, "numero": row.code, "poste": row.poste}
+    return {"rank": row.rank if rank is None else rank, "type": row.type, "numero": row.code,
+            "type_etab": row.type_etab, "poste": row.poste}
 
 
 def verrouiller(session: Session, demande_id: int, *, modifie: bool = True) -> None:
@@ -67,7 +68,7 @@ class Ecriture:
     after: dict
     supprimes: list[int] = field(default_factory=list)  # vœu ids taken out
     rangs: dict[int, int] = field(default_factory=dict)  # vœu id -> new rank, for those that move
-    ajout: dict | None = None  # the new vœu's columns (rank, type, code, libelle, poste)
+    ajout: dict | None = None  # the new vœu's columns (rank, type, code, type_etab, libelle, poste)
     flash: tuple[str, str] | None = None  # (category, message) saved with the write, shown once
 
 
@@ -146,8 +147,8 @@ _PARTS = {
     "supprimes": "gone AS (DELETE FROM voeux WHERE id = ANY(:supprimes) AND demande_id IN (SELECT id FROM taken))",
     "rangs": ("ranked AS (UPDATE voeux SET rank = m.rank FROM unnest(:rang_ids, :rang_values) AS m(id, rank) "
               "WHERE voeux.id = m.id AND voeux.demande_id IN (SELECT id FROM taken))"),
-    "ajout": ("added AS (INSERT INTO voeux (demande_id, rank, type, code, libelle, poste, created_at) "
-              "SELECT id, :a_rank, :a_type, :a_code, :a_libelle, :a_poste, :now FROM taken)"),
+    "ajout": ("added AS (INSERT INTO voeux (demande_id, rank, type, code, type_etab, libelle, poste, created_at) "
+              "SELECT id, :a_rank, :a_type, :a_code, :a_type_etab, :a_libelle, :a_poste, :now FROM taken)"),
     "session": ("seen AS (UPDATE user_sessions SET data = :data, last_seen_at = :seen "
                 "WHERE id_hash = :id_hash AND EXISTS (SELECT 1 FROM taken))"),
 }

@@ -20,6 +20,7 @@ class VoeuForm(BaseForm):
     type = HiddenField()
     code = HiddenField()
     poste = HiddenField(validators=[no_control()])  # stored as sent: no NUL (PostgreSQL refuses it)
+    type_etab = SelectField(validate_choice=False)  # checked by the rules, with a message that says what to fix
 
 
 class LettreForm(BaseForm):

@@ -9,19 +9,21 @@ from sqlalchemy.orm import Session
 
 from generator.model import Campaign, Mouvement, PieceType
 
+from ..core.clock import now
 from .loaders import site_or_404
 from .models import Demande, Lettre, PieceJointe, Voeu
-from .rules.demandes import etat, peut_saisir_voeux
+from .rules.demandes import est_recevable, etat, peut_saisir_voeux
+from .rules.fenetre import etat_saisie
 
 _VOEU_ROWS = (
-    select(Voeu.id, Voeu.rank, Voeu.type, Voeu.code, Voeu.libelle, Voeu.poste, Voeu.created_at)
+    select(Voeu.id, Voeu.rank, Voeu.type, Voeu.code, Voeu.type_etab, Voeu.libelle, Voeu.poste, Voeu.created_at)
     .where(Voeu.demande_id == bindparam("demande_id")).order_by(Voeu.rank, Voeu.id)
 )
 
 
 def voeux_de(session: Session, demande_id: int) -> list:
-    """The vœux of a demande in rank order, as plain rows (id, rank, type, code, libelle, poste,
-    created_at): the pages read them and the writes rewrite them, nobody changes them as objects."""
+    """The vœux of a demande in rank order, as plain rows (id, rank, type, code, type_etab,
+    libelle, poste, created_at): the pages read them and the writes rewrite them, nobody changes them as objects."""
     return session.connection().execute(_VOEU_ROWS, {"demande_id": demande_id}).all()
 
 
@@ -40,10 +42,16 @@ class LigneDemande:
     preference: str
     nb_voeux: int
     lettre_enregistree: bool
+    saisie_close: bool = False  # the campaign's saisie has ended (not merely not yet open)
 
     @property
     def etat(self) -> str:
-        return etat(self.mouvement, self.lettre_enregistree, self.nb_voeux)
+        return etat(self.mouvement, self.lettre_enregistree, self.nb_voeux, self.saisie_close)
+
+    @property
+    def non_recevable(self) -> bool:
+        """Saisie has closed on a starred demande without its lettre."""
+        return self.saisie_close and not est_recevable(self.mouvement, self.lettre_enregistree)
 
     @property
     def etoile(self) -> bool:
@@ -80,7 +88,7 @@ def ligne(session: Session, demande: Demande, campaign: Campaign | None = None, 
     return LigneDemande(
         demande, campaign, mouvement,
         discipline.libelle if discipline else demande.discipline, preference, nb,
-        enregistree_at is not None,
+        enregistree_at is not None, etat_saisie(campaign, now()) == "close",
     )
 
 

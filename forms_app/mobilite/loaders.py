@@ -13,7 +13,7 @@ from ..core.content import current_site
 from ..core.db import get_session, read_connection
 from ..core.records import checked_id
 from ..dossier.loaders import own_agent_id
-from .models import Demande, PieceJointe, Voeu
+from .models import Demande, Lettre, PieceJointe, Voeu
 
 
 def site_or_404():
@@ -68,21 +68,25 @@ def load_piece(piece_id: int) -> PieceJointe:
 
 @dataclass(frozen=True, slots=True)
 class ListeLue:
-    """A demande's vœu list as one query read it: the version and the vœux go together."""
+    """A demande's vœu list as one query read it: the version and the vœux go together, with what the
+    rules of a write need of the demande (its movement, whether its lettre is saved)."""
 
     demande_id: int
     campagne: str
     mouvement: str
     version: int
-    voeux: list  # rows (id, rank, type, code, libelle, poste, created_at) in rank order
+    voeux: list  # rows (id, rank, type, code, type_etab, libelle, poste, created_at) in rank order
+    lettre_enregistree: bool = False
 
 
-_d, _v = Demande.__table__, Voeu.__table__
+_d, _v, _l = Demande.__table__, Voeu.__table__, Lettre.__table__
 _cible = _v.alias("cible")
 _LISTE = (
     select(_d.c.id.label("demande_id"), _d.c.agent_id, _d.c.campagne, _d.c.mouvement, _d.c.voeux_version,
-           _v.c.id, _v.c.rank, _v.c.type, _v.c.code, _v.c.libelle, _v.c.poste, _v.c.created_at)
-    .select_from(_d.outerjoin(_v, _v.c.demande_id == _d.c.id)).order_by(_v.c.rank, _v.c.id)
+           _l.c.enregistree_at.label("lettre_at"),
+           _v.c.id, _v.c.rank, _v.c.type, _v.c.code, _v.c.type_etab, _v.c.libelle, _v.c.poste, _v.c.created_at)
+    .select_from(_d.outerjoin(_v, _v.c.demande_id == _d.c.id).outerjoin(_l, _l.c.demande_id == _d.c.id))
+    .order_by(_v.c.rank, _v.c.id)
 )
 _LISTE_DE_DEMANDE = _LISTE.where(_d.c.id == bindparam("demande_id"))
 _LISTE_DU_VOEU = _LISTE.where(
@@ -95,7 +99,7 @@ def _liste_lue(statement, params: dict) -> ListeLue | None:
         return None
     first = rows[0]
     return ListeLue(first.demande_id, first.campagne, first.mouvement, first.voeux_version,
-                    [row for row in rows if row.id is not None])
+                    [row for row in rows if row.id is not None], first.lettre_at is not None)
 
 
 def liste_de_demande(demande_id: int) -> ListeLue:

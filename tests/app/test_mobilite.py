@@ -63,13 +63,13 @@ def version_of(client, demande_id: int) -> str:
     return re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html).group(0).split('"')[-2]
 
 
-def add_voeu(client, demande_id: int, type_: str, code: str, version: str | None = None):
+def add_voeu(client, demande_id: int, type_: str, code: str, version: str | None = None, type_etab: str = ""):
     page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type={type_}&code={code}")
     html = page.data.decode()
     found = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', html)
     token = csrf_from(html)
     return client.post(f"/mobilite/demandes/{demande_id}/voeux/ajouter", data={
-        "csrf_token": token, "type": type_, "code": code,
+        "csrf_token": token, "type": type_, "code": code, "type_etab": type_etab,
         "version": version if version is not None else (found.group(1) if found else "0")})
 
 
@@ -183,7 +183,7 @@ def test_starred_movement_needs_the_lettre_before_voeux(app, teacher_client):
     assert ("Lettre de motivation pour le mouvement Classes préparatoires aux grandes écoles Mathématiques "
             "Préférence : Mathématiques, physique et sciences de l'ingénieur : Visualiser la lettre de motivation") in services
     assert ETAT_VOEUX in text_of(client.get(f"/mobilite/{SPEC}/"))
-    # The lettre check reads the demande through the ORM session: the write then joins its transaction.
+    # The lettre check reads the saved lettre with the list, in the add's one read.
     assert add_voeu(client, demande_id, "ETB", "0630021F").status_code == 302
     assert f"1 {ETAT_COMPLETE}" in text_of(client.get(f"/mobilite/{SPEC}/"))
     assert add_voeu(client, demande_id, "COM", "63113").status_code == 302
@@ -254,7 +254,9 @@ def test_rechercher_shows_the_libelle_then_enregistrer(app, occitan):
 
 
 @pytest.mark.parametrize("type_, code, message", [
-    ("ETB", "0630021G", "Le code «\u00a00630021G\u00a0» n'est pas un code d'établissement (UAI)\u00a0: 7 chiffres puis une lettre, par exemple 0630021F."),
+    ("ETB", "0630021G", "Le code «\u00a00630021G\u00a0» n'est pas un code d'établissement (UAI) valide\u00a0: sa lettre de contrôle devrait être «\u00a0F\u00a0» (0630021F). Vérifiez le code."),
+    ("ETB", "9999999Z", "Le code «\u00a09999999Z\u00a0» n'est pas un code d'établissement (UAI) valide\u00a0: sa lettre de contrôle devrait être «\u00a0P\u00a0» (9999999P). Vérifiez le code."),
+    ("ETB", "063002", "Le code «\u00a0063002\u00a0» n'est pas un code d'établissement (UAI)\u00a0: 7 chiffres puis une lettre, par exemple 0630021F."),
     ("ETB", "0630000H", "Aucun établissement ne porte le code «\u00a00630000H\u00a0» dans le référentiel de l'académie\u00a0: vérifiez le code ou utilisez la saisie guidée."),
     ("COM", "99999", "Aucun commune ne porte le code"),
     ("ZRE", "ZRE063", "Le type de vœu «\u00a0Zone de remplacement (établissement)\u00a0» n'est pas accepté par cette campagne\u00a0: choisissez parmi établissement, commune, groupement de communes, département, académie."),
@@ -294,7 +296,18 @@ def test_duplicate_and_limit_are_refused(app, occitan, project_root):
     assert "Ce vœu figure déjà dans votre liste (vœu n°\u00a01)\u00a0: vous ne pouvez pas le saisir deux fois." in text_of(dup)
     insert_voeux(app, demande_id, uais(project_root, 14, skip="0630021F"))
     assert "Ajouter un vœu" not in text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
-    over = add_voeu(client, demande_id, "DPT", "63")
+    # At the limit the add page says so and offers nothing to add (no « Vœu n° 16 sur 15 », no form).
+    full = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=DPT&code=63")
+    assert full.status_code == 200
+    assert ("Vous avez saisi 15 vœux, le maximum pour cette campagne\u00a0: pour en ajouter un autre, supprimez "
+            "d'abord un vœu de votre liste.") in text_of(full)
+    assert "16 sur 15" not in text_of(full) and "/voeux/ajouter" not in full.data.decode().split("<main", 1)[1]
+    assert '<button type="submit" class="button">Enregistrer</button>' not in full.data.decode()
+    # A request sent anyway, at the list's current version, is refused with the limit.
+    db = new_session(app)
+    version = str(db.get(Demande, demande_id).voeux_version)
+    db.close()
+    over = add_voeu(client, demande_id, "DPT", "63", version=version)
     assert over.status_code == 409
     assert "Vous avez déjà saisi 15 vœux, le maximum pour cette campagne." in text_of(over)
     assert len(voeux_of(app, demande_id)) == 15
@@ -319,7 +332,8 @@ def test_guided_search_lists_matches_to_pick(occitan):
     assert "0630021F — LPO Lycée des métiers La Fayette 21 boulevard Robert Schuman Clermont-Ferrand" in text
     assert f'href="/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&amp;code=0630021F"' in page.data.decode()
     none = text_of(client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=COM&code=&q=zzzz"))
-    assert "Aucun résultat : essayez un autre nom, une commune ou un département." in none
+    assert ("Aucun résultat : essayez un autre nom, une commune ou un département, ou videz le champ pour une saisie "
+            "guidée.") in none
 
 
 def move(client, demande_id: int, voeu_rank: int, action: str, version: str | None = None):
@@ -389,6 +403,7 @@ def test_a_write_refused_as_stale_changes_nothing(app, occitan):
     html = client.get(f"/mobilite/demandes/{demande_id}/").data.decode()
     old_version = re.search(r'name="version" value="(\d+)"', html).group(1)
     assert move(client, demande_id, 2, "monter").status_code == 302
+    client.get(f"/mobilite/demandes/{demande_id}/")  # the move's message is read
     before = _traces(app, demande_id), voeux_of(app, demande_id)
     for action in ("monter", "descendre", "supprimer"):
         assert move(client, demande_id, 2, action, version=old_version).status_code == 409
@@ -568,8 +583,8 @@ def test_forged_type_is_refused_and_list_edits_are_audited(app, occitan):
     entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "mobilite.voeu.monter")).one()
     db.close()
     assert entry.target == f"demande:{demande_id}"
-    assert '{"numero": "0630021F", "poste": "", "rank": 1, "type": "ETB"}' in entry.before
-    assert '{"numero": "63113", "poste": "", "rank": 1, "type": "COM"}' in entry.after
+    assert '{"numero": "0630021F", "poste": "", "rank": 1, "type": "ETB", "type_etab": ""}' in entry.before
+    assert '{"numero": "63113", "poste": "", "rank": 1, "type": "COM", "type_etab": ""}' in entry.after
 
 
 def test_zones_de_remplacement_are_added_on_the_intra(intra_open, app, client, make_teacher, login):
@@ -602,3 +617,120 @@ def test_closed_campaign_services_and_other_areas(app, teacher_client):
     assert "Ajouter une demande" not in text_of(intra)
     assert client.get(f"/mobilite/{INTRA}/ajouter").status_code == 403
     assert 'href="/mobilite/">Services</a>' in client.get("/").data.decode()
+
+
+# --- issue 10: what a teacher meets ------------------------------------------------------------
+
+def intra_demande(app, client, make_teacher, login) -> int:
+    agent, account, password = make_teacher()
+    login(client, account.identifiant, password)
+    token = csrf_from(client.get(f"/mobilite/{INTRA}/").data)
+    client.post(f"/mobilite/{INTRA}/ajouter", data={"csrf_token": token, "mouvement": "GEN"})
+    (demande_id,) = demande_ids(app, agent.id)
+    return demande_id
+
+
+def voeux_typed(app, demande_id: int) -> list[tuple[int, str, str, str]]:
+    db = new_session(app)
+    rows = db.execute(select(Voeu.rank, Voeu.type, Voeu.code, Voeu.type_etab)
+                      .where(Voeu.demande_id == demande_id).order_by(Voeu.rank)).all()
+    db.close()
+    return [tuple(r) for r in rows]
+
+
+def test_a_zone_voeu_may_be_restricted_to_a_type_etablissement(intra_open, app, client, make_teacher, login):
+    demande_id = intra_demande(app, client, make_teacher, login)
+    page = client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=COM&code=63113").data.decode()
+    assert '<label for="type_etab">Type d\'établissement</label>' in page
+    options = re.findall(r'<option value="([A-Z]*)"[^>]*>([^<]+)</option>', unescape(page.split('id="type_etab"')[1]))
+    assert options == [("", "Tout type d'établissement"), ("CLG", "Collège"), ("LYC", "Lycée"),
+                       ("LP", "Lycée professionnel")]
+    assert add_voeu(client, demande_id, "COM", "63113", type_etab="CLG").status_code == 302
+    assert add_voeu(client, demande_id, "COM", "63113").status_code == 302
+    again = add_voeu(client, demande_id, "COM", "63113", type_etab="CLG")
+    assert again.status_code == 409
+    assert "Ce vœu figure déjà dans votre liste (vœu n°\u00a01)" in text_of(again)
+    forged = add_voeu(client, demande_id, "COM", "63113", type_etab="EREA")
+    assert forged.status_code == 400
+    assert ("Le type d'établissement «\u00a0EREA\u00a0» n'est pas proposé pour ce vœu\u00a0: choisissez parmi "
+            "«\u00a0tout type d'établissement\u00a0», «\u00a0collège\u00a0», «\u00a0lycée\u00a0», "
+            "«\u00a0lycée professionnel\u00a0».") in text_of(forged)
+    on_etb = add_voeu(client, demande_id, "ETB", "0630021F", type_etab="CLG")
+    assert on_etb.status_code == 400
+    assert 'id="type_etab"' not in client.get(f"/mobilite/demandes/{demande_id}/voeux/ajouter?type=ETB&code=0630021F").data.decode()
+    assert voeux_typed(app, demande_id) == [(1, "COM", "63113", "CLG"), (2, "COM", "63113", "")]
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "N° Code ou N° Type vœu Libellé Type d'établissement Actions" in text
+    assert "1 63113 Commune Clermont-Ferrand (63000) Collège" in text
+    assert "2 63113 Commune Clermont-Ferrand (63000) Tout type d'établissement" in text
+
+
+def test_the_voeu_page_sentence_comes_from_the_campaign(app, client, make_teacher, login, intra_open, occitan):
+    occitan_client, occitan_id = occitan
+    spec = text_of(occitan_client.get(f"/mobilite/demandes/{occitan_id}/"))
+    assert ("Vous pouvez formuler jusqu'à 15 vœux, de types\u00a0: établissement, commune, groupement de communes, "
+            "département et académie. Classez-les du plus précis (établissement) au plus large (académie).") in spec
+
+
+def test_the_inter_voeu_page_says_academie_only(app, client, make_teacher, login):
+    app.config["CLOCK"] = lambda: datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)  # inside the inter saisie
+    agent, account, password = make_teacher()
+    login(client, account.identifiant, password)
+    token = csrf_from(client.get("/mobilite/inter-2027/").data)
+    client.post("/mobilite/inter-2027/ajouter", data={"csrf_token": token, "mouvement": "GEN"})
+    (demande_id,) = demande_ids(app, agent.id)
+    text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "Vous pouvez formuler jusqu'à 31 vœux, tous de type «\u00a0académie\u00a0»." in text
+    assert "établissement" not in text.split("Liste de vos vœux")[1].split("Retour aux demandes")[0].lower()
+
+
+def test_an_empty_guided_search_lists_the_choices_step_by_step(app, occitan):
+    client, demande_id = occitan
+    base = f"/mobilite/demandes/{demande_id}/voeux/ajouter"
+    first = client.get(f"{base}?type=ETB&code=&q=")
+    assert first.status_code == 200
+    text = text_of(first)
+    assert "Saisie guidée\u00a0: établissement" in text or "Saisie guidée : établissement" in text
+    assert "Choisissez d'abord le département." in text and "Puy-de-Dôme (063)" in text
+    html = first.data.decode()
+    assert f'href="{base}?type=ETB&amp;dpt=063#saisie-guidee"' in html
+    second = client.get(f"{base}?type=ETB&dpt=063")
+    assert "Choisissez la commune." in text_of(second) and "Clermont-Ferrand (63000)" in text_of(second)
+    third = client.get(f"{base}?type=ETB&dpt=063&commune=63113")
+    assert "Choisissez le vœu." in text_of(third)
+    assert f'href="{base}?type=ETB&amp;code=0630021F"' in third.data.decode()
+    assert "Enregistrement du vœu" in text_of(client.get(f"{base}?type=ETB&code=0630021F"))
+
+
+def test_moves_and_deletions_say_what_happened(app, occitan):
+    client, demande_id = occitan
+    add_voeu(client, demande_id, "ETB", "0630021F")
+    add_voeu(client, demande_id, "COM", "63113")
+    client.get(f"/mobilite/demandes/{demande_id}/")
+    assert move(client, demande_id, 2, "monter").status_code == 302
+    shown = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert "Le vœu «\u00a0Clermont-Ferrand (63000)\u00a0» passe du rang 2 au rang 1." in shown
+    assert "passe du rang" not in text_of(client.get(f"/mobilite/demandes/{demande_id}/"))  # shown once
+    assert move(client, demande_id, 1, "descendre").status_code == 302
+    assert "Le vœu «\u00a0Clermont-Ferrand (63000)\u00a0» passe du rang 1 au rang 2." in text_of(
+        client.get(f"/mobilite/demandes/{demande_id}/"))
+    assert move(client, demande_id, 1, "supprimer").status_code == 302
+    assert ("Le vœu n°\u00a01 «\u00a0LPO Lycée des métiers La Fayette 21 boulevard Robert Schuman Clermont-Ferrand"
+            "\u00a0» est supprimé\u00a0; les vœux suivants remontent d'un rang.") in text_of(
+        client.get(f"/mobilite/demandes/{demande_id}/"))
+
+
+def test_a_starred_demande_without_lettre_is_non_recevable_once_saisie_closes(app, teacher_client):
+    client, agent, _ = teacher_client
+    creer_demande(client, SPEC, "CPGE", "L1300", "MPSI")
+    (demande_id,) = demande_ids(app, agent.id)
+    assert ETAT_LETTRE in text_of(client.get(f"/mobilite/{SPEC}/"))
+    app.config["CLOCK"] = lambda: datetime(2026, 12, 20, 10, 0, tzinfo=PARIS)  # after the saisie of SPEC
+    listing = client.get(f"/mobilite/{SPEC}/")
+    text = text_of(listing)
+    assert ETAT_LETTRE not in text
+    assert "Non recevable\u00a0: la lettre de motivation n'a pas été enregistrée avant la clôture de la saisie" in text
+    assert f"/mobilite/demandes/{demande_id}/lettre" not in listing.data.decode()
+    page = client.get(f"/mobilite/demandes/{demande_id}/")
+    assert "cette demande ne sera pas examinée" in text_of(page)
+    assert "Saisir la lettre de motivation" not in text_of(page)

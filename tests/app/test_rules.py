@@ -16,9 +16,10 @@ def phase(start: datetime, end: datetime | None, code: str = "saisie") -> Phase:
     return Phase(code, "Saisie", start, end, SRC)
 
 
-def campaign(phases=(), *, limit: int = 3, types=("ETB", "COM", "DPT"), mouvements=(), rules=()) -> Campaign:
+def campaign(phases=(), *, limit: int = 3, types=("ETB", "COM", "DPT"), mouvements=(), rules=(),
+             restrictions=()) -> Campaign:
     return Campaign("test", "Test", "intra", "2026-2027", "", None, tuple(phases), limit, tuple(types),
-                    tuple(mouvements), (), tuple(rules), SRC)
+                    tuple(mouvements), (), tuple(rules), SRC, tuple(restrictions))
 
 
 # --- window -----------------------------------------------------------------------------------
@@ -81,13 +82,85 @@ def test_telephone_follows_its_own_phase():
     ([], "", "X", "Sélectionnez un type de vœu."),
     ([], "ACA", "06", f"Le type de vœu «{NBSP}Académie{NBSP}» n'est pas accepté par cette campagne{NBSP}: "
                       "choisissez parmi établissement, commune, département."),
-    ([("ETB", "0630021F"), ("COM", "63113")], "COM", "63113",
+    ([("ETB", "0630021F", ""), ("COM", "63113", "")], "COM", "63113",
      f"Ce vœu figure déjà dans votre liste (vœu n°{NBSP}2){NBSP}: vous ne pouvez pas le saisir deux fois."),
-    ([("ETB", "A"), ("ETB", "B"), ("ETB", "C")], "DPT", "063", "Vous avez déjà saisi 3 vœux, le maximum pour cette campagne."),
-    ([("ETB", "A"), ("ETB", "B")], "DPT", "063", None),
+    ([("ETB", "A", ""), ("ETB", "B", ""), ("ETB", "C", "")], "DPT", "063",
+     "Vous avez déjà saisi 3 vœux, le maximum pour cette campagne."),
+    ([("ETB", "A", ""), ("ETB", "B", "")], "DPT", "063", None),
 ])
 def test_voeu_refusals(existants, type_, code, message):
     assert voeux.refus_ajout(campaign(), existants, type_, code) == message
+
+
+@pytest.mark.parametrize("type_, type_etab, message", [
+    ("COM", "", None),
+    ("COM", "CLG", None),
+    ("DPT", "LYC", None),
+    ("COM", "LP", f"Le type d'établissement «{NBSP}LP{NBSP}» n'est pas proposé pour ce vœu{NBSP}: choisissez parmi "
+                  f"«{NBSP}tout type d'établissement{NBSP}», «{NBSP}collège{NBSP}», «{NBSP}lycée{NBSP}»."),
+    ("ETB", "CLG", f"Le type d'établissement «{NBSP}CLG{NBSP}» n'est pas proposé pour ce vœu{NBSP}: choisissez parmi "
+                   f"«{NBSP}tout type d'établissement{NBSP}»."),
+    ("COM", "<script>", f"Le type d'établissement «{NBSP}<script>{NBSP}» n'est pas proposé pour ce vœu"),
+])
+def test_type_etab_restrictions(type_, type_etab, message):
+    c = campaign(restrictions=("CLG", "LYC"))
+    refus = voeux.refus_type_etab(c, type_, type_etab)
+    assert refus == message if message is None or message.endswith(".") else refus.startswith(message)
+
+
+def test_same_zone_with_two_restrictions_makes_two_voeux():
+    c = campaign(limit=5, restrictions=("CLG", "LYC"))
+    assert voeux.refus_ajout(c, [("COM", "63113", "")], "COM", "63113", "CLG") is None
+    assert voeux.refus_ajout(c, [("COM", "63113", "CLG")], "COM", "63113", "CLG") == (
+        f"Ce vœu figure déjà dans votre liste (vœu n°{NBSP}1){NBSP}: vous ne pouvez pas le saisir deux fois.")
+
+
+@pytest.mark.parametrize("types, sentence", [
+    (("ACA",), f"Vous pouvez formuler jusqu'à 31 vœux, tous de type «{NBSP}académie{NBSP}»."),
+    (("ETB", "COM", "DPT"), f"Vous pouvez formuler jusqu'à 31 vœux, de types{NBSP}: établissement, commune et "
+                            "département. Classez-les du plus précis (établissement) au plus large (département)."),
+    (("ZRE", "ZRD"), f"Vous pouvez formuler jusqu'à 31 vœux, de types{NBSP}: zone de remplacement (établissement) et "
+                     "zone de remplacement (département)."),
+])
+def test_the_voeu_sentence_comes_from_the_campaign_types(types, sentence):
+    assert voeux.phrase_types(campaign(limit=31, types=types)) == sentence
+
+
+OPEN = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
+AJOUT = dict(version=4, type_="COM", code="63113", type_etab="")
+
+
+def liste(mouvement="GEN", lettre=False, version=4, existants=()):
+    return voeux.ListeVue(mouvement, lettre, version, tuple(existants))
+
+
+@pytest.mark.parametrize("case, liste_vue, moment, fields, expected", [
+    ("accepted", liste(), OPEN, {}, (None, "COM", "63113", 1)),
+    ("window closed", liste(), END, {}, (403, voeux.PAGE_ERREUR)),
+    ("lettre first", liste("CPGE"), OPEN, {}, (409, voeux.PAGE_LISTE)),
+    ("lettre saved", liste("CPGE", lettre=True), OPEN, {}, (None, "COM", "63113", 1)),
+    ("form error", liste(), OPEN, {"erreur_formulaire": "Votre session a expiré"}, (400, voeux.PAGE_AJOUT)),
+    ("no type", liste(), OPEN, {"type_": ""}, (400, voeux.PAGE_AJOUT)),
+    ("type not accepted", liste(), OPEN, {"type_": "ACA", "code": "06"}, (400, voeux.PAGE_AJOUT)),
+    ("unknown code", liste(), OPEN, {"code": "99999"}, (400, voeux.PAGE_AJOUT)),
+    ("restriction refused", liste(), OPEN, {"type_etab": "LP"}, (400, voeux.PAGE_AJOUT)),
+    ("stale version", liste(version=5), OPEN, {}, (409, voeux.PAGE_LISTE)),
+    ("forged version", liste(), OPEN, {"version": None}, (409, voeux.PAGE_LISTE)),
+    ("duplicate", liste(existants=[("COM", "63113", "")]), OPEN, {}, (409, voeux.PAGE_AJOUT)),
+    ("full", liste(existants=[("ETB", "A", ""), ("ETB", "B", ""), ("ETB", "C", "")]), OPEN, {}, (409, voeux.PAGE_AJOUT)),
+    ("restricted", liste(existants=[("COM", "63113", "")]), OPEN, {"type_etab": "CLG"}, (None, "COM", "63113", 2)),
+])
+def test_one_decision_for_an_add(site_holder, case, liste_vue, moment, fields, expected):
+    c = campaign([phase(START, END)], restrictions=("CLG",), mouvements=[CPGE, GEN])
+    decision = voeux.decider_ajout(c, site_holder().referentiel, moment, liste_vue, **{**AJOUT, **fields})
+    if expected[0] is None:
+        assert isinstance(decision, voeux.Ajout)
+        assert (decision.voeu.type, decision.voeu.code, decision.rank) == expected[1:]
+        assert decision.type_etab == fields.get("type_etab", "")
+    else:
+        assert isinstance(decision, voeux.Refus), case
+        assert (decision.status, decision.page) == expected, case
+        assert decision.message
 
 
 # --- codes ------------------------------------------------------------------------------------
@@ -127,6 +200,41 @@ def test_guided_search_by_name_commune_or_departement(site_holder):
     assert [r.code for r in codes.rechercher(ref, "ZRA", "")] == ["06"]
 
 
+@pytest.mark.parametrize("code, message", [
+    ("0630021G", f"Le code «{NBSP}0630021G{NBSP}» n'est pas un code d'établissement (UAI) valide{NBSP}: sa lettre de "
+                 f"contrôle devrait être «{NBSP}F{NBSP}» (0630021F). Vérifiez le code."),
+    ("9999999Z", f"Le code «{NBSP}9999999Z{NBSP}» n'est pas un code d'établissement (UAI) valide{NBSP}: sa lettre de "
+                 f"contrôle devrait être «{NBSP}P{NBSP}» (9999999P). Vérifiez le code."),
+    ("06300211", f"Le code «{NBSP}06300211{NBSP}» n'est pas un code d'établissement (UAI){NBSP}: 7 chiffres puis une "
+                 "lettre, par exemple 0630021F."),
+    ("ABC", f"Le code «{NBSP}ABC{NBSP}» n'est pas un code d'établissement (UAI){NBSP}: 7 chiffres puis une lettre, "
+            "par exemple 0630021F."),
+])
+def test_a_wrong_uai_says_what_is_wrong(code, message):
+    assert codes.uai_refus(code) == message
+
+
+def test_guided_choice_goes_step_by_step(site_holder):
+    ref = site_holder().referentiel
+    first = codes.choix(ref, "ETB")
+    assert first.etape == codes.ETAPE_DEPARTEMENT and ("063", "Puy-de-Dôme") in first.entrees
+    second = codes.choix(ref, "ETB", "063")
+    assert second.etape == codes.ETAPE_COMMUNE and ("63113", "Clermont-Ferrand (63000)") in second.entrees
+    assert all(ref.communes[c].departement == "063" for c, _l in second.entrees)
+    third = codes.choix(ref, "ETB", "063", "63113")
+    assert third.etape == codes.ETAPE_VOEU
+    assert "0630021F" in [c for c, _l in third.entrees]
+    assert all(ref.etablissements[c].commune == "63113" for c, _l in third.entrees)
+    # A commune of another département, or an unknown département, starts that step again.
+    assert codes.choix(ref, "ETB", "063", "03185").etape == codes.ETAPE_COMMUNE
+    assert codes.choix(ref, "COM", "999").etape == codes.ETAPE_DEPARTEMENT
+    communes = codes.choix(ref, "COM", "063")
+    assert communes.etape == codes.ETAPE_VOEU and ("63113", "Clermont-Ferrand (63000)") in communes.entrees
+    assert codes.choix(ref, "ACA").entrees == [(code, codes.libelle(ref, "ACA", code)) for code, _l in
+                                                codes.choix(ref, "ACA").entrees]
+    assert [c for c, _l in codes.choix(ref, "ZRA").entrees] == ["06"]
+
+
 def test_zones_de_remplacement_resolve_as_the_note_de_service_says(site_holder):
     """ZRE: UAI of the établissement de rattachement; ZRD: a département of the académie; ZRA: « 06 »."""
     ref = site_holder().referentiel
@@ -158,6 +266,9 @@ def test_demande_states_and_creation_rules():
     assert demandes.etat(CPGE, False, 0) == "En attente de saisie de la lettre de motivation…"
     assert demandes.etat(CPGE, True, 0) == "Vœux à saisir"
     assert demandes.etat(GEN, False, 2) == "Complète"
+    assert demandes.etat(CPGE, False, 0, saisie_close=True) == (
+        f"Non recevable{NBSP}: la lettre de motivation n'a pas été enregistrée avant la clôture de la saisie")
+    assert demandes.etat(CPGE, True, 3, saisie_close=True) == "Complète"
     c = campaign(mouvements=[CPGE, GEN])
     assert demandes.refus_creation(c, "CPGE", "L1300", "MPSI", set()) is None
     assert demandes.refus_creation(c, "CPGE", "L1300", "MPSI", {("CPGE", "L1300")}) == demandes.MSG_DOUBLON

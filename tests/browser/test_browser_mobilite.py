@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 
 from forms_app.core.pdfcheck import MSG_NOT_PDF
 from forms_app.mobilite.rules.demandes import MSG_LETTRE_AVANT
-from forms_app.mobilite.rules.voeux import MSG_LIMITE
+from forms_app.mobilite.rules.voeux import MSG_LIMITE_ATTEINTE
 
 TEACHER = "Loïc Le Goff"
 PASSWORD = "la craie blanche crisse sur le tableau vert"
@@ -129,10 +129,12 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
     expect(voeu_rows(page)).to_have_count(limit)
     expect(page.get_by_role("link", name="Ajouter un vœu")).to_have_count(0)
 
+    # At the limit the add page says so and offers nothing to add.
     page.goto(demande_url + f"voeux/ajouter?type=COM&code={communes[limit - 2]}")
-    page.get_by_role("button", name="Enregistrer").click()
-    expect_message(page, MSG_LIMITE.format(n=limit))
-    audit.check("voeu-limite", 409)
+    expect(page.get_by_text(MSG_LIMITE_ATTEINTE.format(n=limit))).to_be_visible()
+    expect(page.get_by_role("button", name="Enregistrer")).to_have_count(0)
+    expect(page.get_by_label("Type de vœu")).to_have_count(0)
+    audit.check("voeu-limite")
     page.goto(demande_url)
     expect(voeu_rows(page)).to_have_count(limit)
 

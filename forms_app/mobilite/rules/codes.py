@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.frdates import NBSP
-from generator.model import VOEU_TYPES, Referentiel, is_valid_uai
+from generator.model import VOEU_TYPES, Referentiel, is_valid_uai, uai_check_letter
 
 MSG_CODE_VIDE = f"Saisissez le code ou le numéro du vœu, ou cliquez sur «{NBSP}Rechercher{NBSP}» sans code pour une saisie guidée."
 MSG_UAI = f"Le code «{NBSP}{{code}}{NBSP}» n'est pas un code d'établissement (UAI){NBSP}: 7 chiffres puis une lettre, par exemple 0630021F."
+MSG_UAI_CLE = (
+    f"Le code «{NBSP}{{code}}{NBSP}» n'est pas un code d'établissement (UAI) valide{NBSP}: sa lettre de contrôle "
+    f"devrait être «{NBSP}{{attendue}}{NBSP}» ({{corrige}}). Vérifiez le code."
+)
 MSG_INCONNU = f"Aucun {{quoi}} ne porte le code «{NBSP}{{code}}{NBSP}» dans le référentiel de l'académie{NBSP}: vérifiez le code ou utilisez la saisie guidée."
 MSG_ZONE = (
     f"Aucune zone de remplacement {{quelle}} ne porte le code «{NBSP}{{code}}{NBSP}» dans l'académie{NBSP}: "
@@ -99,7 +103,7 @@ def resoudre(ref: Referentiel, type_: str, code: str) -> VoeuResolu:
     if not code:
         raise CodeRefuse(MSG_CODE_VIDE)
     if type_ in ("ETB", "ZRE") and not is_valid_uai(code):
-        raise CodeRefuse(MSG_UAI.format(code=code[:20]))
+        raise CodeRefuse(uai_refus(code))
     if type_ in ("DPT", "ZRD"):
         code = _departement_code(code)
     found = libelle(ref, type_, code)
@@ -109,6 +113,14 @@ def resoudre(ref: Referentiel, type_: str, code: str) -> VoeuResolu:
     if found is None:
         raise CodeRefuse(MSG_INCONNU.format(quoi=QUOI.get(type_, "vœu"), code=code[:20]))
     return VoeuResolu(type_, code, found)
+
+
+def uai_refus(code: str) -> str:
+    """What is wrong with a code that is not a valid UAI: its shape, or its check letter and the right one."""
+    if len(code) == 8 and code[:7].isdigit() and code[:7].isascii() and code[7].isalpha():
+        attendue = uai_check_letter(int(code[:7]))
+        return MSG_UAI_CLE.format(code=code, attendue=attendue, corrige=code[:7] + attendue)
+    return MSG_UAI.format(code=code[:20])
 
 
 def _plain(text: str) -> str:
@@ -157,3 +169,51 @@ def rechercher(ref: Referentiel, type_: str, texte: str) -> list[VoeuResolu]:
     results = [VoeuResolu(type_, code, libelle(ref, type_, code) or code) for code in found]
     results.sort(key=lambda r: _plain(r.libelle))
     return results[:MAX_RESULTATS]
+
+
+# --- guided choice, step by step ---------------------------------------------------------------
+
+ETAPE_DEPARTEMENT, ETAPE_COMMUNE, ETAPE_VOEU = "departement", "commune", "voeu"
+# Vœu types whose choices are too many for one list: chosen after their département (and commune).
+PAR_DEPARTEMENT = {"ETB": 2, "ZRE": 2, "COM": 1, "GEO": 1}  # steps before the vœu itself
+
+
+@dataclass(frozen=True)
+class Choix:
+    """One step of the guided choice: what to pick now (a département, a commune, or the vœu) and the list."""
+
+    etape: str
+    entrees: list[tuple[str, str]] = field(default_factory=list)  # (code, libellé), in libellé order
+    departement: str = ""
+    commune: str = ""
+
+
+def choix(ref: Referentiel, type_: str, departement: str = "", commune: str = "") -> Choix:
+    """The choices of a vœu type, step by step: département, then commune, then the vœu itself (seed
+    001's « saisie guidée »). Unknown département or commune codes start that step again."""
+    steps = PAR_DEPARTEMENT.get(type_, 0)
+    departements, academies = _zones(ref)
+    if steps and departement not in departements:
+        return Choix(ETAPE_DEPARTEMENT, _sorted([(d, ref.departements[d].libelle) for d in departements
+                                                 if d in ref.departements]))
+    if steps == 2 and not (commune in ref.communes and ref.communes[commune].departement == departement):
+        held = {e.commune for e in ref.etablissements.values() if e.departement == departement}
+        return Choix(ETAPE_COMMUNE, _sorted([(c, libelle(ref, "COM", c) or c) for c in held if c in ref.communes]),
+                     departement)
+    if type_ in ("ETB", "ZRE"):
+        codes = [u for u, e in ref.etablissements.items() if e.commune == commune]
+    elif type_ == "COM":
+        codes = [c for c, com in ref.communes.items() if com.departement == departement]
+    elif type_ == "GEO":
+        codes = [g for g, grp in ref.groupements.items() if grp.departement == departement]
+    elif type_ in ("DPT", "ZRD"):
+        codes = sorted(departements) if type_ == "ZRD" else list(ref.departements)
+    elif type_ in ("ACA", "ZRA"):
+        codes = sorted(academies) if type_ == "ZRA" else list(ref.academies)
+    else:
+        codes = []
+    return Choix(ETAPE_VOEU, _sorted([(c, libelle(ref, type_, c) or c) for c in codes]), departement, commune)
+
+
+def _sorted(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(entries, key=lambda entry: (_plain(entry[1]), entry[0]))

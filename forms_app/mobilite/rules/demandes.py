@@ -9,6 +9,9 @@ LETTRE_MAX = 5000  # characters; long enough for a page and a half, short enough
 ETAT_LETTRE = "En attente de saisie de la lettre de motivation…"
 ETAT_VOEUX = "Vœux à saisir"
 ETAT_COMPLETE = "Complète"
+ETAT_NON_RECEVABLE = (
+    f"Non recevable{NBSP}: la lettre de motivation n'a pas été enregistrée avant la clôture de la saisie"
+)
 
 MSG_DOUBLON = (
     f"Vous avez déjà une demande pour ce mouvement et cette discipline{NBSP}: "
@@ -28,10 +31,17 @@ MSG_LETTRE_LONGUE = (
 )
 
 
-def etat(mouvement: Mouvement | None, lettre_enregistree: bool, nb_voeux: int) -> str:
-    """The "Vœux" column of the list of demandes."""
-    if mouvement is not None and mouvement.lettre_motivation and not lettre_enregistree:
-        return ETAT_LETTRE
+def est_recevable(mouvement: Mouvement | None, lettre_enregistree: bool) -> bool:
+    """A starred movement's demande is receivable only with its lettre (note de service: written before the
+    vœux, within the saisie)."""
+    return not (mouvement is not None and mouvement.lettre_motivation and not lettre_enregistree)
+
+
+def etat(mouvement: Mouvement | None, lettre_enregistree: bool, nb_voeux: int, saisie_close: bool = False) -> str:
+    """The "Vœux" column of the list of demandes; once saisie has closed, a starred demande without its
+    lettre is no longer waiting for it: it is not receivable."""
+    if not est_recevable(mouvement, lettre_enregistree):
+        return ETAT_NON_RECEVABLE if saisie_close else ETAT_LETTRE
     if nb_voeux == 0:
         return ETAT_VOEUX
     return ETAT_COMPLETE

@@ -10,12 +10,15 @@ from . import bareme, demandes, lettres, pieces, recap, services, voeux  # noqa:
 
 @bp.context_processor
 def _helpers() -> dict:
-    """fermee_message(campaign): why writes are refused now ("" while saisie is open)."""
+    """fermee_message(campaign): why writes are refused now ("" while saisie is open); phrase_types(campaign):
+    the vœux a campaign accepts, in one sentence; libelle_type_etab(code): a restriction's label."""
     from ...core.clock import now
     from ..rules.bareme import points_fr
     from ..rules.fenetre import refus
+    from ..rules.voeux import libelle_type_etab, phrase_types
 
-    return {"fermee_message": lambda campaign: refus(campaign.saisie, now()) or "", "points_fr": points_fr}
+    return {"fermee_message": lambda campaign: refus(campaign.saisie, now()) or "", "points_fr": points_fr,
+            "phrase_types": phrase_types, "libelle_type_etab": libelle_type_etab}
 
 
 @bp.app_template_filter("date_paris")

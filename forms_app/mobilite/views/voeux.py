@@ -6,11 +6,14 @@ from flask import session as browser_session
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
+from generator.frdates import NBSP
+
 from ...comptes.access import login_required
 from ...comptes.identity import ReadAlong, register_read_along, session_query
 from ...core.clock import now
 from ...core.content import current_site, site_generation
 from ...core.db import get_session
+from ...core.errors import refuse
 from ...core.pagecache import PageCache
 from ...core.records import MAX_ID
 from ...core.security import form_view
@@ -25,7 +28,19 @@ from ..models import Demande
 from ..rules import codes, fenetre, rangs
 from ..rules.bareme import etat_bareme
 from ..rules.demandes import MSG_LETTRE_AVANT
-from ..rules.voeux import MSG_PERIME, refus_ajout, refus_type, types_permis
+from ..rules.voeux import (
+    MSG_LIMITE_ATTEINTE,
+    MSG_PERIME,
+    PAGE_ERREUR,
+    PAGE_LISTE,
+    TOUT_TYPE,
+    ListeVue,
+    Refus,
+    decider_ajout,
+    refus_type,
+    restrictions_permises,
+    types_permis,
+)
 from . import bp
 from .page import demande_page
 
@@ -117,16 +132,22 @@ def _garde_lettre(demande_id: int, campaign, mouvement_code: str) -> None:
 
 
 def _ajout_page(demande_id: int, *, status: int = 200, erreur: str | None = None, resolu=None,
-                resultats=None, type_: str = "", code: str = "", q: str = "", poste: str = ""):
+                resultats=None, type_: str = "", code: str = "", q: str = "", poste: str = "",
+                type_etab: str = "", guide: bool = False):
     demande = load_demande(demande_id)
     session = get_session()
     campaign = campagne_or_404(demande.campagne)
     form = VoeuForm(data={"version": str(demande.voeux_version), "type": type_, "code": code, "poste": poste})
+    nb = len(voeux_de(session, demande.id))
+    restrictions = restrictions_permises(campaign, resolu.type) if resolu else []
     return render_template(
-        "app/mobilite/ajouter_voeu.html", campaign=campaign, ligne=ligne(session, demande, campaign),
+        "app/mobilite/ajouter_voeu.html", campaign=campaign, ligne=ligne(session, demande, campaign, nb=nb),
         demande=demande, types=types_permis(campaign), type_=type_, code=code, q=q, poste=poste,
-        resolu=resolu, resultats=resultats, form=form, erreur=erreur,
-        nb=len(voeux_de(session, demande.id)),
+        resolu=resolu, resultats=resultats, form=form, erreur=erreur, nb=nb,
+        plein=nb >= campaign.voeu_limit, limite_atteinte=MSG_LIMITE_ATTEINTE.format(n=nb),
+        restrictions=restrictions, type_etab=type_etab, tout_type=TOUT_TYPE,
+        choix=codes.choix(site_or_404().referentiel, type_, request.args.get("dpt", "")[:3],
+                          request.args.get("commune", "")[:5]) if guide else None,
     ), status
 
 
@@ -149,8 +170,10 @@ def ajouter_voeu(demande_id: int):
         return _ajout_page(demande_id, status=400, erreur=message, type_=type_, code=code)
     ref = site_or_404().referentiel
     if not codes.normaliser(code):
-        resultats = codes.rechercher(ref, type_, q) if q else None
-        return _ajout_page(demande_id, type_=type_, q=q, resultats=resultats)
+        if not q:
+            # Both fields empty: the choices of this type, step by step (seed 001's « saisie guidée »).
+            return _ajout_page(demande_id, type_=type_, guide=True)
+        return _ajout_page(demande_id, type_=type_, q=q, resultats=codes.rechercher(ref, type_, q))
     try:
         resolu = codes.resoudre(ref, type_, code)
     except codes.CodeRefuse as exc:
@@ -162,39 +185,38 @@ def ajouter_voeu(demande_id: int):
 @login_required
 @form_view
 def enregistrer_voeu(demande_id: int):
-    """"Enregistrer": add the vœu at the end of the list, if the list has not changed meanwhile."""
+    """"Enregistrer": one read of the list (with its version and lettre), one decision, one write on
+    condition that the list has not changed meanwhile."""
     liste = liste_de_demande(demande_id)
     campaign = campagne_or_404(liste.campagne)
-    garde_saisie(campaign)
-    _garde_lettre(demande_id, campaign, liste.mouvement)
     form = VoeuForm()
-    if not form.validate():
-        return _ajout_page(demande_id, status=400, erreur=form.csrf_token.errors[0] if form.csrf_failed else None)
-    type_, poste = (form.type.data or "")[:3], (form.poste.data or "")[:30]
-    message = refus_type(campaign, type_)
-    if message:
-        return _ajout_page(demande_id, status=400, erreur=message)
-    try:
-        resolu = codes.resoudre(site_or_404().referentiel, type_, form.code.data or "")
-    except codes.CodeRefuse as exc:
-        return _ajout_page(demande_id, status=400, erreur=exc.message,
-                           type_=type_, code=form.code.data or "")
-    version = version_du_formulaire(form.version.data)
-    if version != liste.version:
-        return demande_page(demande_id, status=409, erreur=MSG_PERIME)
-    erreur = refus_ajout(campaign, [(v.type, v.code) for v in liste.voeux], resolu.type, resolu.code)
-    if erreur:
-        return _ajout_page(demande_id, status=409, erreur=erreur, type_=type_, code=resolu.code)
-    rank = len(liste.voeux) + 1
+    valid = form.validate()
+    type_, code = (form.type.data or "")[:3], form.code.data or ""
+    poste, type_etab = (form.poste.data or "")[:30], (form.type_etab.data or "")[:10]
+    decision = decider_ajout(
+        campaign, site_or_404().referentiel, now(),
+        ListeVue(liste.mouvement, liste.lettre_enregistree, liste.version,
+                 tuple((v.type, v.code, v.type_etab) for v in liste.voeux)),
+        version=version_du_formulaire(form.version.data), type_=type_, code=code, type_etab=type_etab,
+        erreur_formulaire=None if valid else form.first_error,
+    )
+    if isinstance(decision, Refus):
+        if decision.page == PAGE_ERREUR:
+            refuse(decision.status, decision.message)
+        if decision.page == PAGE_LISTE:
+            return demande_page(demande_id, status=decision.status, erreur=decision.message)
+        return _ajout_page(demande_id, status=decision.status, erreur=decision.message, type_=type_,
+                           code=codes.normaliser(code)[:20], poste=poste, type_etab=type_etab)
+    resolu = decision.voeu
     before = [instantane(v) for v in liste.voeux]
-    ajout = {"rank": rank, "type": resolu.type, "numero": resolu.code, "poste": poste}
+    ajout = {"rank": decision.rank, "type": resolu.type, "numero": resolu.code, "type_etab": type_etab, "poste": poste}
     try:
         # The message goes with the vœu: the session row is written with it, not in a write after it.
         done = ecrire(Ecriture(
-            demande_id=demande_id, version=version, actor_id=g.identity.account_id, action="mobilite.voeu.ajout",
-            before={"voeux": before}, after={"voeux": before + [ajout]},
-            ajout={"rank": rank, "type": resolu.type, "code": resolu.code, "libelle": resolu.libelle[:300],
-                   "poste": poste},
+            demande_id=demande_id, version=liste.version, actor_id=g.identity.account_id,
+            action="mobilite.voeu.ajout", before={"voeux": before}, after={"voeux": before + [ajout]},
+            ajout={"rank": decision.rank, "type": resolu.type, "code": resolu.code, "type_etab": type_etab,
+                   "libelle": resolu.libelle[:300], "poste": poste},
             flash=("success", "Le vœu est enregistré."),
         ))
     except IntegrityError:
@@ -227,10 +249,19 @@ def _changer(voeu_id: int, operation, action: str):
             after={"voeux": [instantane(by_id[v], ranks[v]) for v in order]},
             supprimes=[vid for vid in by_id if vid not in ranks],
             rangs={vid: rank for vid, rank in ranks.items() if by_id[vid].rank != rank},
+            flash=("success", _message_changement(by_id[voeu_id], ranks.get(voeu_id))),
         )
         if not ecrire(ecriture):
             return demande_page(liste.demande_id, status=409, erreur=MSG_PERIME)
     return redirect(url_for("mobilite.demande", demande_id=liste.demande_id) + "#voeux")
+
+
+def _message_changement(voeu, rang: int | None) -> str:
+    """What the teacher is told after ▲, ▼ or « Supprimer »: which vœu, and where it is now."""
+    nom = f"«{NBSP}{voeu.libelle}{NBSP}»"
+    if rang is None:
+        return f"Le vœu n°{NBSP}{voeu.rank} {nom} est supprimé{NBSP}; les vœux suivants remontent d'un rang."
+    return f"Le vœu {nom} passe du rang {voeu.rank} au rang {rang}."
 
 
 def _voeu_disparu():
