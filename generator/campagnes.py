@@ -19,6 +19,16 @@ from .model import (
     Referentiel,
     SourceRef,
 )
+from .promotion import (
+    CAREER_KINDS,
+    PROMOTION_PHASES,
+    PROMOTION_SEQUENTIAL,
+    RDV_PHASES,
+    RDV_SEQUENTIAL,
+    check_career_phases,
+    load_promotion_rules,
+    load_rendez_vous_rules,
+)
 from .report import Report
 from .sources import check_slug, expect_mapping, read_yaml_file
 from .tables import Table
@@ -32,7 +42,12 @@ VOEUX_KEYS = ("maximum", "types", "types_etablissement")
 MOUVEMENT_KEYS = ("code", "libelle", "lettre_motivation", "disciplines", "preferences")
 PREFERENCE_KEYS = ("code", "libelle")
 PIECE_KEYS = ("code", "libelle", "taille_max_ko", "obligatoire")
-KINDS = ("inter", "intra", "specifique")
+KINDS = ("inter", "intra", "specifique", *CAREER_KINDS)
+# Promotion and rendez-vous campaigns: their keys, phase codes and sequential phases (generator/promotion.py).
+CAREER_KEYS = {"promotion": ("titre", "type", "annee", "resume", "note_de_service", "phases", "pieces_jointes",
+                             "promotion"),
+               "rendez-vous": ("titre", "type", "annee", "resume", "note_de_service", "phases", "rendez_vous")}
+CAREER_PHASES = {"promotion": (PROMOTION_PHASES, PROMOTION_SEQUENTIAL), "rendez-vous": (RDV_PHASES, RDV_SEQUENTIAL)}
 # These phases follow each other: each ends before the next starts. The others may overlap.
 SEQUENTIAL = ("saisie", "confirmation", "bareme", "resultats")
 _INTEGER = re.compile(r"^-?\d+$")
@@ -44,7 +59,7 @@ def _duplicate(f: Fields, line: int, what: str, code: str, first: int) -> None:
                   "supprimez le doublon ou changez le code.")
 
 
-def _phases(f: Fields) -> list[Phase]:
+def _phases(f: Fields, codes: dict[str, str] = PHASE_CODES, sequential: tuple[str, ...] = SEQUENTIAL) -> list[Phase]:
     phases: list[Phase] = []
     seen: dict[str, int] = {}
     complete = True
@@ -52,9 +67,9 @@ def _phases(f: Fields) -> list[Phase]:
         p = Fields(f.report, f.path, item, " dans cette phase")
         p.check_keys(PHASE_KEYS)
         code = p.text("code")
-        if code is not None and code not in PHASE_CODES:
-            p.error(item.line_of("code"), f"code de phase inconnu « {code} »{suggest(code, tuple(PHASE_CODES))} : "
-                                          f"codes possibles : {', '.join(PHASE_CODES)}.")
+        if code is not None and code not in codes:
+            p.error(item.line_of("code"), f"code de phase inconnu « {code} »{suggest(code, tuple(codes))} : "
+                                          f"codes possibles : {', '.join(codes)}.")
             code = None
         label = p.text("libelle", required=False)
         start, end = p.moment("debut"), p.moment("fin", required=False)
@@ -67,13 +82,13 @@ def _phases(f: Fields) -> list[Phase]:
             f.ok = complete = False
             continue
         seen[code] = item.line_of("code")
-        phases.append(Phase(code=code, label=label or PHASE_CODES[code], start=start, end=end,
+        phases.append(Phase(code=code, label=label or codes[code], start=start, end=end,
                             source=SourceRef(f.path, line)))
     if not complete:
         return phases
     if not phases and isinstance(f.data.get("phases"), YList):
         f.error(f.line("phases"), "« phases » est vide : ajoutez au moins une phase (code, debut, fin).")
-    ordered = [p for code in SEQUENTIAL for p in phases if p.code == code]
+    ordered = [p for code in sequential for p in phases if p.code == code]
     for before, after in zip(ordered, ordered[1:]):
         if before.end is None:
             f.error(before.source.line, f"la phase « {before.code} » n'a pas de fin alors que la phase "
@@ -81,9 +96,9 @@ def _phases(f: Fields) -> list[Phase]:
         elif after.start < before.end:
             f.error(after.source.line, f"la phase « {after.code} » commence ({show_moment(after.start)}) avant la fin "
                                        f"de la phase « {before.code} » ({show_moment(before.end)}) : les phases "
-                                       f"{', '.join(SEQUENTIAL)} se suivent ; corrigez « debut » de « {after.code} » "
+                                       f"{', '.join(sequential)} se suivent ; corrigez « debut » de « {after.code} » "
                                        f"ou « fin » de « {before.code} ».")
-    return sorted(phases, key=lambda p: (p.start, list(PHASE_CODES).index(p.code)))
+    return sorted(phases, key=lambda p: (p.start, list(codes).index(p.code)))
 
 
 def _voeux(f: Fields) -> tuple[int | None, tuple[str, ...] | None, tuple[str, ...]]:
@@ -253,17 +268,19 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
         return None
     assert isinstance(data, YMap)
     f = Fields(report, name, data)
-    f.check_keys(CAMPAIGN_KEYS)
     title, kind, year = f.text("titre"), f.text("type"), f.text("annee")
+    f.check_keys(CAREER_KEYS.get(kind or "", CAMPAIGN_KEYS))
     summary = f.text("resume", required=False) or ""
     if kind is not None and kind not in KINDS:
-        f.error(f.line("type"), f"« type » doit être inter, intra ou specifique (lu : « {kind} »){suggest(kind, KINDS)} : "
-                                "corrigez la valeur.")
+        f.error(f.line("type"), f"« type » doit être inter, intra, specifique, promotion ou rendez-vous (lu : « {kind} »)"
+                                f"{suggest(kind, KINDS)} : corrigez la valeur.")
     note = f.text("note_de_service", required=False)
     if note is not None and note not in note_slugs:
         f.error(f.line("note_de_service"), f"la note de service « {note} » n'existe pas (aucun fichier "
                                            f"content/notes-de-service/{note}.md) : corrigez « note_de_service » "
                                            "ou ajoutez la note.")
+    if kind in CAREER_KINDS:
+        return _career_campaign(f, kind, slug_ok, slug, name, title, year, summary, note)
     phases = _phases(f)
     limit, types, restrictions = _voeux(f)
     mouvements = _mouvements(f, ref, disciplines)
@@ -276,3 +293,19 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
                     voeu_types=types, etab_restrictions=restrictions,  # type: ignore[arg-type]
                     mouvements=tuple(mouvements), pieces=tuple(pieces),
                     bareme=tuple(bareme), source=SourceRef(name, 1))
+
+
+def _career_campaign(f: Fields, kind: str, slug_ok: bool, slug: str, name: str, title: str | None, year: str | None,
+                     summary: str, note: str | None) -> Campaign | None:
+    """A promotion or rendez-vous campaign: phases of its own, no vœux; its rules in `regles`."""
+    codes, sequential = CAREER_PHASES[kind]
+    phases = _phases(f, codes, sequential)
+    pieces = _pieces(f) if kind == "promotion" else []
+    regles = load_promotion_rules(f) if kind == "promotion" else load_rendez_vous_rules(f)
+    if f.ok:
+        check_career_phases(f, kind, phases, regles)
+    if not (f.ok and slug_ok) or None in (title, year, regles):
+        return None
+    return Campaign(slug=slug, title=title, kind=kind, year=year, summary=summary,  # type: ignore[arg-type]
+                    note_de_service=note, phases=tuple(phases), voeu_limit=0, voeu_types=(), mouvements=(),
+                    pieces=tuple(pieces), bareme=(), source=SourceRef(name, 1), regles=regles)

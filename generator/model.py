@@ -46,7 +46,7 @@ PHASE_CODES: dict[str, str] = {
     "telephone": "Saisie des numéros de téléphone",
 }
 
-CampaignKind = Literal["inter", "intra", "specifique"]
+CampaignKind = Literal["inter", "intra", "specifique", "promotion", "rendez-vous"]
 PhaseState = Literal["a_venir", "ouverte", "close"]
 
 
@@ -329,6 +329,13 @@ class Campaign:
     bareme: tuple[BaremeRule, ...]
     source: SourceRef
     etab_restrictions: tuple[str, ...] = ()  # ETAB_RESTRICTIONS keys offered on geographic vœux
+    # Kinds promotion and rendez-vous: their rules (generator/promotion.py PromotionRules, RendezVousRules).
+    regles: object | None = None
+
+    @property
+    def is_mobilite(self) -> bool:
+        """A mutation campaign (vœux, demandes), as opposed to a promotion or rendez-vous campaign."""
+        return self.kind in ("inter", "intra", "specifique")
 
     @property
     def url(self) -> str:
@@ -420,6 +427,8 @@ class Referentiel:
     groupements: dict[str, Groupement] = field(default_factory=dict)
     etablissements: dict[str, Etablissement] = field(default_factory=dict)
     disciplines: dict[str, Discipline] = field(default_factory=dict)
+    # data/echelons.csv: (corps or "", grade, échelon) -> generator.promotion.DureeEchelon
+    echelons: dict = field(default_factory=dict)
 
 
 @dataclass

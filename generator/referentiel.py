@@ -15,6 +15,7 @@ from .model import (
     Referentiel,
     uai_check_letter,
 )
+from .promotion import ECHELON_COLUMNS, ECHELON_REQUIRED, load_echelons
 from .report import Report
 from .tables import Table, read_table
 
@@ -189,4 +190,6 @@ def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str,
             code_postal=row["code_postal"], commune=row["commune"],
             education_prioritaire=row["education_prioritaire"],
         )
+    echelons = read_table(root, "echelons", ECHELON_COLUMNS, report, required=ECHELON_REQUIRED)
+    ref.echelons = load_echelons(echelons, report)
     return ref, tables

@@ -65,7 +65,7 @@ CASES = [
     ('unknown-voeu-type', C, '[ETB, COM, GEO, DPT, ACA, ZRE]', '[ETB, COM, GEO, DPT, ACA, ZRZ]',
      'content/campagnes/intra-2027.yaml:23: type de vœu inconnu « ZRZ » (voulez-vous dire « ZRE » ?) : types possibles : ETB, COM, GEO, DPT, ACA, ZRE, ZRD, ZRA.'),
     ('unknown-kind', C, 'type: intra\n', 'type: intra-academique\n',
-     'content/campagnes/intra-2027.yaml:2: « type » doit être inter, intra ou specifique (lu : « intra-academique ») : corrigez la valeur.'),
+     'content/campagnes/intra-2027.yaml:2: « type » doit être inter, intra, specifique, promotion ou rendez-vous (lu : « intra-academique ») : corrigez la valeur.'),
     ('unknown-discipline-campaign', C, '[L1300, L0422]', '[L1300, L9999]',
      "content/campagnes/intra-2027.yaml:31: la discipline « L9999 » du mouvement « SPEA » n'existe pas dans data/disciplines.csv : ajoutez-la à data/disciplines.csv ou corrigez le code."),
     ('duplicate-mouvement', C, '  - code: SPEA\n', '  - code: GEN\n',

@@ -24,7 +24,8 @@ def test_check_prints_each_error_and_fails(sample_site_dir, capsys):
     camp.write_text(camp.read_text(encoding="utf-8").replace("type: intra", "type: autre"), encoding="utf-8")
     assert main(["check", "--root", str(sample_site_dir)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "content/campagnes/intra-2027.yaml:2: « type » doit être inter, intra ou specifique (lu : « autre ») : "
+        "content/campagnes/intra-2027.yaml:2: « type » doit être inter, intra, specifique, promotion ou rendez-vous "
+        "(lu : « autre ») : "
         "corrigez la valeur.",
         "1 erreur",
     ]
