@@ -25,9 +25,10 @@ def register_blueprints(app: Flask) -> None:
     from .courrier.views import bp as courrier
     from .cv.views import bp as cv
     from .dossier.views import bp as dossier
+    from .gestion.views import bp as gestion
     from .mobilite.views import bp as mobilite
 
-    for bp in (auth, accueil, dossier, cv, courrier, comptes, mobilite):
+    for bp in (auth, accueil, dossier, cv, courrier, comptes, mobilite, gestion):
         app.register_blueprint(bp)
 
 

@@ -20,7 +20,7 @@ TEACHER_AREAS = (
 GESTIONNAIRE_AREAS = (
     ("courrier.index", "Courrier", "Messages et signalements des personnels, réponses."),
     ("dossier.agents", "Dossiers des personnels", "Consultez les dossiers administratifs et les CV."),
-    ("gestion.index", "Gestion", "Demandes reçues, vérifications, exports."),
+    ("gestion.index", "Mutations", "Demandes des agents : vérification du barème, corrections, messages, exports."),
     ("auth.account", "Votre compte", "Mot de passe et double authentification."),
     ("guides", "Les guides", "Les procédures publiées pour les personnels, à leur indiquer au besoin."),
 )

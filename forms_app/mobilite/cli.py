@@ -33,4 +33,7 @@ def register(subparsers) -> None:
     )
     conf.add_argument("--campagne", metavar="SLUG", default=None, help="une seule campagne (par défaut : toutes)")
     conf.set_defaults(func=cmd_confirmations)
+    from ..gestion.cli import register_export  # the desk's export, `carriere mobilite export`
+
+    register_export(sub)
     mobilite.set_defaults(func=lambda args: (mobilite.print_help(), 2)[1])

@@ -50,7 +50,7 @@ def other_teacher(app, make_teacher):
 
 def _mobilite(app, agent_id: int) -> dict[str, int]:
     """Her demande, with a lettre, a vœu and a pièce jointe (helper H8b)."""
-    from forms_app.mobilite.models import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.mobilite.models import CorrectionBareme, Demande, Lettre, PieceJointe, Voeu
 
     moment = app.config["CLOCK"]()
     db = new_session(app)
@@ -63,9 +63,13 @@ def _mobilite(app, agent_id: int) -> dict[str, int]:
                     created_at=moment)
         piece = PieceJointe(demande_id=demande.id, kind="rapport_inspection", filename="Riviere.pdf", size=5,
                             pages=1, sha256="0" * 64, data=MARKERS[3].encode(), created_at=moment)
-        db.add_all([voeu, piece, Lettre(demande_id=demande.id, texte=MARKERS[3], brouillon="", enregistree_at=moment)])
+        correction = CorrectionBareme(demande_id=demande.id, element="echelon", texte=MARKERS[3], etat="envoyee",
+                                      reponse="", created_at=moment, piece_filename="Riviere.pdf", piece_size=5,
+                                      piece_pages=1, piece_sha256="0" * 64, piece_data=MARKERS[3].encode())
+        db.add_all([voeu, piece, correction,
+                    Lettre(demande_id=demande.id, texte=MARKERS[3], brouillon="", enregistree_at=moment)])
         db.flush()
-        ids = {"demande_id": demande.id, "voeu_id": voeu.id, "piece_id": piece.id}
+        ids = {"demande_id": demande.id, "voeu_id": voeu.id, "piece_id": piece.id, "correction_id": correction.id}
     db.close()
     return ids
 
@@ -80,6 +84,7 @@ def int_values(ids: dict) -> dict[str, list[int]]:
         "demande_id": [ids["demande_id"]],
         "voeu_id": [ids["voeu_id"]],
         "piece_id": [ids["piece_id"]],
+        "correction_id": [ids["correction_id"]],
         "piece_message_id": [ids["piece_message_id"]],
     }
 

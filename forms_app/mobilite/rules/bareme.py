@@ -254,18 +254,7 @@ def lieu_correspond(declare: Lieu, voeu: VoeuLieu) -> bool:
 
 def porte_sur(rule: BaremeRule, voeu: VoeuLieu, situations: Mapping[str, Lieu]) -> bool:
     """Whether the element bears on this vœu: its `types_voeux`, its `rang`, its `situation`."""
-    p = rule.params
-    types = p.get("types_voeux")
-    if isinstance(types, (list, tuple)) and types and voeu.type not in {str(t) for t in types}:
-        return False
-    rang = p.get("rang")
-    if isinstance(rang, int) and not isinstance(rang, bool) and voeu.rank != rang:
-        return False
-    cle = p.get("situation")
-    if isinstance(cle, str) and cle:
-        declare = situations.get(cle)
-        return declare is not None and lieu_correspond(declare, voeu)
-    return True
+    return _dans(_scope(rule), voeu, situations)
 
 
 def _element(rule: BaremeRule, ligne: Ligne, decision: Decision | None, verifie: bool,
@@ -316,11 +305,35 @@ def bareme_par_voeu(
                 continue  # does not apply to this dossier, and the gestionnaire did not say otherwise
             ligne = Ligne(rule.code, rule.label, 0, "", False)
         lignes.append((rule, _element(rule, ligne, decision, verifie and decisions is not None, dossier)))
+    scoped = [(_scope(rule), e) for rule, e in lignes]
     out = []
     for voeu in voeux:
-        elements = tuple(e for rule, e in lignes if porte_sur(rule, voeu, situations))
+        elements = tuple(e for scope, e in scoped if _dans(scope, voeu, situations))
         out.append(BaremeVoeu(voeu, elements))
     return tuple(out)
+
+
+def _scope(rule: BaremeRule) -> tuple[frozenset | None, int | None, str | None]:
+    """(vœu types, rank, situation key) an element is limited to, read once per computation."""
+    p = rule.params
+    types = p.get("types_voeux")
+    rang = p.get("rang")
+    cle = p.get("situation")
+    return (frozenset(str(t) for t in types) if isinstance(types, (list, tuple)) and types else None,
+            rang if isinstance(rang, int) and not isinstance(rang, bool) else None,
+            cle if isinstance(cle, str) and cle else None)
+
+
+def _dans(scope, voeu: VoeuLieu, situations: Mapping[str, Lieu]) -> bool:
+    types, rang, cle = scope
+    if types is not None and voeu.type not in types:
+        return False
+    if rang is not None and voeu.rank != rang:
+        return False
+    if cle is not None:
+        declare = situations.get(cle)
+        return declare is not None and lieu_correspond(declare, voeu)
+    return True
 
 
 def elements_du_bareme(rules: Sequence[BaremeRule], dossier: Dossier) -> tuple[BaremeRule, ...]:

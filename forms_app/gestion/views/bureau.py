@@ -1,0 +1,98 @@
+"""The desk: the campaigns, then the demandes of one campaign with filters in the URL, counts per
+filter, sorting and paging."""
+from __future__ import annotations
+
+import threading
+
+from flask import current_app, render_template, request, url_for
+
+from ...comptes.access import role_required
+from ...core.clock import now
+from ...core.content import site_generation
+from ...core.db import get_session
+from ...mobilite.rules.bareme import etat_bareme
+from ...mobilite.rules.fenetre import etat_saisie
+from .. import requetes
+from ..loaders import campagne_or_404, site_or_404
+from ..rules import CORRECTIONS, ETATS, LETTRES, PAR_PAGE, PIECES, TRIS, lire_filtres
+from . import bp
+
+
+class _Comptes:
+    """Counts per filter of each campaign, kept per worker while nothing was written (the audit log's
+    last id moves on with every write of the app) and the content is the same."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[str, tuple[tuple, dict]] = {}
+
+    def get(self, session, campaign) -> dict:
+        key = (requetes.generation(session), site_generation())
+        with self._lock:
+            kept = self._kept.get(campaign.slug)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        counts = requetes.comptes(session, campaign)
+        with self._lock:
+            self._kept[campaign.slug] = (key, counts)
+        return counts
+
+
+@bp.record_once
+def _comptes(state) -> None:
+    state.app.extensions["carriere_gestion_comptes"] = _Comptes()
+
+
+@bp.get("/")
+@role_required("gestionnaire")
+def index():
+    """« Mutations »: each campaign, the state of its phases and of its demandes."""
+    session = get_session()
+    moment = now()
+    campagnes = []
+    for campaign in site_or_404().campaigns:
+        counts = current_app.extensions["carriere_gestion_comptes"].get(session, campaign)
+        campagnes.append({"campaign": campaign, "saisie": etat_saisie(campaign, moment),
+                          "bareme": etat_bareme(campaign, moment), "counts": counts})
+    return render_template("app/gestion/index.html", campagnes=campagnes)
+
+
+def _options(values: dict[str, str], counts: dict[str, int]) -> list[tuple[str, str, int | None]]:
+    return [(code, label, counts.get(code, 0)) for code, label in values.items()]
+
+
+@bp.get("/<slug>/")
+@role_required("gestionnaire")
+def liste(slug: str):
+    """The demandes of one campaign: filters, counts, sorting and pages, all in the URL."""
+    campaign = campagne_or_404(slug)
+    ref = site_or_404().referentiel
+    lus = lire_filtres(request.args, campaign, ref)
+    session = get_session()
+    counts = current_app.extensions["carriere_gestion_comptes"].get(session, campaign)
+    f = lus.filtres
+    disciplines = sorted({d for m in campaign.mouvements for d in m.disciplines} or set(counts["discipline"]))
+    choix = {
+        "mouvement": [(m.code, m.label, counts["mouvement"].get(m.code, 0)) for m in campaign.mouvements],
+        "discipline": [(d, ref.disciplines[d].libelle if d in ref.disciplines else d, counts["discipline"].get(d, 0))
+                       for d in disciplines],
+        "etat": _options(ETATS, counts["etat"]),
+        "lettre": _options(LETTRES, counts["lettre"]),
+        "pieces": _options(PIECES, counts["pieces"]),
+        "corrections": _options(CORRECTIONS, counts["corrections"]),
+        "tri": [(code, label, None) for code, label in TRIS.items()],
+    }
+    context = {"campaign": campaign, "f": f, "choix": choix, "counts": counts, "erreurs": lus.erreurs,
+               "referentiel": ref, "total_campagne": counts["total"][""]}
+    if lus.erreurs:
+        return render_template("app/gestion/liste.html", total=0, lignes=[], pages=1, liens={}, **context), 400
+    total, lignes = requetes.page_de(session, campaign, f)
+    pages = max(1, -(-total // PAR_PAGE))
+    if f.page > pages:
+        lus.erreurs["page"] = f"La page {f.page} n'existe pas : la liste en compte {pages}. Revenez à la page 1."
+        return render_template("app/gestion/liste.html", total=0, lignes=[], pages=1, liens={}, **context), 400
+    liens = {
+        "precedente": url_for("gestion.liste", slug=slug, **f.params(page=f.page - 1)) if f.page > 1 else None,
+        "suivante": url_for("gestion.liste", slug=slug, **f.params(page=f.page + 1)) if f.page < pages else None,
+    }
+    return render_template("app/gestion/liste.html", total=total, lignes=lignes, pages=pages, liens=liens, **context)
