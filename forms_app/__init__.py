@@ -20,6 +20,8 @@ def _date_heure(value: datetime | None) -> str:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from .accueil.views import bp as accueil
+    from .avis.views import bp as avis
+    from .confirmations.views import bp as confirmations
     from .comptes.reactivation import bp as comptes
     from .comptes.views import bp as auth
     from .courrier.views import bp as courrier
@@ -27,8 +29,9 @@ def register_blueprints(app: Flask) -> None:
     from .dossier.views import bp as dossier
     from .gestion.views import bp as gestion
     from .mobilite.views import bp as mobilite
+    from .resultats.views import bp as resultats
 
-    for bp in (auth, accueil, dossier, cv, courrier, comptes, mobilite, gestion):
+    for bp in (auth, accueil, dossier, cv, courrier, comptes, mobilite, avis, confirmations, resultats, gestion):
         app.register_blueprint(bp)
 
 
@@ -44,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import schema  # noqa: F401  (every table and relationship known before the first query)
     from .comptes import access, identity
     from .comptes.sessions import DatabaseSessionInterface
-    from .core import content, db, errors, redirects, security
+    from .core import content, db, echeances, errors, redirects, security
     from .core.clock import clock_from_env
 
     if app.config.get("CLOCK") is None:
@@ -59,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     content.init_app(app)
     access.init_app(app)
     register_blueprints(app)
+    echeances.init_app(app)  # after the blueprints: their areas have registered their échéances
     errors.init_app(app)
     proxies = int(app.config.get("PROXIES") or 0)
     if proxies:

@@ -5,10 +5,11 @@ from __future__ import annotations
 def register_commands(subparsers) -> None:
     """Add every area's subcommands to `carriere`."""
     from . import demo
+    from .avis import cli as avis
     from .comptes import cli as comptes
     from .core import cli as core
     from .dossier import cli as dossier
     from .mobilite import cli as mobilite
 
-    for area in (core, dossier, comptes, demo, mobilite):
+    for area in (core, dossier, comptes, demo, mobilite, avis):
         area.register(subparsers)

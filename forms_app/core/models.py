@@ -24,3 +24,16 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)  # JSON
     after: Mapped[str | None] = mapped_column(Text)  # JSON
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class EcheanceFaite(Base):
+    """Due work of a campaign's phase boundary (core.echeances), claimed and done once for all servers."""
+
+    __tablename__ = "echeances"
+
+    campagne: Mapped[str] = mapped_column(String(80), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(20), primary_key=True)
+    action: Mapped[str] = mapped_column(String(60), primary_key=True)
+    commencee_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    faite_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    nombre: Mapped[int] = mapped_column(Integer, default=0)  # items handled (demandes, messages…)

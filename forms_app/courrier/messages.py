@@ -82,6 +82,10 @@ def send_message(
             **({"pieces": [p.snapshot() for p in stored]} if stored else {}),
         },
     )
+    if to_account_id is not None:
+        from ..avis.outbox import avis_de_messages
+
+        avis_de_messages(session, [(message.id, to_account_id)])  # the e-mail notice commits with the message
     return message
 
 

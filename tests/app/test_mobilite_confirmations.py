@@ -1,10 +1,15 @@
-"""`carriere mobilite confirmations`: after saisie closes, one courrier message per teacher, never twice."""
+"""`carriere mobilite confirmations` (folded into the échéances): after saisie closes, each teacher gets
+one courrier message with the confirmation of each demande as a PDF, never twice."""
 from __future__ import annotations
 
+import io
+
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from forms_app.confirmations.models import ConfirmationDemande
 from forms_app.core.db import new_session, write_transaction
-from forms_app.courrier.models import Message
+from forms_app.courrier.models import Message, PieceMessage
 from forms_app.mobilite.models import Confirmation, Demande, Voeu
 from generator.cli import main
 
@@ -12,7 +17,7 @@ SPEC = "specifique-2027"
 
 
 def test_confirmations_once_saisie_has_closed(app, make_teacher, db_url, project_root, monkeypatch, capsys):
-    agent, account, _ = make_teacher()
+    agent, account, _ = make_teacher(nom="Occitan")
     lonely, _account2, _ = make_teacher(nom="Sansdemande")
     moment = app.config["CLOCK"]()
     db = new_session(app)
@@ -31,25 +36,31 @@ def test_confirmations_once_saisie_has_closed(app, make_teacher, db_url, project
 
     monkeypatch.setenv("CARRIERE_NOW", "2026-12-08T11:59:59")
     assert main(["mobilite", "confirmations", "--campagne", SPEC]) == 0
-    assert "specifique-2027 : saisie non close, aucune confirmation envoyée" in capsys.readouterr().out
+    assert "specifique-2027 : envoi des confirmations de demande — à venir le 08/12/2026 à 12:00" in \
+        capsys.readouterr().out
 
     monkeypatch.setenv("CARRIERE_NOW", "2026-12-08T12:00:00")
     assert main(["mobilite", "confirmations", "--campagne", SPEC]) == 0
-    assert "1 confirmation(s) envoyée(s) dans le courrier" in capsys.readouterr().out
+    assert "faite : 1 élément(s)" in capsys.readouterr().out
     assert main(["mobilite", "confirmations"]) == 0
-    assert "0 confirmation(s) envoyée(s) dans le courrier" in capsys.readouterr().out
+    assert "specifique-2027 : envoi des confirmations de demande (échéance du 08/12/2026 12:00) — déjà faite" in \
+        capsys.readouterr().out
 
     db = new_session(app)
     messages = list(db.scalars(select(Message).where(Message.kind == "confirmation")))
     confirmations = list(db.scalars(select(Confirmation)))
+    (piece,) = db.scalars(select(PieceMessage))
+    (par_demande,) = db.scalars(select(ConfirmationDemande))
+    pdf = piece.data
     db.close()
     assert [(m.to_account_id, m.subject) for m in messages] == [
-        (account.id, "Confirmation de vos demandes — Mouvements spécifiques 2027")]
-    body = messages[0].body
-    assert "Demande : Enseignement en langue occitane Histoire-géographie" in body
-    assert "  1. Établissement 0630021F — LPO Lycée des métiers La Fayette" in body
+        (account.id, "Confirmation de demande — Mouvements spécifiques 2027")]
+    assert "Enseignement en langue occitane" in messages[0].body
     assert [(c.agent_id, c.message_id) for c in confirmations] == [(agent.id, messages[0].id)]
     assert lonely.id not in [c.agent_id for c in confirmations]
+    assert (par_demande.etat, par_demande.date_limite) == ("attente", None)  # no return phase in this campaign
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Confirmation de demande" in text and "Occitan" in text and "0630021F" in text
 
     assert main(["mobilite", "confirmations", "--campagne", "inconnue"]) == 1
-    assert "campagne inconnue : inconnue" in capsys.readouterr().out
+    assert "campagne inconnue : inconnue" in capsys.readouterr().err
