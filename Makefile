@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: demo test venv test-deps build check clean
+.PHONY: demo test venv app-deps test-deps build check clean
 
 $(BIN)/carriere: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,13 @@ check: venv
 build: venv
 	$(BIN)/carriere build
 
-demo: venv
+app-deps:
+	bash scripts/install-app-deps.sh
+
+demo: venv app-deps
 	$(BIN)/carriere demo --port $(PORT)
 
-test-deps: venv
+test-deps: venv app-deps
 	bash scripts/install-test-deps.sh
 
 test: test-deps

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the system parts the tests need, from Debian's packages, when they are missing:
-# Chromium (browser tests), a Java runtime (Nu HTML validator), PostgreSQL (database tests).
+# Chromium (browser tests), a Java runtime (Nu HTML validator), PostgreSQL (database tests),
+# poppler-utils (pdftoppm: the confirmation PDF as an image).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # the browser journey looks at the confirmation PDF
 if ! command -v pg_ctlcluster >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
