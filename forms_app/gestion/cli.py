@@ -47,6 +47,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         except Exception as exc:  # database unreachable…: say it plainly
             print(f"export impossible : {exc.__class__.__name__}: {exc}", file=sys.stderr)
             return 1
+        finally:
+            engine_of(app).dispose()
     if args.out is not None:
         print(f"export écrit dans {args.out}", file=sys.stderr)
     return 0

@@ -46,7 +46,7 @@ def reponse_export(campaign, kind: str, ids: list[int] | None, description: str)
         body = _stream(app, lambda conn: exports.zip_stream(exports.pieces(conn, campaign, ids)))
     stamp = now().strftime("%Y%m%d-%H%M")
     suffix = "pieces" if kind == "zip" else "voeux"
-    response = Response(body, mimetype=TYPES[kind])
+    response = Response(body, content_type=TYPES[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{suffix}-{stamp}.{kind}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
