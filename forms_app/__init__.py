@@ -27,11 +27,17 @@ def register_blueprints(app: Flask) -> None:
     from .courrier.views import bp as courrier
     from .cv.views import bp as cv
     from .dossier.views import bp as dossier
+    from .evaluateurs.views import bp as evaluateurs
+    from .perspectives.views import bp as perspectives
+    from .promotions.views import bp as promotions
+    from .rendezvous.views import bp as rendezvous
     from .gestion.views import bp as gestion
     from .mobilite.views import bp as mobilite
     from .resultats.views import bp as resultats
 
     for bp in (auth, accueil, dossier, cv, courrier, comptes, mobilite, avis, confirmations, resultats, gestion):
+        app.register_blueprint(bp)
+    for bp in (evaluateurs, promotions, rendezvous, perspectives):
         app.register_blueprint(bp)
 
 

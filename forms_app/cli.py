@@ -11,5 +11,11 @@ def register_commands(subparsers) -> None:
     from .dossier import cli as dossier
     from .mobilite import cli as mobilite
 
+    from .evaluateurs import cli as evaluateurs
+    from .promotions import cli as promotions
+    from .rendezvous import cli as rendezvous
+
+    for area in (evaluateurs, promotions, rendezvous):
+        area.register(subparsers)
     for area in (core, dossier, comptes, demo, mobilite, avis):
         area.register(subparsers)

@@ -6,6 +6,7 @@ import functools
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from .identifiants import plain_letters
+from .models import TOTP_ROLES
 from .passwords import make_hasher
 
 # Pages an account may see before it has chosen its password / enrolled its second factor.
@@ -42,7 +43,7 @@ def first_steps_gate():
         return redirect(url_for("auth.change_password"))
     if (
         not account.must_change_password
-        and account.is_gestionnaire
+        and account.role in TOTP_ROLES
         and not account.totp_enabled
         and request.endpoint not in TOTP_GATE
     ):

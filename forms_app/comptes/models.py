@@ -9,7 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import AwareDateTime, Base
 from ..dossier.models import Agent
 
-ROLES = ("enseignant", "gestionnaire")
+ROLES = ("enseignant", "gestionnaire", "chef_etablissement", "inspecteur", "recteur")
+# Roles whose accounts must enrol a second factor (TOTP) before any other page: they see others' dossiers.
+TOTP_ROLES = frozenset({"gestionnaire", "chef_etablissement", "inspecteur", "recteur"})
+ROLE_LABELS = {"enseignant": "Enseignant", "gestionnaire": "Gestionnaire", "chef_etablissement": "Chef d'établissement",
+               "inspecteur": "Inspecteur", "recteur": "Recteur"}
 
 
 class Account(Base):
@@ -37,6 +41,15 @@ class Account(Base):
     @property
     def is_gestionnaire(self) -> bool:
         return self.role == "gestionnaire"
+
+    @property
+    def totp_obligatoire(self) -> bool:
+        """Gestionnaires and evaluators see others' dossiers: their second factor is mandatory."""
+        return self.role in TOTP_ROLES
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
 
     @property
     def name(self) -> str:

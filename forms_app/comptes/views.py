@@ -378,7 +378,7 @@ def totp_enrol():
 @login_required
 def totp_disable():
     account = g.account
-    if account.is_gestionnaire:
+    if account.totp_obligatoire:
         abort(403)
     form = ConfirmPasswordForm()
     valid = form.validate_on_submit()
