@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -442,6 +442,8 @@ class Site:
     postes: list[Poste]
     # content/accessibilite.yaml, when the site publishes its evaluation (None otherwise).
     accessibility_audit: AccessibilityAudit | None = None
+    # data/barres.csv and data/barres/*: past campaigns' barres, in file order (see BARRE_MOUVEMENTS).
+    barres: list[Barre] = field(default_factory=list)
     # Hash of the files referentiel, campaigns and postes were read from (set by a cached load only):
     # equal digests mean equal tables, so the build may reuse what it derived from them.
     data_digest: str | None = field(default=None, compare=False, repr=False)
@@ -461,3 +463,35 @@ def is_valid_uai(code: str) -> bool:
         and code[:7].isdigit()
         and code[7] == uai_check_letter(int(code[:7]))
     )
+
+
+# Movements whose past results data/barres publishes: code -> label. The codes are kinds of movement, not the
+# `mouvements` of a campaign file (a campaign of type intra holds the intra movement and the SPEA one).
+BARRE_MOUVEMENTS: dict[str, str] = {
+    "inter": "Mouvement inter-académique",
+    "intra": "Mouvement intra-académique",
+    "spen": "Mouvement spécifique national",
+    "spea": "Mouvement spécifique académique",
+}
+# The movements of a campaign, by its type: where its planning page finds last years' barres.
+CAMPAIGN_BARRE_MOUVEMENTS: dict[str, tuple[str, ...]] = {
+    "inter": ("inter",),
+    "intra": ("intra", "spea"),
+    "specifique": ("spen",),
+}
+
+
+class Barre(NamedTuple):
+    """One vœu's result in a past campaign: the lowest barème admitted on it and how many entered.
+
+    A named tuple rather than a dataclass: an académie publishes tens of thousands of them, and they are
+    made, cached and compared in bulk."""
+
+    annee: int  # year of the movement (the rentrée it fills), e.g. 2026
+    mouvement: str  # a key of BARRE_MOUVEMENTS
+    discipline: str  # Discipline.code
+    type_voeu: str  # a key of VOEU_TYPES
+    code_voeu: str  # académie, département, commune, groupement code or UAI, by type_voeu
+    type_etablissement: str  # "" (tout type) or a key of ETAB_RESTRICTIONS
+    barre: float | None  # lowest barème admitted; None when nobody entered
+    entrants: int  # candidates admitted on the vœu
