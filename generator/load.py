@@ -14,9 +14,10 @@ from typing import Callable
 
 from . import cache as _cache
 from .accessibilite import check_status, load_accessibility
+from .barres import load_barres
 from .campagnes import load_campaign
 from .links import find_links, link_problem
-from .model import Campaign, Guide, NavItem, NoteDeService, Poste, Referentiel, Site, SiteConfig
+from .model import Barre, Campaign, Guide, NavItem, NoteDeService, Poste, Referentiel, Site, SiteConfig
 from .postes import load_postes
 from .referentiel import load_referentiel
 from .report import Problem, Report
@@ -65,7 +66,8 @@ def _navigation(draft: SiteDraft, pages: set[str], root: Path, report: Report) -
 
 GUIDE_SHARDS = 16  # one edited guide rewrites one sixteenth of the guides' cache
 GuideLoad = tuple[tuple[Guide, int] | None, tuple[Problem, ...], tuple[tuple[int, str], ...]]
-DataLoad = tuple[Referentiel, list[Campaign], set[str], list[Poste], set[tuple[str, str, str]], tuple[Problem, ...]]
+DataLoad = tuple[Referentiel, list[Campaign], set[str], list[Poste], set[tuple[str, str, str]], list[Barre],
+                 set[tuple[str, str]], tuple[Problem, ...]]
 
 
 def _read_guide(root: Path, path: Path) -> GuideLoad:
@@ -183,7 +185,7 @@ def _data_files(root: Path) -> list[Path]:
 
 
 def _read_data(root: Path, note_slugs: set[str]) -> DataLoad:
-    """Référentiel, campaigns and postes: they depend on data/, content/campagnes/ and the notes' names."""
+    """Référentiel, campaigns, postes and barres: they depend on data/, content/campagnes/ and the notes' names."""
     own = Report()
     ref, tables = load_referentiel(root, own)
     campaigns: list[Campaign] = []
@@ -202,7 +204,8 @@ def _read_data(root: Path, note_slugs: set[str]) -> DataLoad:
         else:
             campaigns.append(campaign)
     postes, groups = load_postes(root, own, ref, {c.slug: c for c in campaigns}, tables, broken)
-    return ref, campaigns, broken, postes, groups, tuple(own)
+    barres, barre_groups = load_barres(root, own, ref, tables)
+    return ref, campaigns, broken, postes, groups, barres, barre_groups, tuple(own)
 
 
 def _data_digest(version: str, note_slugs: list[str], files: dict[str, _cache.FileEntry]) -> str:
@@ -283,7 +286,8 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
         _check_duplicate_references([n for n, _ in notes], report)
 
         note_slugs = {p.stem for p in note_files}
-        (ref, campaigns, broken, postes, groups, data_problems), data_digest = _load_data(root, note_slugs, store)
+        (ref, campaigns, broken, postes, groups, barres, barre_groups, data_problems), data_digest = \
+            _load_data(root, note_slugs, store)
         for problem in data_problems:
             report.add(problem)
     except BaseException:
@@ -305,6 +309,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
         notes=[SimpleNamespace(slug=p.stem) for p in note_files],
         campaigns=campaigns + [SimpleNamespace(slug=s) for s in broken],
         postes=[SimpleNamespace(campagne=c, mouvement=m, discipline_code=d) for c, m, d in groups if c],
+        barres=[SimpleNamespace(mouvement=m, discipline=d) for m, d in barre_groups if m and d],
     )
     pages = page_paths(parts)  # type: ignore[arg-type]
     app_url = draft.app_url if draft else "/app"
@@ -339,6 +344,7 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
         referentiel=ref,
         postes=postes,
         accessibility_audit=audit,
+        barres=barres,
         data_digest=data_digest,
     )
     return site, report
