@@ -24,7 +24,7 @@ PARALLEL_THRESHOLD = 64  # below this many pages to render, forking costs more t
 
 # The modules that turn a model into bytes; the loader's changes show in the model itself.
 RENDERING_MODULES = ("build.py", "render.py", "pages.py", "write.py", "ics.py", "search.py",
-                     "downloads.py", "frdates.py", "frnombres.py", "markdown_ext.py", "model.py")
+                     "downloads.py", "frdates.py", "frnombres.py", "markdown_ext.py", "model.py", "comparateur.py")
 
 
 class BuildError(Exception):
@@ -261,7 +261,7 @@ def build_site(site: Site, out_dir: str | os.PathLike, *, jobs: int | None = Non
 
 # Outputs that cost many guide pages each: handed out first, so no worker is left with one at the end.
 HEAVY_BUILDERS = frozenset({"postes", "postes_group", "postes_csv", "postes_json", "search_index", "search_postes",
-                            "sitemap", "plan", "guides"})
+                            "sitemap", "plan", "guides", "comparateur"})
 
 
 def _chunks(pages: list[Page], dirty: list[int], workers: int) -> list[list[int]]:

@@ -24,3 +24,9 @@ def taux(rate: float) -> str:
     tenths = math.floor(rate * 10 + 1e-9)
     text = f"{tenths // 10},{tenths % 10}" if tenths % 10 else str(tenths // 10)
     return f"{text}{NNBSP}%"
+
+
+def points(value: float) -> str:
+    """« 412 », « 150,2 », « 1 012,5 »: a barème, up to three decimals, no trailing zero."""
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return text.replace(",", NNBSP).replace(".", ",")

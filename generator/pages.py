@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any, Callable, NamedTuple
 from urllib.parse import quote
 
+from .comparateur import ComparateurView, zone_heading
 from .frdates import STATE_LABELS, iso
 from .frnombres import compte
-from .model import Campaign, Guide, NoteDeService, Phase, Site
+from .model import BARRE_MOUVEMENTS, CAMPAIGN_BARRE_MOUVEMENTS, Campaign, Guide, NoteDeService, Phase, Site
 
 ETATS_POSTE = {"V": "Vacant", "SV": "Susceptible d'être vacant"}
 HEADING = re.compile(r"\n#{2,3}[ \t]+(.*)")  # on "\n" + body: a literal start the regex engine scans for fast
@@ -185,6 +186,7 @@ class SiteView:
     notes: list[NoteDeService] = field(init=False)
     rows: dict[str, Digested] = field(init=False)
     groups: dict[str, dict[tuple[str, str], Digested]] = field(init=False)
+    comparateur: ComparateurView = field(init=False)
 
     def __post_init__(self) -> None:
         site = self.site
@@ -197,6 +199,8 @@ class SiteView:
             self._lazy_rows(known)
         else:
             self.rows, self.groups = self._derive_rows()
+        same_data = known is not None and self._summary_key() is not None and known.get("key") == self._summary_key()
+        self.comparateur = ComparateurView(site, known.get("comparateur") if same_data else None)  # type: ignore[union-attr]
 
     def _summary_key(self) -> list[str] | None:
         digest = self.site.data_digest
@@ -212,6 +216,7 @@ class SiteView:
             "rows": {slug: [r.digest, r.length, list(r.first)] for slug, r in self.rows.items()},
             "groups": {slug: [[m, d, g.digest, g.length, list(g.first)] for (m, d), g in groups.items()]
                        for slug, groups in self.groups.items()},
+            "comparateur": self.comparateur.summary(),
         }
 
     def _lazy_rows(self, known: dict) -> None:
@@ -346,6 +351,14 @@ def plan_pages(view: SiteView) -> list[Page]:
         pages.append(Page(f"postes/{c.slug}.json", f"postes/{c.slug}.json",
                           f"Postes vacants (JSON) : {c.title}", "json", None, "postes_json", c.slug,
                           in_sitemap=False))
+    pages.append(Page("comparateur/index.html", "comparateur/", "Comparateur de mobilité", "html",
+                      "site/comparateur_index.html", "comparateur_index"))
+    disciplines = site.referentiel.disciplines
+    for (mvt, disc), group in view.comparateur.groups.items():
+        pages.append(Page(f"{group.url}index.html", group.url,
+                          f"Comparateur de mobilité : {disciplines[disc].libelle}, "
+                          f"{BARRE_MOUVEMENTS[mvt][0].lower()}{BARRE_MOUVEMENTS[mvt][1:]}", "html",
+                          "site/comparateur.html", "comparateur", f"{mvt}/{disc}"))
     pages += [
         Page("recherche/index.html", "recherche/", "Rechercher", "html", "site/search.html", "static"),
         Page("recherche/index.json", "recherche/index.json", "Index de recherche", "json", None,
@@ -375,6 +388,7 @@ def _home(view: SiteView, page: Page, pages: list[Page]) -> dict:
         "notes": [view.note_card(n) for n in view.notes[:5]],
         "guides": Digested([view.guide_card(g) for g in view.guides[:6]]),
         "guide_count": len(view.guides),
+        "comparateur": bool(view.comparateur.groups),
     }
 
 
@@ -413,6 +427,9 @@ def _planning(view: SiteView, page: Page, pages: list[Page]) -> dict:
         "phases": [phase_view(p, view.now) for p in c.phases],
         "note": view.note_card(note) if note else None,
         "postes_count": len(view.rows.get(c.slug, ())),
+        # Last years' barres of this campaign's movements, in the comparateur de mobilité.
+        "comparateur": [(code, label) for code, label in view.comparateur.mouvements()
+                        if code in CAMPAIGN_BARRE_MOUVEMENTS.get(c.kind, ())],
     }
 
 
@@ -464,6 +481,27 @@ class _LazyDepartements:
         return repr(self.rows)
 
 
+def _comparateur_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    disciplines = view.site.referentiel.disciplines
+    items = []
+    for code, label in view.comparateur.mouvements():
+        groups = [(g.url, disciplines[g.discipline].libelle, g.zones, g.years)
+                  for (m, _), g in view.comparateur.groups.items() if m == code]
+        items.append((code, label, groups))
+    return {"mouvements": items}
+
+
+def _comparateur(view: SiteView, page: Page, pages: list[Page]) -> dict:
+    mvt, disc = page.arg.split("/")
+    comparateur = view.comparateur
+    others = [(g.url, BARRE_MOUVEMENTS[m]) for (m, d), g in comparateur.groups.items() if d == disc and m != mvt]
+    group = comparateur.groups[(mvt, disc)]
+    label = BARRE_MOUVEMENTS[mvt]
+    return {"group": group, "mouvement_nom": label[0].lower() + label[1:],
+            "discipline": view.site.referentiel.disciplines[disc], "zones": comparateur.zones[(mvt, disc)],
+            "types": [(f"t-{t.lower()}", zone_heading(t, n), n) for t, n, _ in group.types], "others": others}
+
+
 def _static(view: SiteView, page: Page, pages: list[Page]) -> dict:
     return {}
 
@@ -503,9 +541,15 @@ def _search_index(view: SiteView, page: Page, pages: list[Page]) -> dict:
                 entries.append(("Postes vacants", f"postes/{c.slug}/{group_slug(mvt, disc)}/",
                                 f"Postes vacants : {group_label(rows)}", f"{compte(len(rows), 'poste')}, {c.title}",
                                 f"{mvt} {disc}"))
+    disciplines = view.site.referentiel.disciplines
+    for (mvt, disc), group in view.comparateur.groups.items():
+        span = str(group.years[0]) if len(group.years) == 1 else f"de {group.years[0]} à {group.years[-1]}"
+        entries.append(("Comparateur de mobilité", group.url,
+                        f"Barres : {disciplines[disc].libelle}, {BARRE_MOUVEMENTS[mvt][0].lower()}{BARRE_MOUVEMENTS[mvt][1:]}",
+                        f"{compte(group.zones, 'vœu', 'vœux')}, {span}", f"{mvt} {disc} barre barème mutation"))
     for p in pages:
-        if p.builder in ("static", "accessibilite", "plan", "guides", "notes", "plannings", "postes_index") \
-                and p.in_sitemap:
+        if p.builder in ("static", "accessibilite", "plan", "guides", "notes", "plannings", "postes_index",
+                         "comparateur_index") and p.in_sitemap:
             entries.append(("Page", p.url, p.title, "", ""))
     return {"entries": Digested(entries)}
 
@@ -526,6 +570,7 @@ CONTEXTS: dict[str, Callable[[SiteView, Page, list[Page]], dict]] = {
     "accessibilite": _accessibilite, "plan": _plan,
     "ics": _ics, "postes_csv": _postes_data, "postes_json": _postes_data,
     "search_index": _search_index, "search_postes": _search_postes, "sitemap": _sitemap,
+    "comparateur_index": _comparateur_index, "comparateur": _comparateur,
 }
 
 

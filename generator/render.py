@@ -11,7 +11,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup, escape
 
-from . import frdates, frnombres
+from . import comparateur, frdates, frnombres
 from .markdown_ext import RenderedMarkdown, convert, make_markdown
 from .model import ETAB_RESTRICTIONS, PHASE_CODES, VOEU_TYPES, SiteConfig
 from .pages import Page
@@ -113,9 +113,10 @@ def _new_env(dirs: tuple[str, ...], base_path: str) -> jinja2.Environment:
         nombre=frnombres.nombre,
         compte=frnombres.compte,
         taux=frnombres.taux,
+        points=frnombres.points,
     )
     env.globals.update(VOEU_TYPES=VOEU_TYPES, PHASE_CODES=PHASE_CODES, ETAB_RESTRICTIONS=ETAB_RESTRICTIONS,
-                       postes_rows=postes_rows)
+                       postes_rows=postes_rows, comparateur_zones=comparateur.zones_html)
     return env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from .model import Campaign, Guide, NoteDeService, Poste
+from .model import Barre, Campaign, Guide, NoteDeService, Poste
 
 # Pages that exist whatever the content says.
 FIXED_PAGES: tuple[str, ...] = (
@@ -13,6 +13,7 @@ FIXED_PAGES: tuple[str, ...] = (
     "notes-de-service/",
     "plannings/",
     "postes/",
+    "comparateur/",
     "recherche/",
     "recherche/index.json",
     "recherche/postes.json",
@@ -30,6 +31,7 @@ class SiteParts(Protocol):
     notes: Iterable[NoteDeService]
     campaigns: Iterable[Campaign]
     postes: Iterable[Poste]
+    barres: Iterable[Barre]
 
 
 def guide_path(slug: str) -> str:
@@ -61,9 +63,14 @@ def postes_download_paths(campagne: str) -> tuple[str, str]:
     return f"postes/{campagne}.csv", f"postes/{campagne}.json"
 
 
+def comparateur_path(mouvement: str, discipline: str) -> str:
+    """One « comparateur de mobilité » page per movement and discipline of data/barres; codes lower-cased."""
+    return f"comparateur/{mouvement.lower()}-{discipline.lower()}/"
+
+
 def page_paths(site: SiteParts) -> set[str]:
     """Every page and generated file of the site, relative to base_path (a Site or any object with
-    guides, notes, campaigns and postes). Postes pages exist only for campaigns that have postes."""
+    guides, notes, campaigns, postes and barres). Postes pages exist only for campaigns that have postes."""
     paths = set(FIXED_PAGES)
     paths.update(guide_path(g.slug) for g in site.guides)
     paths.update(note_path(n.slug) for n in site.notes)
@@ -75,6 +82,7 @@ def page_paths(site: SiteParts) -> set[str]:
         paths.add(postes_campaign_path(campagne))
         paths.update(postes_download_paths(campagne))
     paths.update(postes_group_path(*g) for g in groups)
+    paths.update(comparateur_path(m, d) for m, d in {(b.mouvement, b.discipline) for b in site.barres})
     return paths
 
 
