@@ -73,7 +73,7 @@ def teacher_records(app, agent, account) -> dict[str, int]:
     """A CV entry pair, a message each way, a starred demande with its lettre, 3 vœux and a pièce."""
     from forms_app.courrier.messages import send_message
     from forms_app.cv.models import CvEntry
-    from forms_app.mobilite.models import Demande, Lettre, PieceJointe, Voeu
+    from forms_app.mobilite.models import CorrectionBareme, Demande, Lettre, PieceJointe, Voeu
 
     moment = app.config["CLOCK"]()
     db = new_session(app)
@@ -94,12 +94,14 @@ def teacher_records(app, agent, account) -> dict[str, int]:
                  for rank, code in enumerate(("0030226E", "0030484K", "0030598J"), start=1)]
         piece = PieceJointe(demande_id=demande.id, kind="rapport_inspection", filename="rapport.pdf", size=5,
                             pages=1, sha256="0" * 64, data=b"%PDF-", created_at=moment)
-        db.add_all([*voeux, piece, Lettre(demande_id=demande.id, texte="Ma lettre.", brouillon="",
-                                          enregistree_at=moment)])
+        correction = CorrectionBareme(demande_id=demande.id, element="echelon", texte="Mon échelon est faux.",
+                                      etat="envoyee", reponse="", created_at=moment)
+        db.add_all([*voeux, piece, correction, Lettre(demande_id=demande.id, texte="Ma lettre.", brouillon="",
+                                                      enregistree_at=moment)])
         db.flush()
         ids = {"agent_id": agent.id, "account_id": account.id, "entry_id": entries[1].id,
                "message_id": to_her.id, "sent_message_id": from_her.id, "demande_id": demande.id,
-               "voeu_id": voeux[1].id, "piece_id": piece.id, "version": 0}
+               "voeu_id": voeux[1].id, "piece_id": piece.id, "correction_id": correction.id, "version": 0}
     db.close()
     return ids
 

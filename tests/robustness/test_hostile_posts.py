@@ -101,14 +101,25 @@ def bases(w: dict) -> dict[str, dict[str, str]]:
         "mobilite.descendre": {"version": "0"},
         "mobilite.supprimer_voeu": {"version": "0"},
         "comptes.reactiver_numen": {"sans_totp": "y"},
+        "mobilite.declarer_situation": {"departement_conjoint": "063"},
+        "mobilite.demander_correction": {"element": "echelon", "texte": "Mon échelon est le 8e, pas le 7e."},
+        "gestion.decider": {"decision": "corrige", "points": "150,2", "motif": "Arrêté du 1er septembre"},
+        "gestion.verifier": {},
+        "gestion.repondre": {"reponse": "refuser", "points": "", "motif": "Pièce illisible."},
+        "gestion.ecrire": {"objet": "Votre demande", "corps": "Elle est bien reçue."},
+        "gestion.lot": {"action": "message", "ids": str(w["own"]["demande_id"]), "objet": "Calendrier",
+                        "corps": "Le barème sera affiché le 3 mai."},
     }
 
 
-INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id"}
-SLUGS = {"cv": "diplomes", "mobilite": SPEC}
+INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id", "correction_id"}
+SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC}
+STRINGS = {"element": "echelon"}  # other string parameters of POST rules
 EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("auth.change_password", "premier"),
                   ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire"),
-                  ("comptes.reactiver_numen", "gestionnaire")]
+                  ("comptes.reactiver_numen", "gestionnaire"), ("gestion.decider", "gestionnaire"),
+                  ("gestion.verifier", "gestionnaire"), ("gestion.repondre", "gestionnaire"),
+                  ("gestion.ecrire", "gestionnaire"), ("gestion.lot", "gestionnaire")]
 
 
 def post_rules():
@@ -136,6 +147,8 @@ def path_for(app, endpoint: str, ids: dict) -> str:
     for name in rule.arguments:
         if name in INT_PARAMS:
             values[name] = ids[name]
+        elif name in STRINGS:
+            values[name] = STRINGS[name]
         else:
             assert name == "slug", f"{rule.rule}: paramètre {name} inconnu du test de robustesse"
             values[name] = SLUGS[endpoint.split(".")[0]]
