@@ -2,7 +2,7 @@
 (returned or not, a paper return marked as received)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from generator.frdates import datetime_fr, window_fr
@@ -45,6 +45,15 @@ def suivi_demande(demande_id: int) -> dict:
     from ..resultats.lecture import resultat_publie
 
     return {"confirmation": confirmation, "etats": ETATS, "resultat": resultat_publie(session, demande_id)}
+
+
+@bp.app_template_global("confirmations_comptes")
+def confirmations_comptes(slug: str) -> dict:
+    """The desk's count of a campaign's confirmations by state (and their total)."""
+    counts = dict(get_session().execute(
+        select(ConfirmationDemande.etat, func.count()).where(ConfirmationDemande.campagne == slug)
+        .group_by(ConfirmationDemande.etat)).all())
+    return {**{etat: counts.get(etat, 0) for etat in ETATS}, "total": sum(counts.values())}
 
 
 def _confirmation_of(demande_id: int) -> tuple[Demande, ConfirmationDemande | None]:
@@ -281,5 +290,7 @@ def papier(demande_id: int):
     flash(f"Confirmation de la demande n° {demande.id} marquée reçue par courrier postal le {datetime_fr(moment)}.")
     if request.form.get("retour") == "demande":
         return redirect(url_for("confirmations.demande", demande_id=demande.id))
+    if request.form.get("retour") == "bureau" and "gestion.demande" in current_app.view_functions:
+        return redirect(url_for("gestion.demande", demande_id=demande.id) + "#confirmation")
     etat = request.form.get("etat", "")
     return redirect(url_for("confirmations.suivi", slug=campaign.slug, etat=etat if etat in FILTRES and etat else None))
