@@ -174,9 +174,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  identifiant : {DEMO_GESTIONNAIRE}")
     print(f"  mot de passe : {DEMO_GESTIONNAIRE_PASSWORD}")
     print(f"  clé TOTP : {grouped(secret)}  (code du moment : carriere demo-totp)")
+    _annonce_suivi(app)
     if args.no_serve:
         return 0
     return _serve(app, site_dir, args.port)
+
+
+def _annonce_suivi(app) -> None:
+    """Where notices land, and the campaigns' échéances as they stand at the demo clock."""
+    from .avis.reglages import ou_vont_les_avis, reglages
+    from .core.clock import now
+    from .core.content import current_site
+    from .core.echeances import instants
+
+    print("\nAvis (envoyés par le worker lancé avec le serveur) :")
+    for line in ou_vont_les_avis(reglages(app)):
+        print(f"  {line}")
+    with app.app_context():
+        moment, site = now(), current_site()
+        print("Échéances des campagnes (accomplies d'elles-mêmes une fois leur heure passée) :")
+        for due in instants(site):
+            etat = "due" if due.at <= moment else "à venir"
+            print(f"  {_jour_heure(due.at)}  {due.campaign.slug} : {due.echeance.libelle} ({etat})")
+
+
+def _worker():
+    """`carriere avis worker` beside the server, with the same environment."""
+    import subprocess
+
+    code = "from generator.cli import main; raise SystemExit(main(['avis', 'worker']))"
+    return subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
 
 
 def _serve(app, site_dir: Path, port: int) -> int:
@@ -185,6 +212,7 @@ def _serve(app, site_dir: Path, port: int) -> int:
     from .wsgi import combine
 
     print(f"\nArrêt : Ctrl-C. Serveur sur 127.0.0.1:{port}.")
+    worker = _worker()
     try:
         run_simple("127.0.0.1", port, combine(site_dir, app), threaded=True, use_reloader=False)
     except OSError as exc:
@@ -192,6 +220,9 @@ def _serve(app, site_dir: Path, port: int) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
     print("serveur arrêté.")
     return 0
 
