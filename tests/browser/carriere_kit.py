@@ -167,6 +167,9 @@ def page_types(site) -> list[tuple[str, str]]:
     if campagne:
         pages.append(("postes-campagne", f"postes/{campagne}/"))
         pages.append(("postes-discipline", postes_detail_url(site, campagne)))
+    pages.append(("comparateur", "comparateur/"))
+    if site.barres:
+        pages.append(("comparateur-discipline", comparateur_url(site)))
     pages += [
         ("recherche", "recherche/"),
         ("plan-du-site", "plan-du-site/"),
@@ -184,6 +187,16 @@ def postes_campaign(site) -> str | None:
     for p in site.postes:
         counts[p.campagne] = counts.get(p.campagne, 0) + 1
     return max(counts, key=lambda c: (counts[c], c)) if counts else None
+
+
+def comparateur_url(site) -> str:
+    """The comparateur page with the most vœux (of the intra movement when there is one)."""
+    from generator.urls import comparateur_path
+
+    counts: dict[tuple[str, str], int] = {}
+    for b in site.barres:
+        counts[(b.mouvement, b.discipline)] = counts.get((b.mouvement, b.discipline), 0) + 1
+    return comparateur_path(*max(counts, key=lambda k: (k[0] == "intra", counts[k], k)))
 
 
 def postes_detail_url(site, campagne: str) -> str:

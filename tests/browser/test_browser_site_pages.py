@@ -11,8 +11,8 @@ import carriere_kit as kit
 
 PAGE_TYPES = [
     "accueil", "guides", "guide", "notes", "note", "plannings", "planning", "postes",
-    "postes-campagne", "postes-discipline", "recherche", "plan-du-site", "accessibilite",
-    "mentions-legales", "donnees-personnelles", "404",
+    "postes-campagne", "postes-discipline", "comparateur", "comparateur-discipline", "recherche", "plan-du-site",
+    "accessibilite", "mentions-legales", "donnees-personnelles", "404",
 ]
 # A campaign lists hundreds of postes in one table built by the same macro as the smaller pages:
 # axe checks its first 20 rows, which keeps the run in seconds.
