@@ -243,7 +243,7 @@ def make_app_world(folder: Path, agents_csv: str) -> tuple[str, dict[str, tuple[
     Returns the database URL and, per "Prénom Nom", the (identifiant, NUMEN) a teacher receives."""
     import io
 
-    from forms_app.cli import import_file
+    from forms_app.dossier.cli import import_file
     from forms_app.core.db import make_engine
     from forms_app.core.migrate import upgrade
 
