@@ -84,7 +84,7 @@ def teacher_records(app, agent, account) -> dict[str, int]:
         to_her = send_message(db, to_account_id=account.id, sender_account_id=None,
                               subject="Votre dossier", body="Réponse de la DPE.")
         from_her = send_message(db, to_role="gestionnaire", sender_account_id=account.id,
-                                subject="Question", body="Ma question.")
+                                subject="Question", body="Ma question.", kind="signalement", rubrique="enfants")
         demande = Demande(agent_id=agent.id, campagne=SPEC, mouvement="OCCITAN", discipline="L1000",
                           preference="", voeux_version=0, created_at=moment, updated_at=moment)
         db.add(demande)

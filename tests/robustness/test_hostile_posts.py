@@ -82,6 +82,7 @@ def bases(w: dict) -> dict[str, dict[str, str]]:
         "dossier.perso": {"telephone": "04 73 12 34 56", "portable": "06 12 34 56 78", "mail_perso": "a@b.fr"},
         "dossier.signaler": {"rubrique": "adresse", "description": "Nouvelle adresse à Riom.",
                              "date_effet": "01/09/2026"},
+        "dossier.mise_a_jour": {"enfants": "3"},
         "cv.ajouter": ligne_cv,
         "cv.modifier": ligne_cv,
         "cv.supprimer": {},
@@ -117,7 +118,8 @@ SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC}
 STRINGS = {"element": "echelon"}  # other string parameters of POST rules
 EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("auth.change_password", "premier"),
                   ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire"),
-                  ("comptes.reactiver_numen", "gestionnaire"), ("gestion.decider", "gestionnaire"),
+                  ("comptes.reactiver_numen", "gestionnaire"), ("dossier.mise_a_jour", "gestionnaire"),
+                  ("gestion.decider", "gestionnaire"),
                   ("gestion.verifier", "gestionnaire"), ("gestion.repondre", "gestionnaire"),
                   ("gestion.ecrire", "gestionnaire"), ("gestion.lot", "gestionnaire")]
 
