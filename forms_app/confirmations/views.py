@@ -28,7 +28,7 @@ ETATS = {ATTENTE: "En attente de retour", RETOURNEE: "Retournée", ANNULEE: "Ann
 CORRECTIONS_MAX = 2000
 NBSP = "\u00a0"
 MSG_SIGNEE = "Joignez la confirmation signée, au format PDF."
-MSG_CORRECTIONS = f"Vos corrections font plus de {CORRECTIONS_MAX} caractères{NBSP}: raccourcissez-les."
+MSG_CORRECTIONS = f"Vos corrections font plus de 2\u202f000 caractères{NBSP}: raccourcissez-les."
 MSG_DEJA = "Cette confirmation a déjà été retournée le {le}{mode} : elle ne peut plus être modifiée."
 MSG_ANNULEE = ("Cette demande a été annulée le {le} : sa confirmation n'a pas été retournée avant la date "
                "limite.")

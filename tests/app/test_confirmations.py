@@ -111,7 +111,7 @@ def test_the_teacher_returns_the_signed_confirmation(app, clock, sent, csrf, db_
     (("gros.pdf", small_pdf() + b"%" + b"0" * 310 * 1024), [], "", 413, "300"),
     (("signee.pdf", small_pdf()), [(f"j{i}.pdf", small_pdf()) for i in range(4)], "", 400,
      "Joignez 3 fichiers au plus"),
-    (("signee.pdf", small_pdf()), [], "x" * 2001, 400, "Vos corrections font plus de 2000 caractères"),
+    (("signee.pdf", small_pdf()), [], "x" * 2001, 400, "Vos corrections font plus de 2\u202f000 caractères"),
 ])
 def test_a_refused_return_says_what_to_fix_and_writes_nothing(app, sent, csrf, signee, justificatifs, corrections,
                                                               status, message):
