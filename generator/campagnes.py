@@ -36,8 +36,8 @@ from .validate import Fields, ends_before, show_moment, suggest
 from .yamlio import YList, YMap
 
 CAMPAIGN_KEYS = ("titre", "type", "annee", "resume", "note_de_service", "phases", "voeux", "mouvements",
-                 "pieces_jointes", "bareme")
-PHASE_KEYS = ("code", "libelle", "debut", "fin")
+                 "pieces_jointes", "bareme", "lignes_directrices")
+PHASE_KEYS = ("code", "libelle", "debut", "fin", "note")
 VOEUX_KEYS = ("maximum", "types", "types_etablissement")
 MOUVEMENT_KEYS = ("code", "libelle", "lettre_motivation", "disciplines", "preferences")
 PREFERENCE_KEYS = ("code", "libelle")
@@ -72,6 +72,7 @@ def _phases(f: Fields, codes: dict[str, str] = PHASE_CODES, sequential: tuple[st
                                           f"codes possibles : {', '.join(codes)}.")
             code = None
         label = p.text("libelle", required=False)
+        note = _link(p.text("note", required=False))
         start, end = p.moment("debut"), p.moment("fin", required=False)
         if start is not None and end is not None and ends_before(start, end):
             p.error(item.line_of("fin"), f"la phase « {code or '?'} » se termine ({show_moment(end)}) avant de "
@@ -83,7 +84,7 @@ def _phases(f: Fields, codes: dict[str, str] = PHASE_CODES, sequential: tuple[st
             continue
         seen[code] = item.line_of("code")
         phases.append(Phase(code=code, label=label or codes[code], start=start, end=end,
-                            source=SourceRef(f.path, line)))
+                            source=SourceRef(f.path, line), note=note))
     if not complete:
         return phases
     if not phases and isinstance(f.data.get("phases"), YList):
@@ -99,6 +100,24 @@ def _phases(f: Fields, codes: dict[str, str] = PHASE_CODES, sequential: tuple[st
                                        f"{', '.join(sequential)} se suivent ; corrigez « debut » de « {after.code} » "
                                        f"ou « fin » de « {before.code} ».")
     return sorted(phases, key=lambda p: (p.start, list(codes).index(p.code)))
+
+
+def _link(lien: str | None) -> str:
+    """A link as the site's other links are written: from the site root, or absolute."""
+    if not lien:
+        return ""
+    return lien if lien.startswith(("/", "http://", "https://", "mailto:")) else "/" + lien
+
+
+def _links(f: Fields, phases: list[Phase]) -> tuple[tuple[int, str], ...]:
+    """The campaign's links with their lines, for the loader to check against the site's pages and files."""
+    items = f.data.get("phases")
+    lines = [item.line_of("note") for item in items if isinstance(item, YMap) and "note" in item]         if isinstance(items, YList) else []
+    found = list(zip(lines, (p.note for p in phases if p.note)))
+    ldg = _link(f.text("lignes_directrices", required=False))
+    if ldg:
+        found.append((f.line("lignes_directrices"), ldg))
+    return tuple(found)
 
 
 def _voeux(f: Fields) -> tuple[int | None, tuple[str, ...] | None, tuple[str, ...]]:
@@ -292,7 +311,8 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
                     note_de_service=note, phases=tuple(phases), voeu_limit=limit,  # type: ignore[arg-type]
                     voeu_types=types, etab_restrictions=restrictions,  # type: ignore[arg-type]
                     mouvements=tuple(mouvements), pieces=tuple(pieces),
-                    bareme=tuple(bareme), source=SourceRef(name, 1))
+                    bareme=tuple(bareme), source=SourceRef(name, 1),
+                    lignes_directrices=_link(f.text("lignes_directrices", required=False)), links=_links(f, phases))
 
 
 def _career_campaign(f: Fields, kind: str, slug_ok: bool, slug: str, name: str, title: str | None, year: str | None,

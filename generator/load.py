@@ -318,7 +318,8 @@ def load_site(root: str | Path, cache_dir: str | Path | None = None, *,
         return (root / "content" / target).is_file()
 
     verdicts: dict[str, str | None] = {}  # the same links recur from page to page
-    documents = [*guide_links, *((n, find_links(n.body_md, first_line)) for n, first_line in notes)]
+    documents = [*guide_links, *((n, find_links(n.body_md, first_line)) for n, first_line in notes),
+                 *((c, c.links) for c in campaigns)]
     for doc, links in documents:
         for line, href in links:
             if href not in verdicts:

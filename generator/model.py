@@ -243,6 +243,7 @@ class Phase:
     start: datetime  # aware, Europe/Paris
     end: datetime | None  # aware, Europe/Paris; None for "à compter du"
     source: SourceRef
+    note: str = ""  # a « note d'information » for this step: a site path (/guides/…/), a fichiers/ file or a URL
 
     def state_at(self, now: datetime) -> PhaseState:
         """Half-open window [start, end)."""
@@ -329,6 +330,8 @@ class Campaign:
     bareme: tuple[BaremeRule, ...]
     source: SourceRef
     etab_restrictions: tuple[str, ...] = ()  # ETAB_RESTRICTIONS keys offered on geographic vœux
+    lignes_directrices: str = ""  # the lignes directrices de gestion: a site path, a fichiers/ file or a URL
+    links: tuple[tuple[int, str], ...] = ()  # (line, link) as written, checked with the site's other links
     # Kinds promotion and rendez-vous: their rules (generator/promotion.py PromotionRules, RendezVousRules).
     regles: object | None = None
 
@@ -450,6 +453,14 @@ class Site:
 
     def campaign(self, slug: str) -> Campaign | None:
         return next((c for c in self.campaigns if c.slug == slug), None)
+
+
+def link_url(href: str, base_path: str, app_url: str) -> str:
+    """Where a link checked by the loader points: a site path gets the site's base path; the app's paths
+    and absolute URLs stay as written."""
+    if not href.startswith("/") or href == app_url or href.startswith(app_url.rstrip("/") + "/"):
+        return href
+    return base_path + href.lstrip("/")
 
 
 def uai_check_letter(number: int) -> str:

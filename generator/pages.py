@@ -109,6 +109,7 @@ class PhaseView(NamedTuple):
     end_iso: str
     state: str
     state_label: str
+    note: str = ""  # the step's « note d'information », as the campaign file links it
 
 
 class CampaignCard(NamedTuple):
@@ -142,7 +143,7 @@ def phase_view(phase: Phase, now: datetime) -> PhaseView:
     state = phase.state_at(now)
     return PhaseView(
         phase.code, phase.label, phase.start, phase.end,
-        iso(phase.start), iso(phase.end) if phase.end else "", state, STATE_LABELS[state],
+        iso(phase.start), iso(phase.end) if phase.end else "", state, STATE_LABELS[state], phase.note,
     )
 
 

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from . import comparateur, frdates, frnombres
 from .markdown_ext import RenderedMarkdown, convert, make_markdown
-from .model import ETAB_RESTRICTIONS, PHASE_CODES, VOEU_TYPES, SiteConfig
+from .model import ETAB_RESTRICTIONS, PHASE_CODES, VOEU_TYPES, SiteConfig, link_url
 from .pages import Page
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -114,6 +114,7 @@ def _new_env(dirs: tuple[str, ...], base_path: str) -> jinja2.Environment:
         compte=frnombres.compte,
         taux=frnombres.taux,
         points=frnombres.points,
+        lien=lambda href, app_url: link_url(href, base_path, app_url),
     )
     env.globals.update(VOEU_TYPES=VOEU_TYPES, PHASE_CODES=PHASE_CODES, ETAB_RESTRICTIONS=ETAB_RESTRICTIONS,
                        postes_rows=postes_rows, comparateur_zones=comparateur.zones_html)

@@ -35,6 +35,10 @@ MSG_NOT_PDF = (
     f"Ce fichier n'est pas un PDF, même si son nom se termine par .pdf{NBSP}: ouvrez-le avec le logiciel "
     f"qui l'a créé, {HOW_TO_SAVE}"
 )
+MSG_NOT_PDF_NAMED = (
+    f"Le fichier «{NBSP}{{nom}}{NBSP}» n'est pas un PDF{NBSP}: ouvrez-le avec le logiciel qui l'a créé, "
+    f"{HOW_TO_SAVE}"
+)
 MSG_ENCRYPTED = f"Ce PDF est protégé par un mot de passe ou chiffré{NBSP}: {HOW_TO_SAVE}"
 MSG_NO_PAGE = f"Ce PDF ne contient aucune page{NBSP}: repartez du document d'origine, {HOW_TO_SAVE}"
 MSG_ACTIVE = f"Ce PDF contient {{contenu}}, que le portail refuse par sécurité{NBSP}: {HOW_TO_SAVE}"
@@ -168,16 +172,25 @@ def run_worker(data: bytes, timeout_s: float, memory_mb: int) -> dict:
     return verdict
 
 
+def not_pdf(filename: str = "") -> PdfRefused:
+    """The refusal for a file that is no PDF, in words that fit its name (« rapport.docx » is not one)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:80]
+    if name and not name.lower().endswith(".pdf"):
+        return PdfRefused(MSG_NOT_PDF_NAMED.format(nom=name), "not_pdf")
+    return PdfRefused(MSG_NOT_PDF, "not_pdf")
+
+
 def screen_pdf(
-    data: bytes, *, max_bytes: int, timeout_s: float = 5.0, memory_mb: int = 256
+    data: bytes, *, max_bytes: int, timeout_s: float = 5.0, memory_mb: int = 256, filename: str = ""
 ) -> PdfReport:
-    """Accept a PDF fit to store, or raise PdfRefused saying why and what to do."""
+    """Accept a PDF fit to store, or raise PdfRefused saying why and what to do (filename: as uploaded,
+    for the wording of a refusal)."""
     if len(data) > max_bytes:
         raise too_big(max_bytes)
     if not data:
         raise PdfRefused(MSG_EMPTY, "empty")
     if not data.startswith(MAGIC):
-        raise PdfRefused(MSG_NOT_PDF, "not_pdf")
+        raise not_pdf(filename)
     verdict = run_worker(data, timeout_s, memory_mb)
     code = verdict.get("refused")
     if code == "active":

@@ -89,6 +89,21 @@ def test_services_page_lists_campaigns_with_state_and_planning(teacher_client):
     assert 'href="/plannings/specifique-2027/"' in client.get("/mobilite/").data.decode()
 
 
+def test_services_page_welcomes_as_siam_does(teacher_client):
+    """Seed 001: how to inform oneself, what one can do, the lignes directrices, a note d'information at each
+    step (from the campaign files), and the RGPD mention of the algorithmic processing."""
+    client, _agent, _account = teacher_client
+    page = client.get("/mobilite/")
+    html, text = page.data.decode(), text_of(page)
+    assert "Pour vous informer" in text and "Pour saisir et suivre votre demande" in text
+    assert ("Mentions RGPD : les décisions individuelles prises dans le cadre des mouvements des personnels du "
+            "second degré donnent lieu à la mise en œuvre d'un traitement algorithmique") in text
+    assert html.count('href="/notes-de-service/2026-121/">lignes directrices de gestion') == 3
+    assert 'href="/notes-de-service/2026-123/">note d\'information' in html
+    assert ('<span class="etat-note">(ouverte)</span> — <a href="/guides/saisir-une-demande-de-mouvement-specifique/">'
+            'note d\'information<span class="visually-hidden"> : Saisie et modification des demandes') in html
+
+
 # --- demandes ---------------------------------------------------------------------------------
 
 def test_demande_in_steps_movement_discipline_preference(app, teacher_client):
@@ -140,9 +155,13 @@ def test_delete_demande_after_confirmation(app, teacher_client):
     client, agent, _ = teacher_client
     creer_demande(client, SPEC, "OCCITAN", "L1300")
     (demande_id,) = demande_ids(app, agent.id)
+    empty = text_of(client.get(f"/mobilite/demandes/{demande_id}/supprimer"))
+    assert "Elle ne compte aucun vœu ; sa lettre de motivation et ses pièces jointes seront supprimées." in empty
+    assert "0 vœu" not in empty
     add_voeu(client, demande_id, "ETB", "0630021F")
     confirm = client.get(f"/mobilite/demandes/{demande_id}/supprimer")
     assert "Voulez-vous vraiment supprimer la demande" in text_of(confirm)
+    assert "Sa lettre de motivation, ses pièces jointes et son vœu seront supprimés." in text_of(confirm)
     response = client.post(f"/mobilite/demandes/{demande_id}/supprimer", data={"csrf_token": csrf_from(confirm.data)})
     assert response.status_code == 302
     assert demande_ids(app, agent.id) == []
@@ -510,14 +529,21 @@ def test_from_a_poste_lands_on_the_add_screen(app, client, make_teacher, login):
     creer_demande(client, SPEC, "OCCITAN", "L1300")
     several = text_of(client.get(url))
     assert "choisissez celle à laquelle ajouter ce vœu" in several
+    # The établissement is named with its commune, not only by its UAI.
+    assert ("Vœu à ajouter : établissement 0630021F — LPO Lycée des métiers La Fayette 21 boulevard Robert "
+            "Schuman Clermont-Ferrand (poste S27-0018).") in several
 
 
 def test_recapitulatif_lists_demandes_and_voeux_with_last_change(app, occitan, clock):
     client, demande_id = occitan
     clock.advance(minutes=20)
     add_voeu(client, demande_id, "ETB", "0630021F")
-    text = text_of(client.get(f"/mobilite/{SPEC}/recapitulatif"))
+    recap = client.get(f"/mobilite/{SPEC}/recapitulatif")
+    text = text_of(recap)
     assert "Récapitulatif de vos demandes — Mouvements spécifiques 2027" in text
+    html = recap.data.decode()
+    assert '<button type="button" class="button" data-imprimer hidden>Imprimer</button>' in html
+    assert 'assets/app/imprimer.js" defer></script>' in html
     assert "Dernière modification de vos demandes : 20/11/2026 à 10:20." in text
     assert "1 0630021F Établissement LPO Lycée des métiers La Fayette" in text
     assert "Éditer un récapitulatif" in text_of(client.get(f"/mobilite/{SPEC}/"))

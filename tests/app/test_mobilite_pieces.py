@@ -129,3 +129,41 @@ def test_download_only_by_owner_and_gestionnaires(app, demande, make_teacher, ma
     g_account, g_password = make_gestionnaire()
     login(staff, g_account.identifiant, g_password)
     assert staff.get(f"/mobilite/pieces/{stored.id}").status_code == 200
+
+
+@pytest.mark.parametrize("filename, message", [
+    ("rapport.docx", f"Le fichier «{NBSP}rapport.docx{NBSP}» n'est pas un PDF{NBSP}: ouvrez-le avec le logiciel qui "
+                     "l'a créé, enregistrez le document en PDF"),
+    ("photo.JPG", f"Le fichier «{NBSP}photo.JPG{NBSP}» n'est pas un PDF"),
+    ("rapport.pdf", f"Ce fichier n'est pas un PDF, même si son nom se termine par .pdf{NBSP}:"),
+])
+def test_a_file_that_is_no_pdf_is_told_in_words_that_fit_its_name(app, demande, filename, message):
+    client, demande_id = demande
+    refused = upload(client, demande_id, b"PK\x03\x04 not a pdf", filename=filename)
+    assert refused.status_code == 400
+    assert message in text_of(refused)
+    assert "même si son nom se termine par .pdf" not in text_of(refused) or filename.endswith(".pdf")
+
+
+def test_a_body_over_the_app_cap_shows_the_demande_with_the_piece_limit(app, demande):
+    """Werkzeug refuses a body over MAX_CONTENT_LENGTH before the view: the teacher still lands on her demande,
+    told the 300 Ko limit, nothing stored."""
+    client, demande_id = demande
+    token = csrf_from(client.get(f"/mobilite/demandes/{demande_id}/").data)
+    boundary = "limite-de-test"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in (("csrf_token", token), ("kind", "rapport_inspection"))]
+    body = b"".join(parts) + (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="fichier"; filename="gros.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n").encode() + b"%PDF-1.4\n" + b"0" * app.config["MAX_CONTENT_LENGTH"] \
+        + f"\r\n--{boundary}--\r\n".encode()
+    # A bytes body (not files=…): the test client then keeps no temporary file open after the refusal.
+    big = client.post(f"/mobilite/demandes/{demande_id}/pieces", data=body,
+                      content_type=f"multipart/form-data; boundary={boundary}")
+    assert big.status_code == 413
+    text = text_of(big)
+    assert f"Le fichier envoyé est trop volumineux{NBSP}: une pièce jointe fait au plus 300{NBSP}Ko." in text
+    assert "Liste de vos vœux" in text and "Pièces jointes" in text
+    db = new_session(app)
+    assert db.scalar(select(PieceJointe.id)) is None
+    db.close()

@@ -246,3 +246,15 @@ def test_a_page_printed_to_pdf_by_chromium_is_accepted(tmp_path):
         check=True, capture_output=True, timeout=60,
     )
     assert screen_pdf(printed.read_bytes(), max_bytes=CAP).pages == 1
+
+
+@pytest.mark.parametrize("filename, start", [
+    ("rapport.docx", "Le fichier «\u00a0rapport.docx\u00a0» n'est pas un PDF\u00a0:"),
+    ("C:\\Mes documents\\scan.png", "Le fichier «\u00a0scan.png\u00a0» n'est pas un PDF\u00a0:"),
+    ("rapport.PDF", "Ce fichier n'est pas un PDF, même si son nom se termine par .pdf\u00a0:"),
+    ("", "Ce fichier n'est pas un PDF, même si son nom se termine par .pdf\u00a0:"),
+])
+def test_a_file_that_is_no_pdf_is_named_as_uploaded(no_child, filename, start):
+    with pytest.raises(PdfRefused) as refused:
+        screen_pdf(b"PK\x03\x04", max_bytes=1024, filename=filename)
+    assert refused.value.message.startswith(start)

@@ -61,7 +61,7 @@ def deposer(demande_id: int):
     max_bytes = piece_type.max_size_ko * 1024
     try:
         data = read_limited(upload.stream, max_bytes)
-        report = screen_pdf(data, max_bytes=max_bytes)
+        report = screen_pdf(data, max_bytes=max_bytes, filename=upload.filename)
     except PdfRefused as exc:
         _refus(demande_id, exc.message, 413 if exc.code == "too_big" else 400)
     session = get_session()

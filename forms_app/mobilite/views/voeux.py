@@ -7,6 +7,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from generator.frdates import NBSP
+from generator.model import VOEU_TYPES
 
 from ...comptes.access import login_required
 from ...comptes.identity import ReadAlong, register_read_along, session_query
@@ -310,5 +311,9 @@ def depuis_poste():
     lignes = [ligne(session, d, campaign) for d in demandes_de(session, agent.id, campaign.slug)]
     if len(lignes) == 1:
         return redirect(url_for("mobilite.ajouter_voeu", demande_id=lignes[0].demande.id, **args))
+    try:
+        voeu = codes.resoudre(site_or_404().referentiel, args["type"], args["code"]) if args["code"] else None
+    except codes.CodeRefuse:
+        voeu = None  # the add page says what is wrong with it, once a demande is chosen
     return render_template("app/mobilite/choisir_demande.html", campaign=campaign, lignes=lignes, args=args,
-                           ouverte=saisie_ouverte(campaign))
+                           voeu=voeu, types=VOEU_TYPES, ouverte=saisie_ouverte(campaign))
