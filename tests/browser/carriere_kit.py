@@ -309,3 +309,29 @@ class Audit:
         save_pages(self.html, folder)
         problems = self.problems + [f"Nu, {line}" for line in nu_errors(folder)]
         assert not problems, f"{len(problems)} problème(s) :\n" + "\n".join(problems)
+
+
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+class BothWidths(Audit):
+    """Audit, and each page checked again at 375 px: axe, and no sideways scroll."""
+
+    def check(self, name: str, status: int = 200, narrow: bool = True) -> None:
+        super().check(name, status)
+        if not narrow:
+            return
+        self.page.set_viewport_size(MOBILE)
+        try:
+            overflow = self.page.evaluate(OVERFLOW)
+            if overflow > 0:
+                self.problems.append(f"375 px, {name} ({self.page.url}) : la page défile de {overflow} px de côté")
+            for line in axe_violations(self.page):
+                self.problems.append(f"axe à 375 px, {name} ({self.page.url}) : {line}")
+            screenshot(self.page, f"app-{name}-375")
+        finally:
+            self.page.set_viewport_size(DESKTOP)
+
+    def goto(self, path: str, name: str, status: int = 200, narrow: bool = True) -> None:
+        self.page.goto(path)
+        self.check(name, status, narrow)

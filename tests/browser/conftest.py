@@ -66,7 +66,7 @@ def browser_context_args(browser_context_args):
 
 
 # One per journey that spends a first password; the two Martin show the numbered identifiant.
-TEACHERS = ("Jean Dupont", "Jeanne Martin", "Julien Martin", "Loïc Le Goff")
+TEACHERS = ("Jean Dupont", "Jeanne Martin", "Julien Martin", "Loïc Le Goff", "Camille Roux")
 APP_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)  # the app's clock: inside specifique-2027's saisie
 
 

@@ -9,29 +9,7 @@ import carriere_kit as kit
 from playwright.sync_api import expect
 
 NEW_PASSWORD = "la bibliothèque du lycée ferme à dix-huit heures"
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-class BothWidths(kit.Audit):
-    """kit.Audit, and each page checked again at 375 px: axe, and no sideways scroll."""
-
-    def check(self, name: str, status: int = 200, narrow: bool = True) -> None:
-        super().check(name, status)
-        if not narrow:
-            return
-        self.page.set_viewport_size(kit.MOBILE)
-        try:
-            overflow = self.page.evaluate(OVERFLOW)
-            if overflow > 0:
-                self.problems.append(f"375 px, {name} ({self.page.url}) : la page défile de {overflow} px de côté")
-            for line in kit.axe_violations(self.page):
-                self.problems.append(f"axe à 375 px, {name} ({self.page.url}) : {line}")
-        finally:
-            self.page.set_viewport_size(kit.DESKTOP)
-
-    def goto(self, path: str, name: str, status: int = 200, narrow: bool = True) -> None:
-        self.page.goto(path)
-        self.check(name, status, narrow)
+BothWidths = kit.BothWidths
 
 
 def pdf_bytes() -> bytes:

@@ -1,11 +1,14 @@
 """A teacher's demande for a starred movement, in Chromium: lettre before vœux, pièces, vœux up to the limit."""
 import io
 import re
+from datetime import datetime
 
 import carriere_kit as kit
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfWriter
+
+from generator.model import PARIS
 
 from forms_app.core.pdfcheck import MSG_NOT_PDF
 from forms_app.mobilite.rules.demandes import MSG_LETTRE_AVANT
@@ -66,7 +69,7 @@ def communes(example_site):
 def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_site, communes, tmp_path):
     """Every screen on the way also gets axe and the Nu validator (one batch at the end)."""
     limit = example_site.campaign("specifique-2027").voeu_limit
-    audit = kit.Audit(page)
+    audit = kit.BothWidths(page)
     log_in_first_time(page, app_server, TEACHER)
     page.get_by_role("link", name="Les services").click()
     audit.check("services")
@@ -158,4 +161,69 @@ def test_demande_lettre_pieces_voeux_recapitulatif(page, app_server, example_sit
 
     page.get_by_role("button", name="Quitter").click()
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    audit.assert_clean(tmp_path / "pages")
+
+
+INTRA_NOW = datetime(2027, 3, 20, 10, 0, tzinfo=PARIS)  # inside intra-2027's saisie
+
+
+@pytest.fixture
+def intra_clock(app_server):
+    """The app's business clock inside the intra saisie for one test."""
+    before = app_server.app.config["CLOCK"]
+    app_server.app.config["CLOCK"] = lambda: INTRA_NOW
+    yield
+    app_server.app.config["CLOCK"] = before
+
+
+def test_intra_voeux_restricted_guided_and_told(page, app_server, intra_clock, tmp_path):
+    """Issue 10 in the browser: the guided choice step by step, a commune limited to collèges, the sentence of
+    the campaign's types, a message after ▲ and « Supprimer »; every screen at 1280 px and 375 px."""
+    audit = kit.BothWidths(page)
+    log_in_first_time(page, app_server, "Camille Roux")
+    page.goto(app_server.url + "app/mobilite/intra-2027/")
+    page.get_by_role("link", name="Ajouter une demande").click()
+    page.get_by_role("link", name="Mouvement intra-académique", exact=True).click()
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    page.get_by_role("link", name=re.compile("^Visualiser la demande")).click()
+    demande_url = page.url
+    expect(page.get_by_role("main")).to_contain_text(
+        "de types : établissement, commune, groupement de communes, département, académie, zone de remplacement")
+
+    # Both fields empty: the guided choice, step by step.
+    page.get_by_role("link", name="Ajouter un vœu").click()
+    page.get_by_label("Type de vœu").select_option(label="Établissement")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("Choisissez d'abord le département.")).to_be_visible()
+    audit.check("voeu-choix-departement")
+    page.get_by_role("link", name="Puy-de-Dôme (063)").click()
+    expect(page.get_by_text("Choisissez la commune.")).to_be_visible()
+    page.get_by_role("link", name="Clermont-Ferrand (63000)").click()
+    audit.check("voeu-choix-etablissement")
+    page.get_by_role("link", name=re.compile(f"^{ETABLISSEMENT} — ")).click()
+    expect(page.get_by_label("Type d'établissement")).to_have_count(0)  # an établissement is one type already
+    page.get_by_role("button", name="Enregistrer").click()
+    expect_message(page, "Le vœu est enregistré.")
+
+    # A commune limited to collèges.
+    page.get_by_role("link", name="Ajouter un vœu").click()
+    page.get_by_label("Type de vœu").select_option(label="Commune")
+    page.get_by_label(re.compile("^Code ou N°")).fill("63113")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_label("Type d'établissement").select_option(label="Collège")
+    audit.check("voeu-type-etablissement")
+    page.get_by_role("button", name="Enregistrer").click()
+    second = voeu_rows(page).nth(1)
+    expect(second).to_contain_text("Clermont-Ferrand (63000)")
+    expect(second).to_contain_text("Collège")
+    expect(voeu_rows(page).nth(0)).to_contain_text("Tout type d'établissement")
+
+    page.get_by_role("button", name="Monter le vœu 2", exact=True).click()
+    expect_message(page, "Le vœu « Clermont-Ferrand (63000) » passe du rang 2 au rang 1.")
+    audit.check("voeux-message")
+    page.get_by_role("button", name="Supprimer le vœu 2", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text("est supprimé ; les vœux suivants remontent d'un rang.")
+    expect(voeu_rows(page)).to_have_count(1)
+    page.goto(demande_url)
+    audit.check("voeux-intra")
     audit.assert_clean(tmp_path / "pages")
