@@ -76,12 +76,31 @@ def _marquer(session: Session, avis_id: int, token: str, **values) -> None:
 
 def livrer(app: Flask, *, limite: int = 200, maintenant: Callable[[], datetime] = system_now,
            canaux: dict | None = None, apres_envoi: Callable[[int], None] | None = None,
-           une_fois: bool = False) -> Bilan:
+           une_fois: bool = False, fils: int = 1) -> Bilan:
     """Send every due notice, batch after batch, until none is left (une_fois: one batch only).
 
     The clock is the real one (a fixed demonstration clock must not freeze retries). canaux overrides
-    the transports (tests); apres_envoi(avis_id) is called after each notice marked sent.
+    the transports (tests); apres_envoi(avis_id) is called after each notice marked sent. fils: that many
+    senders at once, each with its own connection to the server and its own claims.
     """
+    if fils <= 1:
+        return _livrer(app, limite, maintenant, canaux, apres_envoi, une_fois)
+    import threading
+
+    bilans: list[Bilan] = []
+
+    def run() -> None:
+        bilans.append(_livrer(app, limite, maintenant, None, apres_envoi, une_fois))
+
+    threads = [threading.Thread(target=run, name=f"avis-{i}") for i in range(fils)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Bilan(sum(b.envoyes for b in bilans), sum(b.reportes for b in bilans), sum(b.abandonnes for b in bilans))
+
+
+def _livrer(app: Flask, limite: int, maintenant, canaux, apres_envoi, une_fois: bool) -> Bilan:
     bilan = Bilan()
     with app.app_context():
         r = reglages(app)
