@@ -8,6 +8,7 @@ function with f-strings, as the postes rows are (render.postes_rows).
 from __future__ import annotations
 
 import hashlib
+import marshal
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
@@ -89,7 +90,7 @@ def bucket_barres(barres: Iterable[Barre]) -> dict[tuple[str, str], Bucket]:
         bucket = buckets.get(key)
         if bucket is None:
             bucket = buckets[key] = ([], set(), set())
-        bucket[0].append(b[:])  # a plain tuple: repr() in C for the page's fingerprint
+        bucket[0].append(b[:])  # a plain tuple, for marshal
         bucket[1].add(b[0])
         bucket[2].add(b[3:6])
     return buckets
@@ -118,7 +119,8 @@ def describe_group(mouvement: str, discipline: str, bucket: Bucket, data_key: st
             tops[r[3]] = r[6]
     group = ComparateurGroup(mouvement, discipline, tuple(sorted(years)), len(zones),
                              tuple((t, counts[t], nice_scale(tops.get(t, 0.0))) for t in TYPE_ORDER if t in counts))
-    digest = hashlib.sha1(f"{data_key}\0{group!r}\0{rows!r}".encode()).hexdigest()
+    # marshal version 2: C speed, and the same bytes for the same values (no reference to shared objects).
+    digest = hashlib.sha1(f"{data_key}\0{group!r}\0".encode() + marshal.dumps(rows, 2)).hexdigest()
     return group, digest
 
 
@@ -198,6 +200,8 @@ def make_zones(rows: Sequence[tuple], years: tuple[int, ...], labels: Labels) ->
 
 # Chart geometry, in SVG user units: a column per year.
 LEFT, SLOT, BAR, TOP, PLOT, BOTTOM, RIGHT = 52, 84, 40, 22, 100, 42, 8
+# The page's paragraph that tells how to read the charts (site/comparateur.html): each chart's description.
+READING_ID = "lecture-graphiques"
 
 
 def _escape(text: str) -> str:
@@ -205,89 +209,107 @@ def _escape(text: str) -> str:
         .replace('"', "&#34;")
 
 
-def entrants_text(n: int) -> str:
-    return compte(n, "entrant")
+class _Writer:
+    """The HTML of a page's zones; the texts that repeat (numbers, counts, a type's frame) are made once."""
+
+    def __init__(self, years: tuple[int, ...]) -> None:
+        self.years = years
+        self.width = LEFT + SLOT * len(years) + RIGHT
+        self.height = TOP + PLOT + BOTTOM
+        self.span = f"{years[0]}" if len(years) == 1 else f"de {years[0]} à {years[-1]}"
+        self.middles = [LEFT + SLOT * i + SLOT // 2 for i in range(len(years))]
+        self.points: dict[float, str] = {}
+        self.counts: dict[int, tuple[str, str]] = {}  # entrants -> (« 3 entrants », « 3 »)
+        base = TOP + PLOT
+        self.head = (f'<svg class="chart" width="{self.width}" height="{self.height}" '
+                     f'viewBox="0 0 {self.width} {self.height}" role="img" aria-describedby="{READING_ID}" ')
+        self.years_text = "".join(f'<text class="chart-year" x="{x}" y="{base + 17}">{year}</text>'
+                                  for x, year in zip(self.middles, years))
+        self.empty = [(f'<text class="chart-none" x="{x}" y="{base - 6}">non publiée</text>',
+                       f'<text class="chart-none" x="{x}" y="{base - 6}">aucun entrant</text>') for x in self.middles]
+        self.frame = ""
+
+    def point(self, value: float) -> str:
+        text = self.points.get(value)
+        if text is None:
+            text = self.points[value] = points(value)
+        return text
+
+    def count(self, n: int) -> tuple[str, str]:
+        found = self.counts.get(n)
+        if found is None:
+            found = self.counts[n] = (compte(n, "entrant"), nombre(n))
+        return found
+
+    def set_scale(self, scale: float) -> None:
+        """The grid and ticks of the next charts: those of one type of vœu share a scale."""
+        base, right = TOP + PLOT, self.width - RIGHT
+        self.scale = scale
+        self.frame = (
+            "".join(f'<line class="chart-grid" x1="{LEFT}" y1="{base - PLOT * f:g}" x2="{right}" '
+                    f'y2="{base - PLOT * f:g}"/>' for f in (0.5, 1))
+            + f'<line class="chart-axis" x1="{LEFT}" y1="{base}" x2="{right}" y2="{base}"/>'
+            + '<g class="chart-tick" text-anchor="end">'
+            + "".join(f'<text x="{LEFT - 6}" y="{base - PLOT * f + 4:g}">{points(scale * f)}</text>'
+                      for f in (0, 0.5, 1))
+            + "</g>")
+
+    def zone(self, zone: Zone) -> str:
+        """The zone's chart, then its table: the same figures."""
+        base, scale = TOP + PLOT, self.scale
+        label = _escape(zone.label)
+        marks, rows = [], []
+        for i, (year, value) in enumerate(zip(self.years, zone.values)):
+            if value is None or value[0] is None:
+                marks.append(self.empty[i][value is not None])
+                rows.append(f'<tr><th scope="row">{year}</th><td colspan="2">non publiée</td></tr>' if value is None
+                            else f'<tr><th scope="row">{year}</th><td>aucun entrant</td><td>0</td></tr>')
+                continue
+            barre, entrants = value
+            x = self.middles[i]
+            h = round(PLOT * min(barre, scale) / scale, 1)
+            text = self.point(barre)
+            words, number = self.count(entrants)
+            marks.append(f'<rect class="chart-bar" x="{x - BAR // 2}" y="{base - h:g}" width="{BAR}" height="{h:g}"/>'
+                         f'<text class="chart-value" x="{x}" y="{base - h - 5:g}">{text}</text>'
+                         f'<text class="chart-entrants" x="{x}" y="{base + 34}">{words}</text>')
+            rows.append(f'<tr><th scope="row">{year}</th><td>{text}</td><td>{number}</td></tr>')
+        ident = f"g-{zone.anchor}"
+        return (f'{self.head}aria-labelledby="{ident}"><title id="{ident}">Barres {self.span} : {label}</title>'
+                f'{self.frame}<g text-anchor="middle">{"".join(marks)}{self.years_text}</g></svg>\n'
+                f'<table class="barres"><caption class="visually-hidden">Barres et entrants : {label}</caption>'
+                '<thead><tr><th scope="col">Année</th><th scope="col">Barre (points)</th><th scope="col">Entrants</th>'
+                f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _frame(years: tuple[int, ...], scale: float) -> tuple[str, str]:
-    """The parts of a chart that depend on the years and the scale only (shared by a type of vœu's charts)."""
-    width = LEFT + SLOT * len(years) + RIGHT
-    base = TOP + PLOT
-    grid = [f'<line class="chart-grid" x1="{LEFT}" y1="{base - PLOT * f:g}" x2="{width - RIGHT}" '
-            f'y2="{base - PLOT * f:g}"/>' for f in (0.5, 1)]
-    grid.append(f'<line class="chart-axis" x1="{LEFT}" y1="{base}" x2="{width - RIGHT}" y2="{base}"/>'
-                f'<g class="chart-tick" text-anchor="end">')
-    grid += [f'<text x="{LEFT - 6}" y="{base - PLOT * f + 4:g}">{points(scale * f)}</text>' for f in (0, 0.5, 1)]
-    grid.append("</g>")
-    labels = "".join(f'<text class="chart-year" x="{LEFT + SLOT * i + SLOT // 2}" y="{base + 17}">{year}</text>'
-                     for i, year in enumerate(years))
-    return "".join(grid), labels
-
-
-def chart_svg(zone: Zone, years: tuple[int, ...], scale: float, frame: tuple[str, str] | None = None) -> str:
-    """An accessible SVG column chart of the zone's barres, one column per year, on the given scale."""
-    grid, year_labels = frame or _frame(years, scale)
-    width = LEFT + SLOT * len(years) + RIGHT
-    height = TOP + PLOT + BOTTOM
-    base = TOP + PLOT
-    label = _escape(zone.label)
-    ident = f"g-{zone.anchor}"
-    marks = []
-    for i, value in enumerate(zone.values):
-        middle = LEFT + SLOT * i + SLOT // 2
-        if value is None or value[0] is None:
-            marks.append(f'<text class="chart-none" x="{middle}" y="{base - 6}">'
-                         f'{"non publiée" if value is None else "aucun entrant"}</text>')
-            continue
-        barre, entrants = value
-        h = round(PLOT * min(barre, scale) / scale, 1)
-        marks.append(f'<rect class="chart-bar" x="{middle - BAR // 2}" y="{base - h:g}" width="{BAR}" height="{h:g}"/>'
-                     f'<text class="chart-value" x="{middle}" y="{base - h - 5:g}">{points(barre)}</text>'
-                     f'<text class="chart-entrants" x="{middle}" y="{base + 34}">{entrants_text(entrants)}</text>')
-    span = f"{years[0]}" if len(years) == 1 else f"de {years[0]} à {years[-1]}"
-    return (f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-labelledby="{ident}-t {ident}-d"><title id="{ident}-t">Barres {span} : {label}</title>'
-            f'<desc id="{ident}-d">Diagramme en colonnes ; les chiffres sont dans le tableau qui suit.</desc>'
-            f'{grid}<g text-anchor="middle">{"".join(marks)}{year_labels}</g></svg>')
-
-
-def table_html(zone: Zone, years: tuple[int, ...]) -> str:
-    """The zone's figures: a row per year."""
-    rows = []
-    for year, value in zip(years, zone.values):
-        if value is None:
-            cells = '<td colspan="2">non publiée</td>'
-        elif value[0] is None:
-            cells = f"<td>aucun entrant</td><td>{value[1]}</td>"
-        else:
-            cells = f"<td>{points(value[0])}</td><td>{nombre(value[1])}</td>"
-        rows.append(f'<tr><th scope="row">{year}</th>{cells}</tr>')
-    return (f'<table class="barres"><caption class="visually-hidden">Barres et entrants : {_escape(zone.label)}'
-            '</caption><thead><tr><th scope="col">Année</th><th scope="col">Barre (points)</th>'
-            f'<th scope="col">Entrants</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+def chart_and_table(zone: Zone, years: tuple[int, ...], scale: float) -> str:
+    """One zone's SVG column chart (one column per year, on the given scale) and its table."""
+    writer = _Writer(years)
+    writer.set_scale(scale)
+    return writer.zone(zone)
 
 
 def zones_html(zones: Iterable[Zone], years: tuple[int, ...], types: Iterable[tuple[str, int, float]]) -> Markup:
     """Every zone of a page under a heading per type of vœu: its chart, then its table (site/comparateur.html).
 
-    `types` is ComparateurGroup.types: the charts of one type of vœu share a scale."""
+    `types` is ComparateurGroup.types: the charts of one type of vœu share a scale. The charts are described
+    by the page's paragraph `#lecture-graphiques` (READING_ID), which the template must keep."""
     scales = {type_voeu: scale for type_voeu, _, scale in types}
     by_type: dict[str, list[Zone]] = {}
     for zone in zones:
         by_type.setdefault(zone.type_voeu, []).append(zone)
+    writer = _Writer(years)
     out = []
     for type_voeu, items in by_type.items():
-        scale = scales[type_voeu]
-        frame = _frame(years, scale)
+        writer.set_scale(scales[type_voeu])
         heading = zone_heading(type_voeu, len(items))
         out.append(f'<section class="zone-type" aria-labelledby="t-{type_voeu.lower()}" data-groupe>\n'
                    f'<h2 id="t-{type_voeu.lower()}">{heading} <span class="meta">({nombre(len(items))})</span></h2>\n')
         for zone in items:
-            detail = f' <span class="uai">{zone.detail}</span>' if zone.detail else ""
+            detail = f' <span class="uai">{_escape(zone.detail)}</span>' if zone.detail else ""
             out.append(f'<div class="zone" id="{zone.anchor}" data-zone data-code="{_escape(zone.code_voeu)}">\n'
                        f"<h3>{_escape(zone.label)}{detail}</h3>\n"
-                       f'<div class="zone-body">{chart_svg(zone, years, scale, frame)}\n'
-                       f"{table_html(zone, years)}</div>\n</div>\n")
+                       f'<div class="zone-body">{writer.zone(zone)}</div>\n</div>\n')
         out.append("</section>\n")
     return Markup("".join(out))
 

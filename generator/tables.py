@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import operator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,8 @@ def _read_csv(root: Path, path: Path, columns: tuple[str, ...], required: tuple[
     name = rel(root, path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=";")
+            text = handle.read() if as_tuples else ""
+            reader = csv.reader(io.StringIO(text) if as_tuples else handle, delimiter=";")
             header = next(reader, None)
             if header is None:
                 report.warning(name, 0, "fichier vide : ajoutez une ligne d'en-tête et des lignes, ou supprimez le fichier.")
@@ -63,7 +65,9 @@ def _read_csv(root: Path, path: Path, columns: tuple[str, ...], required: tuple[
                     )
             width = len(header)
             if as_tuples:
-                return _tuple_rows(name, reader, header, columns, report)
+                # ASCII without a space or a tab (codes and numbers): no cell to strip.
+                loose = not text.isascii() or any(c in text for c in " \t\x0b\x0c\x1c\x1d\x1e\x1f")
+                return _tuple_rows(name, reader, header, columns, report, loose)
             known = [(i, c) for i, c in enumerate(header) if c in columns]
             absent = [c for c in columns if c not in header]
             rows: list[Row] = []
@@ -92,8 +96,9 @@ def _width_message(count: int, width: int) -> str:
 
 
 def _tuple_rows(name: str, reader, header: list[str], columns: tuple[str, ...],  # type: ignore[no-untyped-def]
-                report: Report) -> list[TupleRow]:
-    """The rows after the header as tuples in the order of `columns`, as few Python steps per row as may be."""
+                report: Report, loose: bool = True) -> list[TupleRow]:
+    """The rows after the header as tuples in the order of `columns`, as few Python steps per row as may be;
+    `loose`: some cell may have spaces to strip."""
     width = len(header)
     position = {c: i for i, c in enumerate(header)}  # a column named twice: its last cell, as in dict rows
     indices = [position.get(c, width) for c in columns]  # `width`: the "" appended to each row
@@ -106,7 +111,7 @@ def _tuple_rows(name: str, reader, header: list[str], columns: tuple[str, ...], 
                 report.error(name, reader.line_num, _width_message(len(cells), width))
             continue
         cells.append("")
-        row = tuple(map(strip, pick(cells)))
+        row = tuple(map(strip, pick(cells))) if loose else pick(cells)
         if any(row):
             rows.append((reader.line_num, row))
     return rows

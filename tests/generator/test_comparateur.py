@@ -10,7 +10,7 @@ import pytest
 
 from generator import comparateur
 from generator.build import MANIFEST, build_site
-from generator.comparateur import Labels, Zone, chart_svg, make_zones, nice_scale, zones_html
+from generator.comparateur import READING_ID, Labels, Zone, chart_and_table, make_zones, nice_scale, zones_html
 from generator.frnombres import points
 from generator.load import load_site
 from generator.model import PARIS
@@ -76,14 +76,20 @@ def parse(html: str) -> Elements:
 def test_chart_is_an_image_with_a_name_and_the_figures_on_one_scale():
     zone = Zone("com-63113", "COM", "63113", "", "Clermont-Ferrand (Puy-de-Dôme)", "",
                 ((482.0, 6), (None, 0), None, (250.5, 1)))
-    svg = chart_svg(zone, (2023, 2024, 2025, 2026), 500.0)
+    html = chart_and_table(zone, (2023, 2024, 2025, 2026), 500.0)
+    svg = html[:html.index("</svg>") + 6]
     found = parse(svg)
     root = found.tags[0]
     assert root[0] == "svg" and root[1]["role"] == "img"
-    title, desc = root[1]["aria-labelledby"].split()
+    assert root[1]["aria-describedby"] == READING_ID  # the page's paragraph on how to read the charts
     ids = {attrs.get("id"): tag for tag, attrs in found.tags}
-    assert ids[title] == "title" and ids[desc] == "desc"
+    assert ids[root[1]["aria-labelledby"]] == "title"
     assert "Barres de 2023 à 2026 : Clermont-Ferrand (Puy-de-Dôme)" in found.texts
+    table = html[html.index("<table"):]
+    assert ('<tbody><tr><th scope="row">2023</th><td>482</td><td>6</td></tr>'
+            '<tr><th scope="row">2024</th><td>aucun entrant</td><td>0</td></tr>'
+            '<tr><th scope="row">2025</th><td colspan="2">non publiée</td></tr>'
+            '<tr><th scope="row">2026</th><td>250,5</td><td>1</td></tr></tbody>') in table
     assert not any("style" in attrs for _, attrs in found.tags)  # CSP: colours come from theme.css classes
     bars = [attrs for tag, attrs in found.tags if tag == "rect"]
     assert [(b["y"], b["height"]) for b in bars] == [("25.6", "96.4"), ("71.9", "50.1")]  # 482/500, 250.5/500
@@ -132,6 +138,12 @@ def test_the_comparateur_is_linked_from_home_planning_plan_and_search(built):
     sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://carriere.ac-exemple.example/comparateur/intra-l1300/</loc>" in sitemap
     assert "/comparateur/intra-l1300/" in (built / "plan-du-site/index.html").read_text(encoding="utf-8")
+
+
+def test_every_chart_is_described_by_the_page(built):
+    html = (built / PAGE).read_text(encoding="utf-8")
+    assert html.count(f'aria-describedby="{READING_ID}"') == html.count("<svg") == 6
+    assert html.count(f'id="{READING_ID}"') == 1
 
 
 def test_a_planning_without_barres_has_no_link(sample_site_dir, tmp_path):
