@@ -280,3 +280,20 @@ def test_two_workers_at_once_send_each_notice_once(avis_app, smtp, make_teacher,
     db = new_session(avis_app)
     assert db.scalar(select(func.count()).select_from(Avis).where(Avis.etat == "envoye")) == 40
     db.close()
+
+
+def test_the_commit_kicks_the_worker_through_its_queue(avis_app, smtp, make_teacher):
+    """After the commit, the queue (Huey, a SQLite file here) holds « send what is due »; the worker runs it."""
+    from forms_app.avis.file import queue_of, use_app
+
+    _agent, account, _ = make_teacher()
+    queue = queue_of(avis_app)
+    queue.flush()
+    envoyer(avis_app, account.id)
+    assert queue.pending_count() == 1
+    use_app(avis_app)
+    task = queue.dequeue()
+    assert task.name == "avis.livrer"
+    assert queue.execute(task) == 1
+    assert len(smtp.boite.messages) == 1
+    assert [t.__name__ for t in queue._registry._periodic_tasks] == ["avis.balayer"]  # sweep and échéances
