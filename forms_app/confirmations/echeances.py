@@ -18,7 +18,7 @@ from ..dossier.models import Agent
 from ..mobilite.models import Confirmation, Demande, Lettre
 from ..mobilite.rules.demandes import est_recevable
 from . import document
-from .models import ANNULEE, ATTENTE, NON_RECEVABLE, ConfirmationDemande
+from .models import ANNULEE, ATTENTE, NON_RECEVABLE, ConfirmationDemande, page_changee
 
 AGENTS_PAR_LOT = 20  # PDFs are rendered inside the batch's transaction: keep a batch short
 ANNULATIONS_PAR_LOT = 500
@@ -97,6 +97,7 @@ def envoyer_confirmations(session: Session, campaign: Campaign, at: datetime) ->
             row.message_id = message.id if message is not None else None
             session.add(row)
         session.flush()
+        page_changee(session, [row.demande_id for row in rows])
         for row in rows:
             audit.record(session, actor_id=None, action="confirmations.envoi", target=f"demande:{row.demande_id}",
                          after={"etat": row.etat, "sha256": row.pdf_sha256})
@@ -151,6 +152,7 @@ def annuler_non_retournees(session: Session, campaign: Campaign, at: datetime) -
                          subject=SUJET_ANNULATION.format(titre=campaign.title)[:200],
                          body=_texte_annulation(campaign, libelles, confirmations[0].date_limite), kind="confirmation")
     session.flush()
+    page_changee(session, [row.demande_id for row in rows])
     return len(rows), fini
 
 

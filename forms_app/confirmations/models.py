@@ -16,6 +16,19 @@ ANNULEE = "annulee"  # not returned by the end of the return phase: the demande 
 NON_RECEVABLE = "non_recevable"  # a starred demande without its lettre: nothing to return
 
 
+def page_changee(session, demande_ids) -> None:
+    """The demande's page shows its confirmation and result: move its revision on (the page cache's key,
+    docs/mobilite.md « Page cache ») in the transaction that changes them."""
+    from sqlalchemy import update
+
+    from ..mobilite.models import Demande
+
+    ids = sorted(set(demande_ids))
+    for start in range(0, len(ids), 900):
+        session.execute(update(Demande).where(Demande.id.in_(ids[start:start + 900]))
+                        .values(revision=Demande.revision + 1).execution_options(synchronize_session=False))
+
+
 class ConfirmationDemande(Base):
     """The confirmation de demande of one demande: its PDF, whether and how it came back."""
 

@@ -19,7 +19,7 @@ from ..dossier.models import Agent
 from ..mobilite.loaders import campagne_or_404, load_demande
 from ..mobilite.models import Demande
 from . import document, echeances  # noqa: F401  (échéances registered with the blueprint)
-from .models import ANNULEE, ATTENTE, NON_RECEVABLE, RETOURNEE, ConfirmationDemande, FichierConfirmation
+from .models import ANNULEE, ATTENTE, NON_RECEVABLE, RETOURNEE, ConfirmationDemande, FichierConfirmation, page_changee
 
 bp = Blueprint("confirmations", __name__, url_prefix="/confirmations")
 
@@ -209,6 +209,7 @@ def retour(demande_id: int):
         before = current.snapshot()
         current.etat, current.retournee_at, current.retour_mode = RETOURNEE, moment, "depot"
         current.corrections = corrections
+        page_changee(session, [demande.id])
         audit.record(session, actor_id=g.account.id, action="confirmations.retour", target=f"demande:{demande.id}",
                      before=before, after={**current.snapshot(), "fichiers": [f.snapshot() for f in stored]})
     flash(f"Votre confirmation signée est retournée{NBSP}: retournée le {datetime_fr(moment)}.")
@@ -285,6 +286,7 @@ def papier(demande_id: int):
         before = current.snapshot()
         current.etat, current.retournee_at, current.retour_mode, current.recue_par = (
             RETOURNEE, moment, "papier", g.account.id)
+        page_changee(session, [demande.id])
         audit.record(session, actor_id=g.account.id, action="confirmations.retour_papier",
                      target=f"demande:{demande.id}", before=before, after=current.snapshot())
     flash(f"Confirmation de la demande n° {demande.id} marquée reçue par courrier postal le {datetime_fr(moment)}.")

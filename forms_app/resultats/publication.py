@@ -107,6 +107,9 @@ def publier_lot(session: Session, campaign: Campaign, actor: int | None, referen
     session.execute(update(table).where(table.c.id == bindparam("rid")).values(
         publie_at=bindparam("publie_at"), message_id=bindparam("mid")).execution_options(synchronize_session=False),
         [{"rid": r.id, "publie_at": moment, "mid": message_ids.get(r.agent_id)} for r in rows])
+    from ..confirmations.models import page_changee
+
+    page_changee(session, [r.demande_id for r in rows])
     session.execute(AuditEntry.__table__.insert(), [{
         "at": security_now(), "actor_id": actor, "action": "resultats.publication",
         "target": f"campagne:{campaign.slug}", "before": None,

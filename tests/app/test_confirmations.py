@@ -214,3 +214,18 @@ def test_a_starred_demande_without_lettre_is_confirmed_non_recevable(app, clock,
     (message,) = db.scalars(select(Message).where(Message.kind == "confirmation"))
     db.close()
     assert re.search(r"Cinéma audiovisuel.*: non recevable", message.body)
+
+
+def test_the_demande_page_kept_in_the_page_cache_shows_the_new_state(app, sent, make_gestionnaire, login, csrf):
+    """The demande's page is kept per worker with a fingerprint (docs/mobilite.md): a return marked by the
+    gestionnaire moves the demande's revision on, so the next read shows it."""
+    client, _agent, _account, demande_id = sent
+    for _ in range(2):
+        assert "En attente de retour" in unescape(client.get(f"/mobilite/demandes/{demande_id}/").get_data(as_text=True))
+    gestionnaire, password = make_gestionnaire()
+    other = app.test_client()
+    login(other, gestionnaire.identifiant, password)
+    page = other.get(f"/confirmations/demandes/{demande_id}/")
+    assert other.post(f"/confirmations/gestion/demandes/{demande_id}/papier",
+                      data={"csrf_token": csrf(page.data), "retour": "demande"}).status_code == 302
+    assert "Retournée</strong>, retournée le" in unescape(client.get(f"/mobilite/demandes/{demande_id}/").get_data(as_text=True))
