@@ -16,6 +16,7 @@ RETOUR_DEBUT = datetime(2026, 12, 10, 12, 0, tzinfo=PARIS)
 RETOUR_FIN = datetime(2026, 12, 17, 12, 0, tzinfo=PARIS)
 RESULTATS = datetime(2027, 3, 3, 12, 0, tzinfo=PARIS)
 MICRO = timedelta(microseconds=1)
+MOT_DE_PASSE = "la confirmation part au courrier du rectorat"
 ACADEMIES = [("ACA", "10", "Lyon"), ("ACA", "02", "Aix-Marseille"), ("ACA", "01", "Paris")]
 
 

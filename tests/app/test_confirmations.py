@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
-from suivi_support import INTER, RETOUR_DEBUT, RETOUR_FIN, SAISIE_FIN, make_demande, small_pdf
+from suivi_support import INTER, MOT_DE_PASSE, RETOUR_DEBUT, RETOUR_FIN, SAISIE_FIN, make_demande, small_pdf
 
 from forms_app.confirmations.models import ConfirmationDemande, FichierConfirmation
 from forms_app.core.db import new_session
@@ -52,7 +52,7 @@ def upload(client, csrf, demande_id, *, signee=None, justificatifs=(), correctio
 @pytest.fixture
 def sent(app, clock, make_teacher, login, client):
     """A teacher of inter-2027 whose confirmation has just been sent (saisie closed), logged in."""
-    agent, account, password = make_teacher()
+    agent, account, password = make_teacher(password=MOT_DE_PASSE)
     demande_id = make_demande(app, agent.id)
     clock.current = SAISIE_FIN
     run_due(app, campagne=INTER)
@@ -125,9 +125,7 @@ def test_a_refused_return_says_what_to_fix_and_writes_nothing(app, sent, csrf, s
 def test_after_the_deadline_the_return_is_closed_and_the_demande_cancelled(app, clock, sent, csrf, login):
     client, _agent, account, demande_id = sent
     clock.current = RETOUR_FIN
-    from conftest import TEACHER_PASSWORD
-
-    login(client, account.identifiant, TEACHER_PASSWORD)  # the week's wait ended the session
+    login(client, account.identifiant, MOT_DE_PASSE)  # the week's wait ended the session
     response = upload(client, csrf, demande_id, signee=("signee.pdf", small_pdf()))
     assert response.status_code == 403
     assert "Le retour des confirmations est fermé : il était possible jusqu'au jeudi 17 décembre 2026" in \

@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 from sqlalchemy import func, select
-from suivi_support import INTER, RESULTATS, make_demande
+from suivi_support import INTER, MOT_DE_PASSE, RESULTATS, make_demande
 
 from forms_app.avis.models import Avis
 from forms_app.core.db import new_session, write_transaction
@@ -24,8 +24,9 @@ ENTETE = "numen;demande;resultat;voeu;uai;libelle\n"
 @pytest.fixture
 def monde(app, make_teacher):
     """Two teachers with one inter-2027 demande each (vœux Lyon then Aix-Marseille)."""
-    claire, claire_account, _ = make_teacher(prenom="Claire", nom="Martin", portable="06 12 34 56 78")
-    paul, paul_account, _ = make_teacher(prenom="Paul", nom="Durand", mail_pro="")
+    claire, claire_account, _ = make_teacher(prenom="Claire", nom="Martin", portable="06 12 34 56 78",
+                                             password=MOT_DE_PASSE)
+    paul, paul_account, _ = make_teacher(prenom="Paul", nom="Durand", mail_pro="", password=MOT_DE_PASSE)
     return {"claire": (claire, claire_account, make_demande(app, claire.id)),
             "paul": (paul, paul_account, make_demande(app, paul.id))}
 
@@ -169,10 +170,8 @@ def test_publication_by_itself_at_the_phase_and_shown_on_the_demande(app, clock,
     db = new_session(app)
     assert db.scalar(select(func.count()).select_from(Message).where(Message.kind == "resultat")) == 2
     db.close()
-    from conftest import TEACHER_PASSWORD
-
     claire, account, demande_id = monde["claire"]
-    login(client, account.identifiant, TEACHER_PASSWORD)
+    login(client, account.identifiant, MOT_DE_PASSE)
     page = unescape(client.get(f"/mobilite/demandes/{demande_id}/").get_data(as_text=True))
     assert "Le résultat de votre demande vous est communiqué dans votre courrier" in page
     assert "satisfaite sur le vœu n°\u00a02\u00a0: Aix-Marseille" in page
