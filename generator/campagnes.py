@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .affectation import load_affectation_rules
 from .model import (
     PHASE_CODES,
     SITUATIONS,
@@ -36,7 +37,7 @@ from .validate import Fields, ends_before, show_moment, suggest
 from .yamlio import YList, YMap
 
 CAMPAIGN_KEYS = ("titre", "type", "annee", "resume", "note_de_service", "phases", "voeux", "mouvements",
-                 "pieces_jointes", "bareme", "lignes_directrices")
+                 "pieces_jointes", "bareme", "lignes_directrices", "affectation")
 PHASE_KEYS = ("code", "libelle", "debut", "fin", "note")
 VOEUX_KEYS = ("maximum", "types", "types_etablissement")
 MOUVEMENT_KEYS = ("code", "libelle", "lettre_motivation", "disciplines", "preferences")
@@ -305,6 +306,7 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
     mouvements = _mouvements(f, ref, disciplines)
     pieces = _pieces(f)
     bareme = _bareme(f, types, limit)
+    affectation = load_affectation_rules(f, ref)
     if not (f.ok and slug_ok) or None in (title, kind, year, limit, types):
         return None
     return Campaign(slug=slug, title=title, kind=kind, year=year, summary=summary,  # type: ignore[arg-type]
@@ -312,7 +314,8 @@ def load_campaign(root: Path, path: Path, report: Report, ref: Referentiel, disc
                     voeu_types=types, etab_restrictions=restrictions,  # type: ignore[arg-type]
                     mouvements=tuple(mouvements), pieces=tuple(pieces),
                     bareme=tuple(bareme), source=SourceRef(name, 1),
-                    lignes_directrices=_link(f.text("lignes_directrices", required=False)), links=_links(f, phases))
+                    lignes_directrices=_link(f.text("lignes_directrices", required=False)), links=_links(f, phases),
+                    affectation=affectation)
 
 
 def _career_campaign(f: Fields, kind: str, slug_ok: bool, slug: str, name: str, title: str | None, year: str | None,

@@ -314,6 +314,32 @@ SITUATIONS: dict[str, tuple[str, str]] = {
 BAREME_SCOPE_KEYS = ("types_voeux", "rang", "situation", "justificatif")
 
 
+# How a simulation of the mouvement reads a campaign (its `affectation` key, docs/content-format.md).
+# Tie-break criteria of equal barèmes, in the order written: code -> what comes first.
+DEPARTAGE_MOUVEMENT: dict[str, str] = {
+    "situation_familiale": "situation familiale : les agents mariés ou pacsés d'abord",
+    "enfants": "enfants : le plus grand nombre d'enfants d'abord",
+    "age": "âge : le plus âgé d'abord",
+}
+# The order in which the postes of a zone are tried: code -> meaning.
+ORDRES_ZONE: dict[str, str] = {
+    "poste": "par code de poste",
+    "uai": "par numéro d'établissement (UAI), puis code de poste",
+}
+ZoneCode = tuple[str, str]  # (vœu type, code): ("DPT", "063")
+
+
+@dataclass(frozen=True)
+class AffectationRules:
+    """What the allocation of a mutation campaign reads: ties, the order inside a zone, the extension."""
+
+    departage: tuple[str, ...] = ()  # DEPARTAGE_MOUVEMENT keys, in order
+    ordre_zone: str = "poste"  # an ORDRES_ZONE key
+    # For the département (intra) or académie (inter) of a candidate's vœu 1, the zones walked in order.
+    extension: tuple[tuple[ZoneCode, tuple[ZoneCode, ...]], ...] = ()
+    source: SourceRef | None = None
+
+
 @dataclass(frozen=True)
 class Campaign:
     slug: str
@@ -334,6 +360,8 @@ class Campaign:
     links: tuple[tuple[int, str], ...] = ()  # (line, link) as written, checked with the site's other links
     # Kinds promotion and rendez-vous: their rules (generator/promotion.py PromotionRules, RendezVousRules).
     regles: object | None = None
+    # Mutation campaigns: how the simulation of the mouvement allocates (generator/affectation.py).
+    affectation: AffectationRules = field(default_factory=AffectationRules)
 
     @property
     def is_mobilite(self) -> bool:

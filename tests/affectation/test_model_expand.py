@@ -78,3 +78,13 @@ def test_postes_are_plain_frozen_values() -> None:
     p = Poste("P", "D")
     with pytest.raises(AttributeError):
         p.capacity = 3  # type: ignore[misc]
+
+
+def test_a_poste_may_answer_several_restrictions() -> None:
+    """A lycée polyvalent (LPO) is reached by a vœu limited to lycées and by one limited to LP."""
+    lpo = Poste("O1", "L1300", 1, "0630003C", "LPO", "63113", (), "063", "06", restrictions=("LYC", "LP"))
+    index = build_zone_index((*ZONE, lpo))
+    assert expand_voeu(index, "L1300", Voeu("COM", "63113", "LYC")) == ("L1", "O1")
+    assert expand_voeu(index, "L1300", Voeu("ACA", "06", "LP")) == ("O1", "P9")
+    assert expand_voeu(index, "L1300", Voeu("COM", "63113", "LPO")) == ()
+    assert expand_voeu(index, "L1300", Voeu("COM", "63113")) == ("C2", "L1", "O1")

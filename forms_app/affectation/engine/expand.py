@@ -45,9 +45,9 @@ class ZoneIndex:
         for i, poste in enumerate(self.postes):
             for type_, code in zone_codes(poste):
                 lists.setdefault((poste.discipline, type_, code, None), []).append(i)
-                if poste.etablissement_type is not None:
-                    key = (poste.discipline, type_, code, poste.etablissement_type)
-                    lists.setdefault(key, []).append(i)
+                for restriction in poste.restrictions or (poste.etablissement_type,):
+                    if restriction is not None:
+                        lists.setdefault((poste.discipline, type_, code, restriction), []).append(i)
         # The id tie-break keeps the order total whatever key the campaign gives.
         self._zones: dict[IndexKey, tuple[int, ...]] = {
             key: tuple(sorted(found, key=lambda i: (order(self.postes[i]), self.postes[i].id)))

@@ -46,6 +46,9 @@ class Poste:
     departement: str | None = None
     academie: str | None = None
     zone_remplacement: bool = False
+    restrictions: tuple[str, ...] = ()
+    """The types d'établissement a restricted vœu may name to reach this poste, when there are several
+    (a lycée polyvalent answers both « lycée » and « lycée professionnel »); empty: `etablissement_type`."""
 
 
 @dataclass(frozen=True, slots=True)
