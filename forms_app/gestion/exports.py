@@ -20,9 +20,16 @@ from generator.model import VOEU_TYPES, Campaign, Referentiel
 
 from ..comptes.models import Account
 from ..dossier.models import Agent
-from ..mobilite.bareme import dossier_de
 from ..mobilite.models import BaremeDecision, BaremeVerification, Demande, PieceJointe, Situation, Voeu
-from ..mobilite.rules.bareme import Decision, VoeuLieu, bareme_par_voeu, lieu_declare, lieu_du_voeu, points_fr
+from ..mobilite.rules.bareme import (
+    Decision,
+    VoeuLieu,
+    dans,
+    elements_retenus,
+    lieu_declare,
+    lieu_du_voeu,
+    points_fr,
+)
 
 CHUNK = 500
 COLONNES = ["Nom", "Prénom", "Identifiant", "Établissement d'origine (UAI)", "Demande", "Mouvement", "Discipline",
@@ -33,87 +40,121 @@ def entetes(campaign: Campaign) -> list[str]:
     return [*COLONNES, *(rule.label for rule in campaign.bareme), "Total"]
 
 
-def _chunks(conn: Connection, campaign: Campaign, ids: list[int] | None) -> Iterator[list[int]]:
-    """The campaign's demande ids (or the given ones) in chunks, ascending."""
+def _chunks(conn: Connection, campaign: Campaign, ids: list[int] | None) -> Iterator[tuple[int, int, list[int] | None]]:
+    """(lowest id, highest id, the ids or None for every demande of the campaign between them), ascending:
+    a whole campaign is read by id ranges (keyset), a selection by its ids."""
     if ids is not None:
         ordered = sorted(set(ids))
         for start in range(0, len(ordered), CHUNK):
-            yield ordered[start:start + CHUNK]
+            part = ordered[start:start + CHUNK]
+            yield part[0], part[-1], part
         return
     last = 0
     while True:
-        chunk = list(conn.execute(select(Demande.id).where(Demande.campagne == campaign.slug, Demande.id > last)
-                                  .order_by(Demande.id).limit(CHUNK)).scalars())
+        chunk = conn.execute(select(Demande.id).where(Demande.campagne == campaign.slug, Demande.id > last)
+                             .order_by(Demande.id).limit(CHUNK)).scalars().all()
         if not chunk:
             return
-        yield chunk
+        yield chunk[0], chunk[-1], None
         last = chunk[-1]
 
 
-class _AgentDossier:
-    """The columns of `agents` the barème reads, as attributes (dossier_de reads an Agent)."""
-
-    __slots__ = ("corps", "grade", "echelon", "affectation_uai", "affectation_depuis", "situation_familiale",
-                 "enfants")
-
-    def __init__(self, row) -> None:
-        for name in self.__slots__:
-            setattr(self, name, getattr(row, name))
+def _of_chunk(column, campaign: Campaign, lo: int, hi: int, ids: list[int] | None) -> list:
+    """The WHERE of a chunk for a table joined to its demande (column: its demande_id)."""
+    where = [Demande.id == column, Demande.campagne == campaign.slug, Demande.id >= lo, Demande.id <= hi]
+    if ids is not None:
+        where.append(Demande.id.in_(ids))
+    return where
 
 
 def lignes(conn: Connection, campaign: Campaign, ref: Referentiel, ids: list[int] | None = None) -> Iterator[list]:
     """One list of cells per vœu (a demande without vœu gives one line without vœu), demandes by id."""
+    from ..core.clock import now
+
     codes = [rule.code for rule in campaign.bareme]
+    empty = [""] * (4 + len(codes) + 1)
     mouvements = {m.code: m.label for m in campaign.mouvements}
     lieux: dict[tuple[str, str], object] = {}
-    for chunk in _chunks(conn, campaign, ids):
-        demandes = conn.execute(select(Demande.id, Demande.agent_id, Demande.mouvement, Demande.discipline)
-                                .where(Demande.id.in_(chunk), Demande.campagne == campaign.slug)
-                                .order_by(Demande.id)).all()
-        agent_ids = {d.agent_id for d in demandes}
-        agents = {a.id: a for a in conn.execute(select(
-            Agent.id, Agent.nom, Agent.prenom, Agent.corps, Agent.grade, Agent.echelon, Agent.affectation_uai,
-            Agent.affectation_depuis, Agent.situation_familiale, Agent.enfants).where(Agent.id.in_(agent_ids)))}
-        idents = dict(conn.execute(select(Account.agent_id, Account.identifiant).where(Account.agent_id.in_(agent_ids))).all())
+    portees_vues: dict[tuple, tuple] = {}
+    jour = now().date()
+    for lo, hi, chunk in _chunks(conn, campaign, ids):
+        demandes = conn.execute(
+            select(Demande.id, Demande.mouvement, Demande.discipline, Agent.nom, Agent.prenom, Agent.corps,
+                   Agent.grade, Agent.echelon, Agent.affectation_uai, Agent.affectation_depuis,
+                   Agent.situation_familiale, Agent.enfants, Account.identifiant)
+            .join(Agent, Agent.id == Demande.agent_id).outerjoin(Account, Account.agent_id == Agent.id)
+            .where(*_of_chunk(Demande.id, campaign, lo, hi, chunk)).order_by(Demande.id)).all()
         voeux: dict[int, list] = {}
         for v in conn.execute(select(Voeu.demande_id, Voeu.rank, Voeu.type, Voeu.code, Voeu.libelle)
-                              .where(Voeu.demande_id.in_(chunk)).order_by(Voeu.demande_id, Voeu.rank)):
-            voeux.setdefault(v.demande_id, []).append(v)
+                              .select_from(Voeu.__table__.join(Demande, Demande.id == Voeu.demande_id))
+                              .where(*_of_chunk(Voeu.demande_id, campaign, lo, hi, chunk))
+                              .order_by(Voeu.demande_id, Voeu.rank)).all():
+            voeux.setdefault(v[0], []).append(v)
         situations: dict[int, dict] = {}
-        for s in conn.execute(select(Situation.demande_id, Situation.cle, Situation.valeur)
-                              .where(Situation.demande_id.in_(chunk))):
-            lieu = lieu_declare(ref, s.cle, s.valeur)
+        for demande_id, cle, valeur in conn.execute(
+                select(Situation.demande_id, Situation.cle, Situation.valeur)
+                .select_from(Situation.__table__.join(Demande, Demande.id == Situation.demande_id))
+                .where(*_of_chunk(Situation.demande_id, campaign, lo, hi, chunk))).all():
+            lieu = lieu_declare(ref, cle, valeur)
             if lieu is not None:
-                situations.setdefault(s.demande_id, {})[s.cle] = lieu
+                situations.setdefault(demande_id, {})[cle] = lieu
         decisions: dict[int, dict] = {}
-        for d in conn.execute(select(BaremeDecision.demande_id, BaremeDecision.element, BaremeDecision.decision,
-                                     BaremeDecision.points_centiemes, BaremeDecision.motif)
-                              .where(BaremeDecision.demande_id.in_(chunk))):
-            points = None if d.points_centiemes is None else d.points_centiemes / 100
-            decisions.setdefault(d.demande_id, {})[d.element] = Decision(d.decision, points, d.motif)
-        verifiees = set(conn.execute(select(BaremeVerification.demande_id)
-                                     .where(BaremeVerification.demande_id.in_(chunk))).scalars())
+        for demande_id, element, decision, centiemes, motif in conn.execute(
+                select(BaremeDecision.demande_id, BaremeDecision.element, BaremeDecision.decision,
+                       BaremeDecision.points_centiemes, BaremeDecision.motif)
+                .select_from(BaremeDecision.__table__.join(Demande, Demande.id == BaremeDecision.demande_id))
+                .where(*_of_chunk(BaremeDecision.demande_id, campaign, lo, hi, chunk))).all():
+            decisions.setdefault(demande_id, {})[element] = Decision(
+                decision, None if centiemes is None else centiemes / 100, motif)
+        verifiees = set(conn.execute(
+            select(BaremeVerification.demande_id)
+            .select_from(BaremeVerification.__table__.join(Demande, Demande.id == BaremeVerification.demande_id))
+            .where(*_of_chunk(BaremeVerification.demande_id, campaign, lo, hi, chunk))).scalars().all())
         for d in demandes:
-            agent = agents[d.agent_id]
-            head = [agent.nom, agent.prenom, idents.get(d.agent_id, ""), agent.affectation_uai or "", d.id,
+            head = [d.nom, d.prenom, d.identifiant or "", d.affectation_uai or "", d.id,
                     mouvements.get(d.mouvement, d.mouvement), d.discipline]
-            rows = voeux.get(d.id, [])
+            rows = voeux.get(d.id)
             if not rows:
-                yield [*head, "", "", "", "", *([""] * len(codes)), ""]
+                yield head + empty
                 continue
-            voeux_lieux = []
+            decided = decisions.get(d.id, {})
+            # Dossiers alike (grade, échelon, years in the post…) with the same decisions share their elements;
+            # the elements that bear on every vœu are summed once per demande.
+            key = (_dossier(d, ref, jour), tuple(sorted(decided.items())), d.id in verifiees)
+            found = portees_vues.get(key)
+            if found is None:
+                if len(portees_vues) > 5000:
+                    portees_vues.clear()  # memory stays bounded whatever the campaign
+                portees = elements_retenus(campaign.bareme, key[0], decided, verifie=key[2])
+                found = portees_vues[key] = (tuple(p for p in portees if p[0] == (None, None, None)),
+                                             tuple(p for p in portees if p[0] != (None, None, None)), {})
+            partout, restreintes, cellules = found
+            situation = situations.get(d.id, {})
             for v in rows:
-                key = (v.type, v.code)
-                lieu = lieux.get(key)
+                lieu = lieux.get((v.type, v.code))
                 if lieu is None:
-                    lieu = lieux[key] = lieu_du_voeu(ref, v.type, v.code)
-                voeux_lieux.append(VoeuLieu(v.rank, v.type, v.code, lieu))
-            baremes = bareme_par_voeu(campaign.bareme, dossier_de(_AgentDossier(agent), ref), voeux_lieux,
-                                      situations.get(d.id, {}), decisions.get(d.id, {}), verifie=d.id in verifiees)
-            for v, b in zip(rows, baremes):
-                points = {e.code: e.points for e in b.elements}
-                yield [*head, v.rank, VOEU_TYPES.get(v.type, v.type), v.code, v.libelle,
-                       *(points.get(code, "") for code in codes), b.total]
+                    lieu = lieux[(v.type, v.code)] = lieu_du_voeu(ref, v.type, v.code)
+                voeu = VoeuLieu(v.rank, v.type, v.code, lieu)
+                # Which restricted elements bear on this vœu; the cells of each such set are made once.
+                mask = tuple(dans(scope, voeu, situation) for scope, _e in restreintes)
+                cells = cellules.get(mask)
+                if cells is None:
+                    points = {e.code: e.points for _s, e in partout}
+                    points.update((e.code, e.points) for (_s, e), on in zip(restreintes, mask) if on)
+                    cells = cellules[mask] = [*(points.get(code, "") for code in codes),
+                                              round(sum(points.values()), 2)]
+                yield head + [v.rank, VOEU_TYPES.get(v.type, v.type), v.code, v.libelle] + cells
+
+
+def _dossier(agent, ref: Referentiel, jour):
+    """What the barème reads of an agent's dossier (mobilite.bareme.dossier_de, for a plain row)."""
+    from ..mobilite.rules.bareme import Dossier
+
+    etab = ref.etablissements.get(agent.affectation_uai or "")
+    return Dossier(corps=agent.corps or "", grade=agent.grade or "", echelon=agent.echelon or 0,
+                   affectation_depuis=agent.affectation_depuis,
+                   education_prioritaire=etab.education_prioritaire if etab else "",
+                   situation_familiale=agent.situation_familiale or "", enfants=agent.enfants or 0, jour=jour)
 
 
 def _cell(value) -> str:
@@ -136,7 +177,7 @@ def csv_stream(rows: Iterable[list], headers: list[str]) -> Iterator[bytes]:
     block: list[str] = []
     size = 0
     for row in rows:
-        line = writer.writerow([_cell(v) for v in row])
+        line = writer.writerow([points_fr(v) if type(v) is float else v for v in row])
         block.append(line)
         size += len(line)
         if size >= 65536:
@@ -184,12 +225,12 @@ def _nom_de_fichier(text: str) -> str:
 
 def pieces(conn: Connection, campaign: Campaign, ids: list[int] | None = None) -> Iterator[tuple[str, datetime, bytes]]:
     """(path in the archive, date, PDF bytes) of each pièce jointe: one folder per agent."""
-    for chunk in _chunks(conn, campaign, ids):
+    for lo, hi, chunk in _chunks(conn, campaign, ids):
         query = (select(PieceJointe.id, PieceJointe.demande_id, PieceJointe.kind, PieceJointe.filename,
                         PieceJointe.created_at, Agent.nom, Agent.prenom, Account.identifiant)
                  .join(Demande, Demande.id == PieceJointe.demande_id).join(Agent, Agent.id == Demande.agent_id)
                  .outerjoin(Account, Account.agent_id == Agent.id)
-                 .where(PieceJointe.demande_id.in_(chunk), Demande.campagne == campaign.slug)
+                 .where(*_of_chunk(PieceJointe.demande_id, campaign, lo, hi, chunk))
                  .order_by(PieceJointe.demande_id, PieceJointe.id))
         for p in conn.execute(query).all():
             data = conn.execute(select(PieceJointe.data).where(PieceJointe.id == p.id)).scalar_one()

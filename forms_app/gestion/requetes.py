@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import String, and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from generator.model import Campaign
@@ -19,7 +19,8 @@ D, A = Demande.__table__, Agent.__table__
 
 
 def _a_des_voeux():
-    return exists().where(Voeu.demande_id == D.c.id)
+    """A demande with vœux has a first one (ranks run 1..n without gaps): read in ix_voeux_premier."""
+    return exists().where(Voeu.demande_id == D.c.id, Voeu.rank == 1)
 
 
 def _verifiee():
@@ -132,43 +133,35 @@ class Ligne:
 
 
 def page_de(session: Session, campaign: Campaign, f: Filtres) -> tuple[int, list[Ligne]]:
-    """(number of demandes that match, the rows of the asked page)."""
-    base = D.join(A, A.c.id == D.c.agent_id)
-    where = conditions(campaign, f)
-    total = session.scalar(select(func.count()).select_from(base).where(*where)) or 0
-    rows = session.execute(
-        select(D.c.id, D.c.agent_id, A.c.nom, A.c.prenom, D.c.mouvement, D.c.discipline, A.c.affectation_uai,
-               D.c.created_at)
-        .select_from(base).where(*where).order_by(*_ordre(f.tri))
-        .offset((f.page - 1) * PAR_PAGE).limit(PAR_PAGE)
-    ).all()
-    lignes = [Ligne(r.id, r.agent_id, r.nom, r.prenom, "", r.mouvement, r.discipline, r.affectation_uai,
-                    r.created_at) for r in rows]
-    if not lignes:
-        return total, lignes
-    ids = [ligne.demande_id for ligne in lignes]
-    by_id = {ligne.demande_id: ligne for ligne in lignes}
-    for demande_id, n in session.execute(select(Voeu.demande_id, func.count()).where(Voeu.demande_id.in_(ids))
-                                         .group_by(Voeu.demande_id)):
-        by_id[demande_id].nb_voeux = n
-    for (demande_id,) in session.execute(select(Lettre.demande_id).where(Lettre.demande_id.in_(ids),
-                                                                         Lettre.enregistree_at.is_not(None))):
-        by_id[demande_id].lettre = True
-    for demande_id, n in session.execute(select(PieceJointe.demande_id, func.count())
-                                         .where(PieceJointe.demande_id.in_(ids)).group_by(PieceJointe.demande_id)):
-        by_id[demande_id].pieces = n
-    for (demande_id,) in session.execute(select(BaremeVerification.demande_id)
-                                         .where(BaremeVerification.demande_id.in_(ids))):
-        by_id[demande_id].verifiee = True
-    for demande_id, n in session.execute(select(CorrectionBareme.demande_id, func.count())
-                                         .where(CorrectionBareme.demande_id.in_(ids), CorrectionBareme.etat == "envoyee")
-                                         .group_by(CorrectionBareme.demande_id)):
-        by_id[demande_id].corrections_en_attente = n
-    agents = {ligne.agent_id for ligne in lignes}
-    idents = dict(session.execute(select(Account.agent_id, Account.identifiant).where(Account.agent_id.in_(agents))).all())
-    for ligne in lignes:
-        ligne.identifiant = idents.get(ligne.agent_id, "")
-    return total, lignes
+    """(number of demandes that match, the rows of the asked page), in one query: the filtered list is
+    counted by a window over it, then only the page's rows get their details (vœux, lettre, pièces…)."""
+    order = _ordre(f.tri)
+    page = (select(D.c.id, D.c.agent_id, A.c.nom, A.c.prenom, D.c.mouvement, D.c.discipline, A.c.affectation_uai,
+                   D.c.created_at, func.count().over().label("total"),
+                   func.row_number().over(order_by=order).label("pos"))
+            .select_from(D.join(A, A.c.id == D.c.agent_id)).where(*conditions(campaign, f))
+            .order_by(*order).offset((f.page - 1) * PAR_PAGE).limit(PAR_PAGE).subquery("page"))
+    pid = page.c.id
+    rows = session.execute(select(
+        page,
+        select(func.count()).select_from(Voeu.__table__).where(Voeu.demande_id == pid).scalar_subquery().label("nb_voeux"),
+        exists().where(Lettre.demande_id == pid, Lettre.enregistree_at.is_not(None)).label("lettre"),
+        select(func.count()).select_from(PieceJointe.__table__).where(PieceJointe.demande_id == pid)
+        .scalar_subquery().label("pieces"),
+        exists().where(BaremeVerification.demande_id == pid).label("verifiee"),
+        select(func.count()).select_from(CorrectionBareme.__table__)
+        .where(CorrectionBareme.demande_id == pid, CorrectionBareme.etat == "envoyee").scalar_subquery().label("corr"),
+        select(Account.identifiant).where(Account.agent_id == page.c.agent_id).limit(1).scalar_subquery()
+        .label("identifiant"),
+    ).order_by(page.c.pos)).all()
+    if not rows:
+        total = session.scalar(select(func.count()).select_from(D.join(A, A.c.id == D.c.agent_id))
+                               .where(*conditions(campaign, f))) or 0
+        return total, []
+    lignes = [Ligne(r.id, r.agent_id, r.nom, r.prenom, r.identifiant or "", r.mouvement, r.discipline,
+                    r.affectation_uai, r.created_at, r.nb_voeux, bool(r.lettre), r.pieces, bool(r.verifiee), r.corr)
+              for r in rows]
+    return rows[0].total, lignes
 
 
 def comptes(session: Session, campaign: Campaign) -> dict[str, dict[str, int]]:
@@ -183,8 +176,7 @@ def comptes(session: Session, campaign: Campaign) -> dict[str, dict[str, int]]:
         out["mouvement"][code] = n
     for code, n in session.execute(select(D.c.discipline, func.count()).where(in_campaign).group_by(D.c.discipline)):
         out["discipline"][code] = n
-    avec_voeux = session.scalar(select(func.count(func.distinct(Voeu.demande_id)))
-                                .select_from(Voeu.__table__.join(D, D.c.id == Voeu.demande_id)).where(in_campaign)) or 0
+    avec_voeux = session.scalar(select(func.count()).select_from(D).where(in_campaign, _a_des_voeux())) or 0
     verifiees = session.scalar(select(func.count()).select_from(
         BaremeVerification.__table__.join(D, D.c.id == BaremeVerification.demande_id)).where(in_campaign)) or 0
     verifiees_avec = session.scalar(select(func.count()).select_from(
@@ -213,9 +205,18 @@ def comptes(session: Session, campaign: Campaign) -> dict[str, dict[str, int]]:
     return out
 
 
-def generation(session: Session) -> int:
-    """Moves on with every write of the app (each is audited): the key of the counts kept per worker."""
-    return session.scalar(select(func.max(AuditEntry.id))) or 0
+def generation(session: Session) -> tuple:
+    """Moves on with every write of the app (each is audited): the key of what the desk keeps per worker.
+
+    On PostgreSQL an audit row's id is taken when it is written, not when its transaction commits, so a
+    transaction still open may hold a smaller id than the last one seen: the current snapshot (the
+    transactions still running, and the next transaction id) is part of the key, and changes when one
+    of them ends or another writes. SQLite writers commit one after the other, in the order of their ids.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(select(func.max(AuditEntry.id), func.pg_current_snapshot().cast(String))).one()
+        return (row[0] or 0, row[1])
+    return (session.scalar(select(func.max(AuditEntry.id))) or 0,)
 
 
 def demandes_de_la_campagne(session: Session, campaign: Campaign, ids: list[int]) -> list[int]:

@@ -117,6 +117,8 @@ class Confirmation(Base):
 # --- The barème: what the teacher declares, what the gestionnaire decides, the corrections asked ---
 
 Index("ix_demandes_campagne", Demande.campagne, Demande.id)  # the gestionnaire's desk lists a campaign
+# A demande has vœux when it has a first one (ranks run 1..n): one entry per demande, not per vœu.
+Index("ix_voeux_premier", Voeu.demande_id, postgresql_where=Voeu.rank == 1, sqlite_where=Voeu.rank == 1)
 
 
 class Situation(Base):

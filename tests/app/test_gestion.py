@@ -543,3 +543,38 @@ def test_pieces_open_inline_or_download(app, monde):
     assert inline.data == piece.data and inline.headers["Content-Type"] == "application/pdf"
     download = client.get(f"/gestion/pieces/{piece.id}")
     assert download.headers["Content-Disposition"].startswith("attachment;")
+
+
+# --- what the desk keeps per worker follows the database ---------------------------------------------
+
+@pytest.mark.postgres
+def test_a_kept_page_is_never_shown_after_a_write(app, monde, db_backend):
+    client, ids = monde["client"], monde["ids"]
+    assert names(client.get(f"/gestion/{INTRA}/?etat=verifiee")) == []
+    assert "Barème vérifié (0)" in text_of(client.get(f"/gestion/{INTRA}/"))
+    post(client, f"/gestion/demandes/{ids['bruno']}/verifier", {}, f"/gestion/demandes/{ids['bruno']}/")
+    assert names(client.get(f"/gestion/{INTRA}/?etat=verifiee")) == ["Berger Bruno"]
+    assert "Barème vérifié (1)" in text_of(client.get(f"/gestion/{INTRA}/"))
+
+
+@pytest.mark.parametrize("db_backend", ["postgresql"], indirect=True)
+def test_a_write_committed_late_is_seen_on_postgresql(app, monde, db_backend):
+    """An audit id is taken at insert, not at commit: a transaction still open when the page was kept
+    holds a smaller id than the last one seen; its commit must still make the kept page stale."""
+    from sqlalchemy import insert
+
+    from forms_app.core.db import engine_of
+
+    client, ids = monde["client"], monde["ids"]
+    late = engine_of(app).connect()
+    try:
+        tx = late.begin()
+        late.execute(insert(AuditEntry.__table__).values(at=APRES_SAISIE, actor_id=None, action="gestion.bareme.verification",
+                                                          target=f"demande:{ids['anne']}", address=""))
+        late.execute(insert(BaremeVerification.__table__).values(demande_id=ids["anne"], verifie_at=APRES_SAISIE))
+        decide(client, ids["bruno"], "echelon", decision="verifie")  # a later audit id, committed first
+        assert names(client.get(f"/gestion/{INTRA}/?etat=verifiee")) == []
+        tx.commit()
+    finally:
+        late.close()
+    assert names(client.get(f"/gestion/{INTRA}/?etat=verifiee")) == ["Arnaud Anne"]

@@ -116,8 +116,9 @@ def test_csv_export_reads_back_as_the_database(app, monde, db_backend):
 def test_xlsx_export_reads_back_as_the_csv(app, monde, db_backend):
     response = monde["client"].get(f"/gestion/{INTRA}/export.xlsx?mouvement=GEN")
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True).active
-    values = [["" if c is None else c for c in row] for row in sheet.iter_rows(values_only=True)]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
+    values = [["" if c is None else c for c in row] for row in workbook.active.iter_rows(values_only=True)]
+    workbook.close()
     expected = expected_rows(app, only={monde["ids"]["anne"]})
     assert len(values) == 1 + len(expected) == 4
     for got, want in zip(values[1:], expected):
@@ -180,8 +181,9 @@ def test_cli_export_csv_and_xlsx(app, monde, db_url, project_root, monkeypatch, 
     assert read_csv(out.read_bytes())[1:] == expected_rows(app)
     xlsx = tmp_path / "intra.xlsx"
     assert run_cli(monkeypatch, db_url, project_root, INTRA, "--format", "xlsx", "--out", str(xlsx)) == 0
-    sheet = openpyxl.load_workbook(xlsx, read_only=True).active
-    assert sum(1 for _ in sheet.iter_rows()) == 1 + len(expected_rows(app))
+    workbook = openpyxl.load_workbook(xlsx, read_only=True)
+    assert sum(1 for _ in workbook.active.iter_rows()) == 1 + len(expected_rows(app))
+    workbook.close()
     assert run_cli(monkeypatch, db_url, project_root, "inconnue") == 1
     assert "campagne inconnue : inconnue" in capsys.readouterr().err
     assert run_cli(monkeypatch, db_url, project_root, INTRA, "--format", "xlsx") == 2

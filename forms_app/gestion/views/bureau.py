@@ -3,6 +3,7 @@ filter, sorting and paging."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 from flask import current_app, render_template, request, url_for
 
@@ -18,29 +19,52 @@ from ..rules import CORRECTIONS, ETATS, LETTRES, PAR_PAGE, PIECES, TRIS, lire_fi
 from . import bp
 
 
-class _Comptes:
-    """Counts per filter of each campaign, kept per worker while nothing was written (the audit log's
-    last id moves on with every write of the app) and the content is the same."""
+class _Lectures:
+    """What the desk's list reads (counts per filter, a page of a filtered list), kept per worker while
+    the database's generation (requetes.generation: the audit log's last id, and on PostgreSQL the
+    oldest running transaction) and the content stay the same: every write of the app is audited, so
+    the database itself says when a kept result is stale, whatever the number of workers and servers."""
+
+    ENTREES = 512  # pages of filtered lists kept per worker (least recently used dropped)
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._kept: dict[str, tuple[tuple, dict]] = {}
+        self._comptes: dict[str, tuple[tuple, dict]] = {}
+        self._pages: OrderedDict[tuple, tuple] = OrderedDict()
 
-    def get(self, session, campaign) -> dict:
-        key = (requetes.generation(session), site_generation())
+    @staticmethod
+    def cle(session) -> tuple:
+        return (*requetes.generation(session), site_generation())
+
+    def comptes(self, session, campaign, cle: tuple) -> dict:
         with self._lock:
-            kept = self._kept.get(campaign.slug)
-        if kept is not None and kept[0] == key:
+            kept = self._comptes.get(campaign.slug)
+        if kept is not None and kept[0] == cle:
             return kept[1]
         counts = requetes.comptes(session, campaign)
         with self._lock:
-            self._kept[campaign.slug] = (key, counts)
+            self._comptes[campaign.slug] = (cle, counts)
         return counts
+
+    def page(self, session, campaign, f, cle: tuple) -> tuple:
+        key = (campaign.slug, tuple(sorted(f.params(page=f.page).items())))
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is not None and kept[0] == cle:
+                self._pages.move_to_end(key)
+                return kept[1]
+        result = requetes.page_de(session, campaign, f)
+        with self._lock:
+            self._pages[key] = (cle, result)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.ENTREES:
+                self._pages.popitem(last=False)
+        return result
 
 
 @bp.record_once
-def _comptes(state) -> None:
-    state.app.extensions["carriere_gestion_comptes"] = _Comptes()
+def _lectures(state) -> None:
+    state.app.extensions["carriere_gestion_lectures"] = _Lectures()
 
 
 @bp.get("/")
@@ -50,8 +74,10 @@ def index():
     session = get_session()
     moment = now()
     campagnes = []
+    lectures = current_app.extensions["carriere_gestion_lectures"]
+    cle = lectures.cle(session)
     for campaign in site_or_404().campaigns:
-        counts = current_app.extensions["carriere_gestion_comptes"].get(session, campaign)
+        counts = lectures.comptes(session, campaign, cle)
         campagnes.append({"campaign": campaign, "saisie": etat_saisie(campaign, moment),
                           "bareme": etat_bareme(campaign, moment), "counts": counts})
     return render_template("app/gestion/index.html", campagnes=campagnes)
@@ -69,7 +95,9 @@ def liste(slug: str):
     ref = site_or_404().referentiel
     lus = lire_filtres(request.args, campaign, ref)
     session = get_session()
-    counts = current_app.extensions["carriere_gestion_comptes"].get(session, campaign)
+    lectures = current_app.extensions["carriere_gestion_lectures"]
+    cle = lectures.cle(session)
+    counts = lectures.comptes(session, campaign, cle)
     f = lus.filtres
     disciplines = sorted({d for m in campaign.mouvements for d in m.disciplines} or set(counts["discipline"]))
     choix = {
@@ -86,7 +114,7 @@ def liste(slug: str):
                "referentiel": ref, "total_campagne": counts["total"][""]}
     if lus.erreurs:
         return render_template("app/gestion/liste.html", total=0, lignes=[], pages=1, liens={}, **context), 400
-    total, lignes = requetes.page_de(session, campaign, f)
+    total, lignes = lectures.page(session, campaign, f, cle)
     pages = max(1, -(-total // PAR_PAGE))
     if f.page > pages:
         lus.erreurs["page"] = f"La page {f.page} n'existe pas : la liste en compte {pages}. Revenez à la page 1."

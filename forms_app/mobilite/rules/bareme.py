@@ -254,7 +254,7 @@ def lieu_correspond(declare: Lieu, voeu: VoeuLieu) -> bool:
 
 def porte_sur(rule: BaremeRule, voeu: VoeuLieu, situations: Mapping[str, Lieu]) -> bool:
     """Whether the element bears on this vœu: its `types_voeux`, its `rang`, its `situation`."""
-    return _dans(_scope(rule), voeu, situations)
+    return dans(_scope(rule), voeu, situations)
 
 
 def _element(rule: BaremeRule, ligne: Ligne, decision: Decision | None, verifie: bool,
@@ -295,8 +295,17 @@ def bareme_par_voeu(
     demande is verified as a whole (an element left undecided keeps its computed points, a
     justificatif element left undecided is not granted).
     """
-    situations = situations or {}
-    lignes = []
+    return sur_les_voeux(elements_retenus(rules, dossier, decisions, verifie=verifie), voeux, situations or {})
+
+
+Portees = tuple[tuple[tuple, Element], ...]  # each element with what it is limited to (_scope)
+
+
+def elements_retenus(rules: Sequence[BaremeRule], dossier: Dossier, decisions: Mapping[str, Decision] | None,
+                     *, verifie: bool = False) -> Portees:
+    """The demande's elements, decisions applied, each with its scope: the part of the barème that does
+    not depend on the vœux (an export computes it once for every dossier alike)."""
+    out = []
     for rule in rules:
         ligne = _ligne(rule, dossier)
         decision = decisions.get(rule.code) if decisions is not None else None
@@ -304,13 +313,14 @@ def bareme_par_voeu(
             if decision is None or decision.decision not in (CORRIGE, ACCORDE):
                 continue  # does not apply to this dossier, and the gestionnaire did not say otherwise
             ligne = Ligne(rule.code, rule.label, 0, "", False)
-        lignes.append((rule, _element(rule, ligne, decision, verifie and decisions is not None, dossier)))
-    scoped = [(_scope(rule), e) for rule, e in lignes]
-    out = []
-    for voeu in voeux:
-        elements = tuple(e for scope, e in scoped if _dans(scope, voeu, situations))
-        out.append(BaremeVoeu(voeu, elements))
+        out.append((_scope(rule), _element(rule, ligne, decision, verifie and decisions is not None, dossier)))
     return tuple(out)
+
+
+def sur_les_voeux(portees: Portees, voeux: Sequence[VoeuLieu], situations: Mapping[str, Lieu]) -> tuple[BaremeVoeu, ...]:
+    """Each vœu with the elements that bear on it."""
+    return tuple(BaremeVoeu(voeu, tuple(e for scope, e in portees if dans(scope, voeu, situations)))
+                 for voeu in voeux)
 
 
 def _scope(rule: BaremeRule) -> tuple[frozenset | None, int | None, str | None]:
@@ -324,7 +334,8 @@ def _scope(rule: BaremeRule) -> tuple[frozenset | None, int | None, str | None]:
             cle if isinstance(cle, str) and cle else None)
 
 
-def _dans(scope, voeu: VoeuLieu, situations: Mapping[str, Lieu]) -> bool:
+def dans(scope, voeu: VoeuLieu, situations: Mapping[str, Lieu]) -> bool:
+    """Whether a vœu is within an element's scope (from elements_retenus)."""
     types, rang, cle = scope
     if types is not None and voeu.type not in types:
         return False
