@@ -86,6 +86,31 @@ def _threaded() -> bool:
     return threading.active_count() > 1
 
 
+# What the split of the guides between this process and its child weighs (ms, measured on the bench): parsing
+# a guide; the child's pickling of a parsed guide beyond this process's unpickling of it; reading and checking
+# 1 MB of data/ tables (postes, barres), which this process does meanwhile.
+GUIDE_MS, HANDOFF_MS, DATA_MS_PER_MB = 0.127, 0.035, 60
+
+
+def _main_share(count: int, data_bytes: int) -> int:
+    """How many guides this process parses so that both processes end together (the child takes the rest)."""
+    data_ms = data_bytes / 1e6 * DATA_MS_PER_MB
+    mine = (count * (GUIDE_MS + HANDOFF_MS) - data_ms) / (2 * GUIDE_MS + HANDOFF_MS)
+    return max(0, min(count, int(mine)))
+
+
+def _data_bytes(root: Path) -> int:
+    """The size of the data/ tables: what the data part of the loader has to read."""
+    total = 0
+    for folder, _, names in os.walk(root / "data"):
+        for name in names:
+            try:
+                total += os.stat(os.path.join(folder, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
 def _read_guides(root: Path, paths: list[Path]) -> Callable[[], list[GuideLoad]]:
     """Start reading the guides; the returned function gives _read_guide of each path, in order.
 
@@ -95,7 +120,7 @@ def _read_guides(root: Path, paths: list[Path]) -> Callable[[], list[GuideLoad]]
     any failure of the child means this process parses that part itself."""
     if len(paths) < PARALLEL_READ or not hasattr(os, "fork") or _threaded():
         return lambda: [_read_guide(root, path) for path in paths]
-    mine = len(paths) * 9 // 20  # this process also reads the notes and the data tables: a smaller share
+    mine = _main_share(len(paths), _data_bytes(root))  # this process also reads the notes and the data tables
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: parse its part, send it pickled, leave without the parent's exit handlers
