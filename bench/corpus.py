@@ -63,6 +63,10 @@ DISCIPLINES = [
     ("L8011", "Documentation"), ("L0080", "Conseiller principal d'éducation"),
     ("P1315", "Mathématiques et physique-chimie (PLP)"), ("P0222", "Lettres et anglais (PLP)"),
 ]
+# Twenty more disciplines, only for the barres: the postes draw from DISCIPLINES alone, so the rest of the
+# corpus keeps its bytes.
+MORE_DISCIPLINES = [(f"L9{i:03d}", f"Discipline complémentaire {i}") for i in range(1, 21)]
+BARRE_YEARS = (2024, 2025, 2026)
 
 
 @dataclass(frozen=True)
@@ -261,8 +265,34 @@ def write_referentiel(data: Path, rng: random.Random) -> list[str]:
     _csv(data / "groupements.csv", "code;libelle;departement;communes", groupements)
     _csv(data / "etablissements.csv",
          "uai;type;nom;adresse;code_postal;commune;education_prioritaire", etabs)
-    _csv(data / "disciplines.csv", "code;libelle", [list(d) for d in DISCIPLINES])
+    _csv(data / "disciplines.csv", "code;libelle", [list(d) for d in DISCIPLINES + MORE_DISCIPLINES])
     return [row[0] for row in etabs]
+
+
+def write_barres(data: Path, rng: random.Random) -> int:
+    """Write data/barres/AAAA.csv: three years of intra barres, 40 disciplines × ≈ 300 zones (the académie,
+    its départements, groupements and communes, and 180 of its établissements); return the rows written."""
+    communes = [line.split(";")[0] for line in (data / "communes.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    groupements = [line.split(";")[0] for line in (data / "groupements.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    uais = [line.split(";")[0] for line in (data / "etablissements.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    zones = ([("ACA", "MTF")] + [("DPT", code) for code, _ in DEPARTEMENTS] + [("GEO", g) for g in groupements]
+             + [("COM", c) for c in communes] + [("ETB", u) for u in uais[::2][:180]])
+    folder = data / "barres"
+    folder.mkdir()
+    count = 0
+    for year in BARRE_YEARS:
+        rows = []
+        for code, _ in DISCIPLINES + MORE_DISCIPLINES:
+            for kind, zone in zones:
+                if rng.random() < 0.1:
+                    rows.append([str(year), "intra", code, kind, zone, "", "", "0"])
+                    continue
+                points = rng.randint(14, 1200) + rng.choice([0, 0, 0.2, 0.5])
+                rows.append([str(year), "intra", code, kind, zone, "", f"{points:g}", str(rng.randint(1, 40))])
+        _csv(folder / f"{year}.csv", "annee;mouvement;discipline;type_voeu;code_voeu;type_etablissement;barre;"
+             "entrants", rows)
+        count += len(rows)
+    return count
 
 
 def write_postes(data: Path, rng: random.Random, count: int, uais: list[str]) -> None:
@@ -294,4 +324,5 @@ def generate(root: Path, guides: int, postes: int) -> Corpus:
     write_campaigns(content, rng)
     uais = write_referentiel(root / "data", rng)
     write_postes(root / "data", rng, postes, uais)
+    write_barres(root / "data", random.Random(f"{SEED}-barres"))  # its own draws: the rest keeps its bytes
     return Corpus(root=root, guides=written, postes=postes)
