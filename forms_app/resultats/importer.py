@@ -22,13 +22,13 @@ from ..core import audit
 from ..core.clock import now
 from ..dossier.models import Agent
 from ..mobilite.models import Demande, Voeu
-from .models import ISSUES, MAINTENU, NON_SATISFAIT, SATISFAIT, Resultat
+from .models import EXTENSION, ISSUES, MAINTENU, NON_SATISFAIT, SATISFAIT, Resultat
 
 NBSP = "\u00a0"
 COLONNES = ("numen", "demande", "resultat", "voeu", "uai", "libelle")
 REQUISES = ("numen", "demande", "resultat")
 ISSUES_CSV = {"satisfait": SATISFAIT, "maintenu": MAINTENU, "non satisfait": NON_SATISFAIT,
-              "non_satisfait": NON_SATISFAIT}
+              "non_satisfait": NON_SATISFAIT, "extension": EXTENSION}
 UAI_RE = re.compile(r"^\d{7}[A-Z]$")
 LIBELLE_MAX = 300
 
@@ -103,8 +103,8 @@ def lire_csv(texte: str, fichier: str = "resultats.csv") -> list[LigneResultat]:
         ou = f"{fichier}:{numero}: "
         issue = ISSUES_CSV.get(row["resultat"].lower())
         if issue is None:
-            problemes.append(f"{ou}résultat « {row['resultat'][:40]} » inconnu : écrivez satisfait, maintenu ou "
-                             "non satisfait")
+            problemes.append(f"{ou}résultat « {row['resultat'][:40]} » inconnu : écrivez satisfait, maintenu, "
+                             "non satisfait ou extension")
             continue
         if not row["demande"].isdigit() or len(row["demande"]) > 9:
             problemes.append(f"{ou}numéro de demande « {row['demande'][:20]} » invalide : un nombre entier")
@@ -156,7 +156,7 @@ def import_results(session: Session, campaign: Campaign, rows: list[LigneResulta
     for r in rows:
         ou = _ou(fichier, r.ligne)
         if r.issue not in ISSUES:
-            problemes.append(f"{ou}résultat « {r.issue} » inconnu : satisfait, maintenu ou non satisfait")
+            problemes.append(f"{ou}résultat « {r.issue} » inconnu : satisfait, maintenu, non satisfait ou extension")
             continue
         demande = demandes.get(r.demande_id)
         if demande is None or demande.campagne != campaign.slug:
@@ -182,7 +182,24 @@ def import_results(session: Session, campaign: Campaign, rows: list[LigneResulta
                              "« non satisfait »")
             continue
         libelle = r.libelle
-        if r.issue == SATISFAIT:
+        if r.issue == EXTENSION:
+            etab = referentiel.etablissements.get(r.uai) if referentiel is not None and r.uai else None
+            if r.voeu_rang is not None:
+                problemes.append(f"{ou}une « extension » se fait hors des vœux : laissez la colonne voeu vide")
+                continue
+            if r.uai and (not UAI_RE.match(r.uai) or (referentiel is not None and etab is None)):
+                problemes.append(f"{ou}UAI « {r.uai[:10]} » inconnu : un établissement du référentiel "
+                                 "(7 chiffres et une lettre)")
+                continue
+            if not libelle and etab is not None:
+                libelle = f"{etab.type} {etab.nom}"
+            if not r.uai and not libelle:
+                problemes.append(f"{ou}une « extension » nomme l'affectation : donnez son UAI ou son libellé")
+                continue
+            if len(libelle) > LIBELLE_MAX:
+                problemes.append(f"{ou}libellé de {len(libelle)} caractères : {LIBELLE_MAX} au plus")
+                continue
+        elif r.issue == SATISFAIT:
             voeux = nb_voeux.get(r.demande_id, {})
             if r.voeu_rang is None or r.voeu_rang not in voeux:
                 problemes.append(f"{ou}« satisfait » demande le numéro du vœu obtenu, entre 1 et {len(voeux)} pour "
@@ -208,8 +225,8 @@ def import_results(session: Session, campaign: Campaign, rows: list[LigneResulta
                              "ni UAI : laissez ces colonnes vides")
             continue
         existant = existants.get(r.demande_id)
-        cle = (r.issue, r.voeu_rang if r.issue == SATISFAIT else None, r.uai if r.issue == SATISFAIT else "",
-               libelle if r.issue == SATISFAIT else "")
+        place = r.issue in (SATISFAIT, EXTENSION)  # an affectation named: UAI and label kept
+        cle = (r.issue, r.voeu_rang if r.issue == SATISFAIT else None, r.uai if place else "", libelle if place else "")
         if existant is not None and existant.publie_at is not None and existant.cle() != cle:
             problemes.append(f"{ou}le résultat de la demande n° {r.demande_id} est déjà publié : il ne peut plus "
                              "changer (écrivez à l'agent depuis le courrier)")
@@ -219,8 +236,8 @@ def import_results(session: Session, campaign: Campaign, rows: list[LigneResulta
         raise ResultatsRefuses(problemes)
     bilan = BilanImport()
     for r, agent_id, libelle in propres:
-        cle = (r.issue, r.voeu_rang if r.issue == SATISFAIT else None, r.uai if r.issue == SATISFAIT else "",
-               libelle if r.issue == SATISFAIT else "")
+        place = r.issue in (SATISFAIT, EXTENSION)
+        cle = (r.issue, r.voeu_rang if r.issue == SATISFAIT else None, r.uai if place else "", libelle if place else "")
         existant = existants.get(r.demande_id)
         if existant is None:
             session.add(Resultat(demande_id=r.demande_id, agent_id=agent_id, campagne=campaign.slug, issue=cle[0],

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import MAINTENU, SATISFAIT, Resultat
+from .models import EXTENSION, MAINTENU, SATISFAIT, Resultat
 
 
 def phrase(issue: str, voeu_rang: int | None, uai: str, libelle: str) -> str:
@@ -14,6 +14,9 @@ def phrase(issue: str, voeu_rang: int | None, uai: str, libelle: str) -> str:
         return f"satisfaite sur le vœu n°\u00a0{voeu_rang}\u00a0: {lieu}"
     if issue == MAINTENU:
         return "maintenue : vous restez sur votre affectation actuelle"
+    if issue == EXTENSION:
+        lieu = f"{libelle} ({uai})" if uai and libelle else (libelle or uai)
+        return f"affectation hors de vos vœux, en extension\u00a0: {lieu}"
     return "non satisfaite"
 
 

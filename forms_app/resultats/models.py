@@ -13,11 +13,13 @@ __all__ = ["Resultat"]
 SATISFAIT = "satisfait"
 MAINTENU = "maintenu"
 NON_SATISFAIT = "non_satisfait"
-ISSUES = (SATISFAIT, MAINTENU, NON_SATISFAIT)
+EXTENSION = "extension"  # an entrant who obtained none of her vœux, placed by the campaign's extension table
+ISSUES = (SATISFAIT, MAINTENU, NON_SATISFAIT, EXTENSION)
 
 
 class Resultat(Base):
-    """One demande's result: « satisfait sur le vœu n° k » with the affectation, « maintenu » or « non satisfait »."""
+    """One demande's result: « satisfait sur le vœu n° k » with the affectation, « maintenu », « non satisfait », or
+    « extension » with the affectation given outside the vœux."""
 
     __tablename__ = "resultats"
     __table_args__ = (Index("ix_resultats_campagne", "campagne", "publie_at"),)

@@ -50,7 +50,8 @@ def corps_message(campaign: Campaign, lignes: list[tuple[int, str, str]]) -> str
 def texte_sms(campaign: Campaign, issues: list[tuple[str, int | None]]) -> str:
     if len(issues) == 1:
         issue, rang = issues[0]
-        quoi = {"satisfait": f"demande satisfaite (vœu n° {rang})", "maintenu": "demande : maintien"}.get(
+        quoi = {"satisfait": f"demande satisfaite (vœu n° {rang})", "maintenu": "demande : maintien",
+                "extension": "affectation en extension"}.get(
             issue, "demande non satisfaite")
     else:
         quoi = f"résultats de vos {len(issues)} demandes"

@@ -73,7 +73,10 @@ def test_import_is_all_or_nothing_and_idempotent(app, monde):
 
 @pytest.mark.parametrize("claire, paul, message", [
     ("satisfait;9;;", "non satisfait;;;", "resultats.csv:2: « satisfait » demande le numéro du vœu obtenu, entre 1 et 2"),
-    ("admis;;;", "non satisfait;;;", "resultats.csv:2: résultat « admis » inconnu : écrivez satisfait, maintenu ou non satisfait"),
+    ("admis;;;", "non satisfait;;;",
+     "resultats.csv:2: résultat « admis » inconnu : écrivez satisfait, maintenu, non satisfait ou extension"),
+    ("extension;1;0630021F;", "non satisfait;;;", "resultats.csv:2: une « extension » se fait hors des vœux"),
+    ("extension;;;", "non satisfait;;;", "resultats.csv:2: une « extension » nomme l'affectation"),
     ("satisfait;1;0630021X;", "non satisfait;;;", "resultats.csv:2: UAI « 0630021X » inconnu"),
     ("satisfait;1;;", "maintenu;2;;", "resultats.csv:3: un résultat « maintenu » n'a ni vœu ni UAI"),
     ("satisfait;un;;", "maintenu;;;", "resultats.csv:2: numéro de vœu « un » invalide"),
@@ -101,6 +104,16 @@ def test_every_problem_is_reported_with_its_line(app, monde, make_teacher):
         importer(app, "numen;demande\n")
     assert header.value.problemes == ["resultats.csv:1: colonne(s) manquante(s) : resultat ; l'en-tête attendu est "
                                       "numen;demande;resultat;voeu;uai;libelle"]
+
+
+def test_an_entrant_placed_by_the_extension_reads_so(app, monde):
+    """« extension »: an affectation outside the vœux (the allocation's extension table), with its UAI."""
+    from forms_app.resultats.lecture import phrase
+
+    importer(app, csv_de(monde, claire="extension;;0630021F;"))
+    assert resultats(app)[0][1:5] == ("extension", None, "0630021F", "LPO Lycée des métiers La Fayette")
+    assert phrase("extension", None, "0630021F", "LPO Lycée des métiers La Fayette") == (
+        "affectation hors de vos vœux, en extension\u00a0: LPO Lycée des métiers La Fayette (0630021F)")
 
 
 def test_import_results_takes_plain_rows_from_an_allocation(app, monde):
