@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import carriere_kit as kit
+from conftest import TEACHERS
 from playwright.sync_api import expect
 
 NEW_PASSWORD = "la bibliothèque du lycée ferme à dix-huit heures"
@@ -224,7 +225,7 @@ def test_gestionnaire_pages_are_accessible_and_valid(page, app_server, tmp_path)
 
     audit.goto(app + "dossier/agents/", "gestion-liste")
     listing = page.get_by_role("table")
-    expect(listing.get_by_role("row")).to_have_count(5)  # the header and the 4 teachers, nothing typed
+    expect(listing.get_by_role("row")).to_have_count(len(TEACHERS) + 1)  # a header, every teacher: nothing typed
     expect(listing).to_contain_text("Mathématiques - physique-chimie (PLP)")
     expect(listing).not_to_contain_text("P1315")
     page.get_by_label("Établissement (UAI ou nom)").fill("lycée imaginaire")
