@@ -460,6 +460,8 @@ class Referentiel:
     disciplines: dict[str, Discipline] = field(default_factory=dict)
     # data/echelons.csv: (corps or "", grade, échelon) -> generator.promotion.DureeEchelon
     echelons: dict = field(default_factory=dict)
+    # data/circonscriptions.csv: code -> generator.promotion.Circonscription (first-degree inspecteurs' scope)
+    circonscriptions: dict = field(default_factory=dict)
 
 
 @dataclass

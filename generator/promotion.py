@@ -56,14 +56,16 @@ DEPARTAGE: dict[str, str] = {
 ARRONDIS = ("inferieur", "superieur", "plus_proche")
 
 PROMOTION_KEYS = ("nature", "corps", "grade_origine", "grade_acces", "date_reference", "eligibilite", "viviers",
-                  "evaluateurs", "avis", "appreciations", "plage_appel", "taux_promotion", "departage", "arrondi")
+                  "evaluateurs", "avis", "appreciations", "plage_appel", "taux_promotion", "departage", "arrondi",
+                  "reprise_rendez_vous")
 VIVIER_KEYS = ("code", "libelle", "echelon_min", "anciennete_echelon_min_mois", "candidature", "annees_fonctions",
                "fonctions", "part")
 ELIGIBILITE_KEYS = ("echelon_min", "anciennete_echelon_min_mois")
 VALEUR_KEYS = ("code", "libelle", "quota_pourcent", "points")
 RDV_KEYS = ("date_reference", "rendez_vous", "delais", "niveaux", "grille", "appreciations")
 RDV_TYPE_KEYS = ("code", "libelle", "echelon", "de_mois", "a_mois")
-DELAIS_KEYS = ("preavis_jours", "observations_jours", "observations_caracteres", "recours_jours")
+DELAIS_KEYS = ("preavis_jours", "observations_jours", "observations_caracteres", "recours_jours",
+               "reponse_recours_jours", "cap_jours")
 _DECIMAL = re.compile(r"^\d+([.,]\d+)?$")
 
 
@@ -117,6 +119,9 @@ class PromotionRules:
     taux_promotion: float  # per cent of the promouvables promoted
     departage: tuple[str, ...]  # keys of DEPARTAGE
     arrondi: str  # how a quota or a number of promotions is rounded: one of ARRONDIS
+    # Rendez-vous de carrière (their codes) whose appréciation finale becomes the recteur's appréciation of an
+    # agent who has none yet (hors classe: the 3rd rendez-vous); an appréciation is then kept for later campaigns.
+    reprise_rendez_vous: tuple[str, ...] = ()
 
     @property
     def nature_label(self) -> str:
@@ -152,6 +157,8 @@ class RendezVousRules:
     observations_jours: int  # the agent may write observations this many days after the compte rendu's notification
     observations_caracteres: int
     recours_jours: int  # a recours within this many days of the appréciation finale's notification
+    reponse_recours_jours: int  # the recteur answers within this many days; silence then means refusal
+    cap_jours: int  # after the answer (or the silence), the CAP may be seized within this many days
     niveaux: tuple[Valeur, ...]  # levels of each grid item
     grille: tuple[Valeur, ...]  # items of the compte rendu
     appreciations: tuple[Valeur, ...]  # the recteur's appréciation finale
@@ -299,6 +306,7 @@ def load_promotion_rules(f: Fields) -> PromotionRules | None:
     if taux is not None and not 0 < taux <= 100:
         p.error(pmap.line_of("taux_promotion"), f"« taux_promotion » vaut {taux:g} : donnez un pourcentage entre 0 "
                                                 "et 100, par exemple 22,5.")
+    reprise = p.texts("reprise_rendez_vous") or ()
     departage = p.texts("departage") or ()
     for index, code in enumerate(departage):
         if code not in DEPARTAGE:
@@ -317,7 +325,8 @@ def load_promotion_rules(f: Fields) -> PromotionRules | None:
                           date_reference=reference, viviers=tuple(viviers), evaluateurs=evaluateurs,  # type: ignore[arg-type]
                           avis=avis, appreciations=appreciations,
                           plage_appel=tuple(sorted(plage, key=lambda r: (r.echelon, r.annees))),
-                          taux_promotion=taux, departage=tuple(departage), arrondi=arrondi)  # type: ignore[arg-type]
+                          taux_promotion=taux, departage=tuple(departage), arrondi=arrondi,  # type: ignore[arg-type]
+                          reprise_rendez_vous=tuple(reprise))
 
 
 def load_rendez_vous_rules(f: Fields) -> RendezVousRules | None:
@@ -365,8 +374,65 @@ def load_rendez_vous_rules(f: Fields) -> RendezVousRules | None:
     return RendezVousRules(date_reference=reference, rendez_vous=tuple(types),
                            preavis_jours=delais["preavis_jours"], observations_jours=delais["observations_jours"],  # type: ignore[arg-type]
                            observations_caracteres=delais["observations_caracteres"],  # type: ignore[arg-type]
-                           recours_jours=delais["recours_jours"], niveaux=niveaux, grille=grille,  # type: ignore[arg-type]
+                           recours_jours=delais["recours_jours"],  # type: ignore[arg-type]
+                           reponse_recours_jours=delais["reponse_recours_jours"],  # type: ignore[arg-type]
+                           cap_jours=delais["cap_jours"], niveaux=niveaux, grille=grille,  # type: ignore[arg-type]
                            appreciations=appreciations)
+
+
+CIRCONSCRIPTION_COLUMNS = ("code", "libelle", "departement", "communes")
+
+
+@dataclass(frozen=True)
+class Circonscription:
+    """A first-degree circonscription: its inspecteur (IEN) evaluates the first-degree agents assigned in an
+    établissement of its communes."""
+
+    code: str
+    libelle: str
+    departement: str
+    communes: tuple[str, ...]
+
+
+def load_circonscriptions(table: Table, report: Report, departements: dict, communes: dict) -> dict[str, Circonscription]:
+    """data/circonscriptions.csv (optional): code -> circonscription; a commune belongs to one circonscription."""
+    out: dict[str, Circonscription] = {}
+    where: dict[str, int] = {}
+    owner: dict[str, tuple[str, int]] = {}
+    for path, line, row in table.rows():
+        code, libelle, departement = row.get("code", ""), row.get("libelle", ""), row.get("departement", "")
+        listed = tuple(c.strip() for c in row.get("communes", "").split(",") if c.strip())
+        if not code or not libelle or not departement or not listed:
+            report.error(path, line, "« code », « libelle », « departement » et « communes » sont obligatoires : "
+                                     "complétez la ligne (communes séparées par des virgules).")
+            continue
+        if code in where:
+            report.error(path, line, f"la circonscription « {code} » est déjà décrite ligne {where[code]} : gardez "
+                                     "une seule ligne ou changez le code.")
+            continue
+        if departement not in departements:
+            report.error(path, line, f"le département « {departement} » n'existe pas dans data/departements.csv : "
+                                     "corrigez la colonne « departement ».")
+            continue
+        unknown = [c for c in listed if c not in communes]
+        if unknown:
+            report.error(path, line, f"commune{'s' if len(unknown) > 1 else ''} inconnue{'s' if len(unknown) > 1 else ''}"
+                                     f" {', '.join(f'« {c} »' for c in unknown)} : ajoutez-l"
+                                     f"{'es' if len(unknown) > 1 else 'a'} à data/communes.csv ou corrigez la colonne "
+                                     "« communes ».")
+            continue
+        taken = [(c, owner[c]) for c in listed if c in owner]
+        if taken:
+            c, (other, other_line) = taken[0]
+            report.error(path, line, f"la commune « {c} » est déjà dans la circonscription « {other} » (ligne "
+                                     f"{other_line}) : une commune relève d'une seule circonscription ; retirez-la "
+                                     "de l'une des deux.")
+            continue
+        where[code] = line
+        for c in listed:
+            owner[c] = (code, line)
+        out[code] = Circonscription(code, libelle, departement, listed)
+    return out
 
 
 ECHELON_COLUMNS = ("corps", "grade", "echelon", "duree_mois", "duree_acceleree_mois")

@@ -15,7 +15,7 @@ from .model import (
     Referentiel,
     uai_check_letter,
 )
-from .promotion import ECHELON_COLUMNS, ECHELON_REQUIRED, load_echelons
+from .promotion import CIRCONSCRIPTION_COLUMNS, ECHELON_COLUMNS, ECHELON_REQUIRED, load_circonscriptions, load_echelons
 from .report import Report
 from .tables import Table, read_table
 
@@ -192,4 +192,6 @@ def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str,
         )
     echelons = read_table(root, "echelons", ECHELON_COLUMNS, report, required=ECHELON_REQUIRED)
     ref.echelons = load_echelons(echelons, report)
+    circonscriptions = read_table(root, "circonscriptions", CIRCONSCRIPTION_COLUMNS, report)
+    ref.circonscriptions = load_circonscriptions(circonscriptions, report, ref.departements, ref.communes)
     return ref, tables
