@@ -110,18 +110,28 @@ def bases(w: dict) -> dict[str, dict[str, str]]:
         "gestion.ecrire": {"objet": "Votre demande", "corps": "Elle est bien reçue."},
         "gestion.lot": {"action": "message", "ids": str(w["own"]["demande_id"]), "objet": "Calendrier",
                         "corps": "Le barème sera affiché le 3 mai."},
+        "avis.preference": {"courriel": "non"},
+        "confirmations.retour": {"corrections": "Mon conjoint travaille à Lyon depuis septembre."},
+        "confirmations.papier": {"retour": "demande"},
+        "resultats.importer": {},
+        "resultats.publier": {},
     }
 
 
 INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id", "correction_id"}
-SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC}
+SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC, "resultats": SPEC}
 STRINGS = {"element": "echelon"}  # other string parameters of POST rules
 EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("auth.change_password", "premier"),
                   ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire"),
                   ("comptes.reactiver_numen", "gestionnaire"), ("dossier.mise_a_jour", "gestionnaire"),
                   ("gestion.decider", "gestionnaire"),
                   ("gestion.verifier", "gestionnaire"), ("gestion.repondre", "gestionnaire"),
-                  ("gestion.ecrire", "gestionnaire"), ("gestion.lot", "gestionnaire")]
+                  ("gestion.ecrire", "gestionnaire"), ("gestion.lot", "gestionnaire"),
+                  ("confirmations.papier", "gestionnaire"), ("resultats.importer", "gestionnaire"),
+                  ("resultats.publier", "gestionnaire")]
+# The file field of the forms that take one (fuzzed with real and hostile contents).
+FICHIERS = {"mobilite.deposer": ("fichier", "rapport.pdf"), "confirmations.retour": ("signee", "signee.pdf"),
+            "resultats.importer": ("fichier", "resultats.csv")}
 
 
 def post_rules():
@@ -238,11 +248,12 @@ def test_hostile_posts(request, app, world, table_state, endpoint, persona, owne
         elif mode == "doublé":
             pairs += [("csrf_token", data.draw(HOSTILE, label="jeton doublé")), ("csrf_token", who["csrf"])]
         files = []
-        if endpoint == "mobilite.deposer" and data.draw(st.booleans(), label="fichier"):
+        if endpoint in FICHIERS and data.draw(st.booleans(), label="fichier"):
+            field, usual = FICHIERS[endpoint]
             content = data.draw(st.one_of(st.just(pdf), FILES), label="contenu")
-            name = data.draw(st.one_of(st.just("rapport.pdf"), HOSTILE.map(lambda v: v if isinstance(v, str)
-                                                                            else v.hex())), label="nom")
-            files.append(("fichier", name, content))
+            name = data.draw(st.one_of(st.just(usual), HOSTILE.map(lambda v: v if isinstance(v, str)
+                                                                   else v.hex())), label="nom")
+            files.append((field, name, content))
         encoding = data.draw(st.sampled_from(ENCODINGS), label="encodage")
         raw = data.draw(st.binary(max_size=200), label="corps brut") if encoding == "brut" else b""
         raw_type = data.draw(st.sampled_from(RAW_TYPES), label="type brut") if encoding == "brut" else ""
