@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
-    """`carriere mobilite confirmations [--campagne SLUG]`."""
+    """`carriere mobilite echeances|confirmations [--campagne SLUG]`, `resultats importer|publier`, `export CAMPAGNE …`."""
     mobilite = subparsers.add_parser("mobilite", help="mouvement : demandes et vœux",
                                      description="Opérations sur les demandes de mutation.")
     sub = mobilite.add_subparsers(title="commandes", metavar="COMMANDE")
