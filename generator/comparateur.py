@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .frnombres import compte, nombre, points
 from .model import BARRE_MOUVEMENTS, ETAB_RESTRICTIONS, Barre, Referentiel, Site
+from .urls import comparateur_path
 
 # Zone types in the order a page shows them, from the broadest to the most precise, then the ZR.
 TYPE_ORDER = ("ACA", "DPT", "GEO", "COM", "ETB", "ZRA", "ZRD", "ZRE")
@@ -46,12 +47,8 @@ class ComparateurGroup(NamedTuple):
     types: tuple[tuple[str, int, float], ...]
 
     @property
-    def slug(self) -> str:
-        return group_slug(self.mouvement, self.discipline)
-
-    @property
     def url(self) -> str:
-        return f"comparateur/{self.slug}/"
+        return comparateur_path(self.mouvement, self.discipline)
 
 
 class Zone(NamedTuple):
@@ -69,10 +66,6 @@ class Zone(NamedTuple):
 def zone_heading(type_voeu: str, count: int) -> str:
     one, several = HEADINGS[type_voeu]
     return one if count == 1 else several
-
-
-def group_slug(mouvement: str, discipline: str) -> str:
-    return f"{mouvement}-{discipline}".lower()
 
 
 def mouvement_order(mouvement: str) -> int:
@@ -138,9 +131,12 @@ class Labels:
         self.ref = ref
         self.cache: dict[tuple[str, str, str], tuple[str, str, str]] = {}
 
-    def departement(self, code: str) -> str:
+    def departement(self, code: str, with_code: bool = True) -> str:
+        """« Puy-de-Dôme (063) », or « Puy-de-Dôme » alone after a commune or a groupement."""
         d = self.ref.departements.get(code)
-        return f"{d.libelle} ({code})" if d else code
+        if d is None:
+            return code
+        return f"{d.libelle} ({code})" if with_code else d.libelle
 
     def etablissement(self, uai: str) -> tuple[str, str]:
         e = self.ref.etablissements.get(uai)
@@ -164,10 +160,10 @@ class Labels:
             label = self.departement(code)
         elif type_voeu == "COM":
             c = ref.communes.get(code)
-            label = f"{c.libelle} ({self.departement(c.departement).rsplit(' (', 1)[0]})" if c else code
+            label = f"{c.libelle} ({self.departement(c.departement, False)})" if c else code
         elif type_voeu == "GEO":
             g = ref.groupements.get(code)
-            label = f"{g.libelle} ({self.departement(g.departement).rsplit(' (', 1)[0]})" if g else code
+            label = f"{g.libelle} ({self.departement(g.departement, False)})" if g else code
         else:  # ETB, ZRE
             label, detail = self.etablissement(code)
         if etab:
