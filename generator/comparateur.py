@@ -250,10 +250,9 @@ class _Writer:
                       for f in (0, 0.5, 1))
             + "</g>")
 
-    def zone(self, zone: Zone) -> str:
-        """The zone's chart, then its table: the same figures."""
+    def zone(self, zone: Zone, label: str) -> str:
+        """The zone's chart, then its table: the same figures (`label`: the zone's label, escaped)."""
         base, scale = TOP + PLOT, self.scale
-        label = _escape(zone.label)
         marks, rows = [], []
         for i, (year, value) in enumerate(zip(self.years, zone.values)):
             if value is None or value[0] is None:
@@ -282,7 +281,7 @@ def chart_and_table(zone: Zone, years: tuple[int, ...], scale: float) -> str:
     """One zone's SVG column chart (one column per year, on the given scale) and its table."""
     writer = _Writer(years)
     writer.set_scale(scale)
-    return writer.zone(zone)
+    return writer.zone(zone, _escape(zone.label))
 
 
 def zones_html(zones: Iterable[Zone], years: tuple[int, ...], types: Iterable[tuple[str, int, float]]) -> Markup:
@@ -302,10 +301,11 @@ def zones_html(zones: Iterable[Zone], years: tuple[int, ...], types: Iterable[tu
         out.append(f'<section class="zone-type" aria-labelledby="t-{type_voeu.lower()}" data-groupe>\n'
                    f'<h2 id="t-{type_voeu.lower()}">{heading} <span class="meta">({nombre(len(items))})</span></h2>\n')
         for zone in items:
+            label = _escape(zone.label)
             detail = f' <span class="uai">{_escape(zone.detail)}</span>' if zone.detail else ""
             out.append(f'<div class="zone" id="{zone.anchor}" data-zone data-code="{_escape(zone.code_voeu)}">\n'
-                       f"<h3>{_escape(zone.label)}{detail}</h3>\n"
-                       f'<div class="zone-body">{writer.zone(zone)}</div>\n</div>\n')
+                       f"<h3>{label}{detail}</h3>\n"
+                       f'<div class="zone-body">{writer.zone(zone, label)}</div>\n</div>\n')
         out.append("</section>\n")
     return Markup("".join(out))
 

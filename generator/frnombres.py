@@ -28,5 +28,7 @@ def taux(rate: float) -> str:
 
 def points(value: float) -> str:
     """« 412 », « 150,2 », « 1 012,5 »: a barème, up to three decimals, no trailing zero."""
+    if value == int(value):  # most barèmes: an integer
+        return f"{int(value):,}".replace(",", NNBSP)
     text = f"{value:,.3f}".rstrip("0").rstrip(".")
     return text.replace(",", NNBSP).replace(".", ",")
