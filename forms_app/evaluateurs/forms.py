@@ -19,5 +19,8 @@ class EvaluateurForm(BaseForm):
                                                           no_control()])
     uai = StringField("UAI de l'établissement (chef d'établissement)", filters=[strip, lambda v: v.upper() if v else v],
                       validators=[longueur(8), no_control()])
-    discipline = StringField("Code de la discipline (inspecteur)", filters=[strip, lambda v: v.upper() if v else v],
-                             validators=[longueur(10), no_control()])
+    discipline = StringField("Code de la discipline (inspecteur du second degré)",
+                             filters=[strip, lambda v: v.upper() if v else v], validators=[longueur(10), no_control()])
+    circonscription = StringField("Circonscription (inspecteur du premier degré)",
+                                  filters=[strip, lambda v: v.upper() if v else v],
+                                  validators=[longueur(40), no_control()])

@@ -17,4 +17,6 @@ class Perimetre(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     uai: Mapped[str] = mapped_column(String(8), default="")  # chef d'établissement: agents assigned here
     discipline: Mapped[str] = mapped_column(String(10), default="")  # inspecteur: agents of this discipline
+    # inspecteur of the first degree (IEN): the agents of the circonscription (data/circonscriptions.csv)
+    circonscription: Mapped[str] = mapped_column(String(40), default="")
     appreciation_recteur: Mapped[bool] = mapped_column(Boolean, default=False)  # a gestionnaire with the right

@@ -24,7 +24,8 @@ def _liste():
         select(Account, Perimetre).outerjoin(Perimetre, Perimetre.account_id == Account.id)
         .where(Account.role.in_(EVALUATEUR_ROLES)).order_by(Account.role, Account.display_name, Account.id))
     return [{"account": a, "profil": ROLE_LABELS[a.role],
-             "perimetre": perimetre_label(a.role, p.uai if p else "", p.discipline if p else "", ref)}
+             "perimetre": perimetre_label(a.role, p.uai if p else "", p.discipline if p else "", ref,
+                                          p.circonscription if p else "")}
             for a, p in rows]
 
 
@@ -41,7 +42,8 @@ def index():
         valid = form.validate()
         error = None if not valid else refus_evaluateur(
             form.role.data or "", form.prenom.data or "", form.nom.data or "", form.uai.data or "",
-            form.discipline.data or "", site.referentiel.disciplines if site else {})
+            form.discipline.data or "", site.referentiel.disciplines if site else {},
+            form.circonscription.data or "", site.referentiel.circonscriptions if site else {})
         if not valid or error:
             if error:
                 form.role.errors = [*form.role.errors, error] if isinstance(form.role.errors, list) else [error]
@@ -52,8 +54,13 @@ def index():
                 account, first, expires = creer_evaluateur(
                     db, current_app.extensions["carriere_hasher"], role=form.role.data, prenom=form.prenom.data,
                     nom=form.nom.data, uai=form.uai.data or "", discipline=form.discipline.data or "",
-                    moment=security_now(), actor_id=g.account.id)
+                    circonscription=form.circonscription.data or "", moment=security_now(), actor_id=g.account.id)
             created = {"identifiant": account.identifiant, "nom": account.display_name, "premier": first,
                        "jusqu_au": expires}
             form = EvaluateurForm(formdata=None)
-    return render_template("app/evaluateurs/index.html", form=form, evaluateurs=_liste(), created=created), status
+    site = current_site()
+    ref = site.referentiel if site else None
+    circonscriptions = [(c, [ref.communes[x].libelle if x in ref.communes else x for x in c.communes])
+                        for c in sorted(ref.circonscriptions.values(), key=lambda c: c.code)] if ref else []
+    return render_template("app/evaluateurs/index.html", form=form, evaluateurs=_liste(), created=created,
+                           circonscriptions=circonscriptions), status

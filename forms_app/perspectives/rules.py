@@ -39,7 +39,7 @@ def prochains_echelons(durees: Mapping, corps: str, grade: str, position: Positi
     texte = f"Passage au {suivant.echelon}e échelon à l'ancienneté"
     rapide = prochain_echelon(durees, corps, grade, position, accelere=True)
     if rapide is not None and rapide.depuis < suivant.depuis:
-        texte += f" ; le {rapide.depuis:%d/%m/%Y} avec une accélération d'un an (rendez-vous de carrière)"
+        texte += f"\u00a0; le {rapide.depuis:%d/%m/%Y} avec une accélération d'un an (rendez-vous de carrière)"
     return [Jalon(suivant.depuis, f"{suivant.echelon}e échelon", texte + ".")]
 
 
@@ -57,7 +57,7 @@ def prochain_rendez_vous(regles: RendezVousRules, durees: Mapping, corps: str, g
         for t in regles.rendez_vous:
             if at.echelon == t.echelon and t.de_mois <= months < t.a_mois:
                 debut = reference.year - 1
-                return Jalon(reference, t.label, f"{t.label} : année scolaire {debut}-{reference.year}.")
+                return Jalon(reference, t.label, f"{t.label}\u00a0: année scolaire {debut}-{reference.year}.")
     return None
 
 
@@ -75,7 +75,7 @@ def promouvable_hors_classe(regles: PromotionRules, durees: Mapping, corps: str,
             continue
         at = position_au(durees, corps, grade, position, reference)
         if vivier_ok(vivier, at, reference):
-            return Jalon(reference, f"Promouvable : {regles.nature_label.lower()}",
+            return Jalon(reference, f"Promouvable\u00a0: {regles.nature_label.lower()}",
                          f"Promouvable à la {regles.nature_label.lower()} pour la campagne dont la situation est "
                          f"appréciée au {reference:%d/%m/%Y} ({at.echelon}e échelon depuis le {at.depuis:%d/%m/%Y}).")
     return None

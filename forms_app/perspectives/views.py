@@ -57,7 +57,7 @@ def index():
                 continue
             href, texte = "promotions.dossier", elig.motif
         elif c.is_mobilite:
-            href, texte = "mobilite.index", "Demande de mutation : " + (
+            href, texte = "mobilite.index", "Demande de mutation\u00a0: " + (
                 window_fr(c.saisie.start, c.saisie.end) + f" ({STATE_LABELS[c.saisie.state_at(moment)]})"
                 if c.saisie else "voir le planning")
         else:

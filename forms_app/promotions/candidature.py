@@ -11,17 +11,19 @@ from ..core.clock import now
 from ..core.content import current_site
 from ..core.db import get_session, write_transaction
 from ..courrier.pieces import CONSIGNE, PiecesRefusees, lire_pieces
-from .echelons import Position
+from .echelons import Position, position_au
+from .lecture import situation
 from .loaders import campagne_promotion
 from .models import Candidature, PieceCandidature
 from .rules import vivier_ok
-from .lecture import situation
-from .echelons import position_au
 
 MSG_FONCTIONS = "Cochez au moins une des fonctions exercées."
-MSG_ANNEES = "Indiquez le nombre d'années d'exercice de ces fonctions : {n} au moins (un nombre entier)."
+MSG_ANNEES = "Indiquez le nombre d'années d'exercice de ces fonctions\u00a0: {n}\u00a0au moins (un nombre entier)."
 MSG_JUSTIFICATIF = "Joignez le justificatif des fonctions exercées (PDF)."
-MSG_PRECISIONS = "Les précisions font au plus 1 000 caractères."
+MSG_PRECISIONS = "Les précisions font au plus 1\u202f000\u00a0caractères."
+MSG_FERMEE = "Les candidatures ne sont pas ouvertes\u00a0: rien n'a été enregistré."
+MSG_NON_RECEVABLE = ("Votre situation ne permet pas de candidater à ce vivier\u00a0: {echelon}e\u00a0échelon du grade "
+                     "{grade} au moins.")
 
 
 def _vivier(regles):
@@ -56,11 +58,10 @@ def candidature_view(slug: str):
               "annees": str(existing.annees) if existing else "", "precisions": existing.precisions if existing else ""}
     if request.method == "POST":
         if not ouverte:
-            errors["form"] = "Les candidatures ne sont pas ouvertes : rien n'a été enregistré."
+            errors["form"] = MSG_FERMEE
             status = 409
         elif not recevable:
-            errors["form"] = ("Votre situation ne permet pas de candidater à ce vivier : "
-                              f"{vivier.echelon_min}e échelon du grade {regles.grade_origine} au moins.")
+            errors["form"] = MSG_NON_RECEVABLE.format(echelon=vivier.echelon_min, grade=regles.grade_origine)
             status = 409
         else:
             codes = {f.code for f in vivier.fonctions}

@@ -1,5 +1,6 @@
 """`carriere promotions ouvrir SLUG` (the list of promouvables) and `carriere promotions publier SLUG` (each
-result in the courrier, once): the gestionnaires' one-time actions, from a terminal or a scheduler."""
+result in the courrier, once): the gestionnaires' one-time actions, from a terminal or a scheduler;
+`carriere promotions echeances`: the due échéances (dossiers frozen), which the app also does by itself."""
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,7 @@ def _run(args: argparse.Namespace, action: str) -> int:
 
 
 def register(subparsers) -> None:
-    """`carriere promotions ouvrir|publier CAMPAGNE`."""
+    """`carriere promotions ouvrir|publier CAMPAGNE`, `carriere promotions echeances [--campagne SLUG]`."""
     pr = subparsers.add_parser("promotions", help="campagnes de promotion (SIAP)",
                                description="Actions des gestionnaires sur les campagnes de promotion.")
     sub = pr.add_subparsers(title="commandes", metavar="COMMANDE")
@@ -62,4 +63,7 @@ def register(subparsers) -> None:
     pub = sub.add_parser("publier", help="envoyer à chaque promouvable son résultat (une seule fois)")
     pub.add_argument("campagne")
     pub.set_defaults(func=lambda args: _run(args, "publier"))
+    from ..evaluateurs.cli import add_echeances
+
+    add_echeances(sub, "promotion", "gel des dossiers de promotion à la fin de leur mise à jour")
     pr.set_defaults(func=lambda args: (pr.print_help(), 2)[1])

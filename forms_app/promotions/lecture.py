@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from generator.model import Campaign
 from generator.promotion import PromotionRules
 
+from ..comptes.models import Account
 from ..core import audit
 from ..courrier.messages import send_message
-from ..comptes.models import Account
 from ..dossier.models import Agent
-from ..evaluateurs.access import Portee
+from ..evaluateurs.access import Portee, premier_degre
+from ..rendezvous.models import RendezVous
 from .echelons import Position
 from .models import AppreciationRecteur, AvisPromotion, Candidature, Promouvable
 from .rules import Candidat, Eligibilite, Situation, eligibilite, tableau
@@ -40,7 +41,10 @@ def eligibilite_de(db: Session, campaign: Campaign, regles: PromotionRules, agen
 def ouvrir(db: Session, campaign: Campaign, regles: PromotionRules, durees, moment: datetime,
            actor_id: int | None) -> tuple[int, int, int]:
     """Establish the list of promouvables from the dossiers (idempotent): add the newly eligible, drop those
-    no longer eligible who have neither avis nor appréciation, keep the others. (added, removed, total)."""
+    no longer eligible who have neither avis nor appréciation, keep the others. (added, removed, total).
+
+    A promouvable without an appréciation gets the one kept for her (reprendre_appreciations); once the dossier
+    phase is over, a newly added promouvable's dossier is frozen at once (gel)."""
     applied: dict[int, set[str]] = {}
     for agent_id, vivier in db.execute(select(Candidature.agent_id, Candidature.vivier)
                                        .where(Candidature.campagne == campaign.slug)):
@@ -57,11 +61,13 @@ def ouvrir(db: Session, campaign: Campaign, regles: PromotionRules, durees, mome
         if line is None:
             db.add(Promouvable(campagne=campaign.slug, agent_id=agent_id, vivier=result.vivier,
                                echelon=result.position.echelon, echelon_depuis=result.position.depuis,
-                               uai=agent.affectation_uai or "", discipline=agent.discipline or "", created_at=moment))
+                               uai=agent.affectation_uai or "", discipline=agent.discipline or "",
+                               premier_degre=premier_degre(agent.corps), nature=regles.nature, created_at=moment))
             added += 1
         else:
             line.vivier, line.echelon, line.echelon_depuis = result.vivier, result.position.echelon, result.position.depuis
             line.uai, line.discipline = agent.affectation_uai or "", agent.discipline or ""
+            line.premier_degre, line.nature = premier_degre(agent.corps), regles.nature
     gone = [p for agent_id, p in existing.items() if agent_id not in eligible]
     if gone:
         ids = [p.id for p in gone]
@@ -73,10 +79,58 @@ def ouvrir(db: Session, campaign: Campaign, regles: PromotionRules, durees, mome
                 db.delete(p)
                 removed += 1
     db.flush()
+    repris = reprendre_appreciations(db, campaign, regles, moment)
+    dossier = campaign.phase("dossier")
+    figes = 0
+    if dossier is not None and dossier.end is not None and dossier.end <= moment:
+        from .gel import figer_dossiers
+
+        figes = figer_dossiers(db, campaign, moment, limite=None)[0]
     total = db.scalar(select(func.count(Promouvable.id)).where(Promouvable.campagne == campaign.slug)) or 0
     audit.record(db, actor_id=actor_id, action="promotion.ouverture", target=f"campagne:{campaign.slug}",
-                 after={"ajoutes": added, "retires": removed, "promouvables": total})
+                 after={"ajoutes": added, "retires": removed, "promouvables": total, "appreciations_reprises": repris,
+                        "dossiers_figes": figes})
     return added, removed, total
+
+
+def reprendre_appreciations(db: Session, campaign: Campaign, regles: PromotionRules, moment: datetime) -> int:
+    """Give each promouvable of the campaign without an appréciation the one kept for her: the latest given in
+    an earlier campaign of the same nature, or the appréciation finale of a rendez-vous de carrière the campaign
+    takes up (`reprise_rendez_vous`), whichever is the more recent; its origin is recorded. Returns how many."""
+    sans = dict(db.execute(
+        select(Promouvable.agent_id, Promouvable.id)
+        .outerjoin(AppreciationRecteur, AppreciationRecteur.promouvable_id == Promouvable.id)
+        .where(Promouvable.campagne == campaign.slug, AppreciationRecteur.promouvable_id.is_(None))).all())
+    if not sans:
+        return 0
+    valides = {v.code for v in regles.appreciations}
+    found: dict[int, tuple[datetime, str, str]] = {}  # agent -> (when, value, origin)
+    ici = aliased(Promouvable)  # this campaign's line of the same agent
+    earlier = (select(Promouvable.agent_id, Promouvable.campagne, AppreciationRecteur.valeur,
+                      AppreciationRecteur.updated_at)
+               .join(AppreciationRecteur, AppreciationRecteur.promouvable_id == Promouvable.id)
+               .join(ici, (ici.agent_id == Promouvable.agent_id) & (ici.campagne == campaign.slug))
+               .where(Promouvable.nature == regles.nature, Promouvable.campagne != campaign.slug,
+                      AppreciationRecteur.updated_at <= moment))
+    for agent_id, campagne, valeur, when in db.execute(earlier):
+        if agent_id in sans and valeur in valides and (agent_id not in found or when > found[agent_id][0]):
+            found[agent_id] = (when, valeur, f"campagne {campagne}")
+    if regles.reprise_rendez_vous:
+        rdv = (select(RendezVous.agent_id, RendezVous.campagne, RendezVous.type, RendezVous.appreciation_finale,
+                      RendezVous.appreciation_notifiee_at)
+               .join(ici, (ici.agent_id == RendezVous.agent_id) & (ici.campagne == campaign.slug))
+               .where(RendezVous.type.in_(regles.reprise_rendez_vous),
+                      RendezVous.appreciation_notifiee_at.is_not(None), RendezVous.appreciation_notifiee_at <= moment))
+        for agent_id, campagne, code, valeur, when in db.execute(rdv):
+            if agent_id in sans and valeur in valides and (agent_id not in found or when > found[agent_id][0]):
+                found[agent_id] = (when, valeur, f"appréciation finale du rendez-vous de carrière ({campagne}, {code})")
+    for agent_id, (_when, valeur, origine) in found.items():
+        db.add(AppreciationRecteur(promouvable_id=sans[agent_id], valeur=valeur, origine=origine, account_id=None,
+                                   updated_at=moment))
+        audit.record(db, actor_id=None, action="promotion.appreciation_reprise", target=f"promouvable:{sans[agent_id]}",
+                     after={"appreciation": valeur, "origine": origine})
+    db.flush()
+    return len(found)
 
 
 def dans_la_portee(query, reach: Portee):
@@ -85,8 +139,11 @@ def dans_la_portee(query, reach: Portee):
         return query
     if reach.evaluateur == "chef_etablissement":
         return query.where(Promouvable.uai == reach.uai, Promouvable.uai != "")
+    if reach.evaluateur == "inspecteur" and reach.circonscription:
+        return query.where(Promouvable.premier_degre.is_(True), Promouvable.uai.in_(sorted(reach.uais)))
     if reach.evaluateur == "inspecteur":
-        return query.where(Promouvable.discipline == reach.discipline, Promouvable.discipline != "")
+        return query.where(Promouvable.discipline == reach.discipline, Promouvable.discipline != "",
+                           Promouvable.premier_degre.is_(False))
     return query.where(Promouvable.id.is_(None))
 
 
@@ -135,11 +192,13 @@ class LigneAppreciation:
     prenom: str
     appreciation: str | None
     avis: dict
+    origine: str = ""  # where a kept appréciation comes from
 
 
 def table_appreciations(db: Session, campaign: Campaign) -> list[LigneAppreciation]:
     """Every promouvable, by échelon then name, with her appréciation and the evaluators' avis."""
-    rows = db.execute(select(Promouvable, Agent.nom, Agent.prenom, AppreciationRecteur.valeur)
+    rows = db.execute(select(Promouvable, Agent.nom, Agent.prenom, AppreciationRecteur.valeur,
+                             AppreciationRecteur.origine)
                       .join(Agent, Agent.id == Promouvable.agent_id)
                       .outerjoin(AppreciationRecteur, AppreciationRecteur.promouvable_id == Promouvable.id)
                       .where(Promouvable.campagne == campaign.slug)
@@ -150,7 +209,8 @@ def table_appreciations(db: Session, campaign: Campaign) -> list[LigneAppreciati
             .join(Promouvable, Promouvable.id == AvisPromotion.promouvable_id)
             .where(Promouvable.campagne == campaign.slug)):
         avis.setdefault(pid, {})[evaluateur] = valeur
-    return [LigneAppreciation(p, nom, prenom, valeur, avis.get(p.id, {})) for p, nom, prenom, valeur in rows]
+    return [LigneAppreciation(p, nom, prenom, valeur, avis.get(p.id, {}), origine or "")
+            for p, nom, prenom, valeur, origine in rows]
 
 
 def enregistrer_appreciation(db: Session, promouvable: Promouvable, valeur: str | None, actor_id: int,
@@ -162,10 +222,10 @@ def enregistrer_appreciation(db: Session, promouvable: Promouvable, valeur: str 
     if valeur is None:
         db.delete(current)
     elif current is None:
-        db.add(AppreciationRecteur(promouvable_id=promouvable.id, valeur=valeur, account_id=actor_id,
+        db.add(AppreciationRecteur(promouvable_id=promouvable.id, valeur=valeur, origine="", account_id=actor_id,
                                    updated_at=moment))
     else:
-        current.valeur, current.account_id, current.updated_at = valeur, actor_id, moment
+        current.valeur, current.account_id, current.updated_at, current.origine = valeur, actor_id, moment, ""
     audit.record(db, actor_id=actor_id, action="promotion.appreciation", target=f"promouvable:{promouvable.id}",
                  before={"appreciation": before}, after={"appreciation": valeur})
 
@@ -214,14 +274,14 @@ def publier(db: Session, campaign: Campaign, regles: PromotionRules, moment: dat
             continue
         if ln.promu:
             body = (f"Vous êtes inscrite ou inscrit au tableau d'avancement « {campaign.title} » (rang {ln.rang}, "
-                    f"barème {ln.bareme} points) : vous êtes promu(e) au grade « {regles.grade_acces} » à compter du "
+                    f"barème {ln.bareme}\u00a0points)\u00a0: vous êtes promu(e) au grade «\u00a0{regles.grade_acces}\u00a0» à compter du "
                     f"{regles.date_reference + timedelta(days=1):%d/%m/%Y}.")
         else:
             body = (f"Vous n'êtes pas inscrite ou inscrit au tableau d'avancement « {campaign.title} » cette année "
                     f"(rang {ln.rang}, barème {ln.bareme} points). Votre dossier sera de nouveau examiné lors de la "
                     "prochaine campagne si vous restez promouvable.")
         message = send_message(db, to_account_id=account_id, sender_account_id=None,
-                               subject=f"Résultat : {campaign.title}", body=body, kind="resultat")
+                               subject=f"Résultat\u00a0: {campaign.title}", body=body, kind="resultat")
         p.message_id = message.id
         sent += 1
     audit.record(db, actor_id=actor_id, action="promotion.publication", target=f"campagne:{campaign.slug}",

@@ -38,7 +38,7 @@ def load_promouvable(campaign: Campaign, agent_id: int) -> tuple[Promouvable, Ag
     if reach is None:
         if g.agent is None or g.agent.id != agent.id:
             abort(404)
-    elif not reach.couvre(promouvable.uai, promouvable.discipline):
+    elif not reach.couvre(promouvable.uai, promouvable.discipline, promouvable.premier_degre):
         abort(404)
     return promouvable, agent
 

@@ -18,6 +18,7 @@ class Promouvable(Base):
         UniqueConstraint("campagne", "agent_id", name="uq_promouvables_agent"),
         Index("ix_promouvables_uai", "campagne", "uai"),
         Index("ix_promouvables_discipline", "campagne", "discipline"),
+        Index("ix_promouvables_agent_nature", "agent_id", "nature"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,9 @@ class Promouvable(Base):
     echelon_depuis: Mapped[date] = mapped_column(Date)
     uai: Mapped[str] = mapped_column(String(8), default="")
     discipline: Mapped[str] = mapped_column(String(10), default="")
+    # First degree (professeurs des écoles): an inspecteur reaches her through her circonscription.
+    premier_degre: Mapped[bool] = mapped_column(Boolean, default=False)
+    nature: Mapped[str] = mapped_column(String(40), default="")  # the campaign's nature: kept appréciations
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     # The tableau d'avancement, once published: rank, promoted or not, and the courrier message.
     rang: Mapped[int | None] = mapped_column(Integer)
@@ -51,10 +55,14 @@ class AvisPromotion(Base):
 
 
 class AppreciationRecteur(Base):
+    """The recteur's appréciation of a promouvable; `origine` says where a kept one comes from (an earlier
+    campaign of the same nature, a rendez-vous de carrière), empty when given in this campaign."""
+
     __tablename__ = "promotion_appreciations"
 
     promouvable_id: Mapped[int] = mapped_column(ForeignKey("promouvables.id", ondelete="CASCADE"), primary_key=True)
     valeur: Mapped[str] = mapped_column(String(40))
+    origine: Mapped[str] = mapped_column(String(200), default="")
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
@@ -88,3 +96,14 @@ class PieceCandidature(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+
+class DossierFige(Base):
+    """What the teacher's dossier de promotion held at the end of the dossier phase (JSON): the evaluators read
+    this, not her CV as it is later."""
+
+    __tablename__ = "promotion_dossiers_figes"
+
+    promouvable_id: Mapped[int] = mapped_column(ForeignKey("promouvables.id", ondelete="CASCADE"), primary_key=True)
+    contenu: Mapped[str] = mapped_column(Text)
+    fige_at: Mapped[datetime] = mapped_column(AwareDateTime)

@@ -33,7 +33,7 @@ def synthese_pdf(context: dict) -> bytes:
     for label, value in (("Corps", agent.corps), ("Grade", agent.grade), ("Échelon", str(agent.echelon)),
                          ("Discipline", context.get("discipline") or ""),
                          ("Promotion", context["eligibilite"].motif)):
-        pdf.multi_cell(0, 6, _t(f"{label} : {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, _t(f"{label}\u00a0: {value}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, _t("Avis et appréciation"), new_x="LMARGIN", new_y="NEXT")
@@ -46,6 +46,6 @@ def synthese_pdf(context: dict) -> bytes:
         pdf.multi_cell(0, 6, _t("Vous ne figurez pas sur la liste des promouvables de cette campagne."), new_x="LMARGIN", new_y="NEXT")
     else:
         for label, value in context["avis"]:
-            pdf.multi_cell(0, 6, _t(f"{label} : {value}"), new_x="LMARGIN", new_y="NEXT")
-        pdf.multi_cell(0, 6, _t(f"Appréciation du recteur : {context['appreciation']}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, _t(f"{label}\u00a0: {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, _t(f"Appréciation du recteur\u00a0: {context['appreciation']}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

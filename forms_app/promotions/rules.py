@@ -64,12 +64,12 @@ def eligibilite(regles: PromotionRules, situation: Situation, durees: Mapping,
     `candidatures`: the viviers she applied to (a vivier with `candidature` needs one)."""
     applied = set(candidatures)
     if regles.corps and _norm(situation.corps) not in {_norm(c) for c in regles.corps}:
-        return Eligibilite(False, f"non promouvable : la campagne concerne les corps {', '.join(regles.corps)}.")
+        return Eligibilite(False, f"non promouvable\u00a0: la campagne concerne les corps {', '.join(regles.corps)}.")
     if _norm(situation.grade) != _norm(regles.grade_origine):
-        return Eligibilite(False, f"non promouvable : la campagne concerne le grade « {regles.grade_origine} » "
-                                  f"(votre grade : {situation.grade}).")
+        return Eligibilite(False, f"non promouvable\u00a0: la campagne concerne le grade «\u00a0{regles.grade_origine}\u00a0» "
+                                  f"(votre grade\u00a0: {situation.grade}).")
     if situation.echelon_depuis is None:
-        return Eligibilite(False, "non promouvable : la date d'entrée dans votre échelon manque à votre dossier ; "
+        return Eligibilite(False, "non promouvable\u00a0: la date d'entrée dans votre échelon manque à votre dossier\u00a0; "
                                   "signalez-la à votre gestionnaire.")
     reference = regles.date_reference
     position = position_au(durees, situation.corps, situation.grade,
@@ -81,13 +81,13 @@ def eligibilite(regles: PromotionRules, situation: Situation, durees: Mapping,
         if vivier.candidature and vivier.code not in applied:
             continue
         label = "" if len(regles.viviers) == 1 else f" ({vivier.label.lower()})"
-        return Eligibilite(True, f"promouvable{label} : {depuis}, situation au "
+        return Eligibilite(True, f"promouvable{label}\u00a0: {depuis}, situation au "
                                  f"{date_fr(reference, weekday=False)}.", vivier.code, position)
     needs = regles.viviers[0]
     open_to_application = [v for v in regles.viviers if v.candidature and vivier_ok(v, position, reference)]
     if open_to_application:
         v = open_to_application[0]
-        return Eligibilite(False, f"promouvable sur candidature seulement ({v.label.lower()}) : {depuis} ; "
+        return Eligibilite(False, f"promouvable sur candidature seulement ({v.label.lower()})\u00a0: {depuis}\u00a0; "
                                   "déposez votre candidature pendant la phase de candidature.", None, position)
     months = mois_entre(position.depuis, reference)
     if position.echelon == needs.echelon_min:
@@ -97,7 +97,7 @@ def eligibilite(regles: PromotionRules, situation: Situation, durees: Mapping,
         why = (f"{_ordinal(position.echelon)} échelon au {date_fr(reference, weekday=False)}, il faut le "
                f"{_ordinal(needs.echelon_min)} échelon"
                + (f" depuis {_mois(needs.anciennete_echelon_min_mois)}" if needs.anciennete_echelon_min_mois else ""))
-    return Eligibilite(False, f"non promouvable : {why}.", None, position)
+    return Eligibilite(False, f"non promouvable\u00a0: {why}.", None, position)
 
 
 def plage_points(regles: PromotionRules, position: Position) -> int:
@@ -161,7 +161,7 @@ def refus_quota(valeurs: Sequence[Valeur], nombre: int, comptes: Mapping[str, in
     maximum = quota_max(nombre, valeur.quota_pourcent, arrondi)
     if comptes.get(nouvelle, 0) + 1 > maximum:
         pct = f"{valeur.quota_pourcent:g}".replace(".", ",")
-        return (f"Quota atteint pour « {valeur.label} » : {maximum} au plus sur {nombre} ({pct}\u202f%). "
+        return (f"Quota atteint pour «\u00a0{valeur.label}\u00a0»\u00a0: {maximum} au plus sur {nombre} ({pct}\u202f%). "
                 "Choisissez une autre valeur, ou retirez d'abord cette valeur à un autre agent.")
     return None
 
@@ -250,4 +250,4 @@ def criteres_departage(regles: PromotionRules) -> str:
     """« à barème égal : l'échelon le plus élevé, puis … »"""
     if not regles.departage:
         return "à barème égal, les agents sont classés par ordre alphabétique"
-    return "à barème égal : " + ", puis ".join(DEPARTAGE[c] for c in regles.departage)
+    return "à barème égal\u00a0: " + ", puis ".join(DEPARTAGE[c] for c in regles.departage)

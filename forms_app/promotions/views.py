@@ -20,7 +20,7 @@ from ..cv.forms import RUBRIQUES
 from ..cv.models import CvEntry
 from ..dossier.models import Agent, LigneAffectation
 from ..evaluateurs.access import evaluateur_required, portee
-from . import exports
+from . import exports, gel  # noqa: F401  (gel registers the freezing échéance with the blueprint)
 from .candidature import candidature_view
 from .lecture import (
     avis_de,
@@ -58,9 +58,9 @@ CV_DES_ONGLETS: dict[str, tuple[str, ...]] = {
     "activites": ("activites-professionnelles", "activites-personnelles"),
     "fonctions": ("travaux-de-recherche", "publications"),
 }
-MSG_PHASE_AVIS = "La saisie des avis n'est pas ouverte : {etat}. Rien n'a été enregistré."
-MSG_PHASE_APPRECIATION = "La saisie des appréciations du recteur n'est pas ouverte : {etat}. Rien n'a été enregistré."
-MSG_VALEUR = "Valeur inconnue pour {nom} : choisissez-en une dans la liste."
+MSG_PHASE_AVIS = "La saisie des avis n'est pas ouverte\u00a0: {etat}. Rien n'a été enregistré."
+MSG_PHASE_APPRECIATION = "La saisie des appréciations du recteur n'est pas ouverte\u00a0: {etat}. Rien n'a été enregistré."
+MSG_VALEUR = "Valeur inconnue pour {nom}\u00a0: choisissez-en une dans la liste."
 
 
 def etat_phase(campaign, code: str) -> str | None:
@@ -121,9 +121,12 @@ def index():
 # --- the dossier de promotion ------------------------------------------------------------------
 
 
-def _cv(agent_id: int, rubriques: tuple[str, ...]):
+def _cv(agent_id: int, rubriques: tuple[str, ...], fige: dict | None):
+    """Each rubrique with its entries: from the frozen copy once there is one, else from the CV."""
     if not rubriques:
         return []
+    if fige is not None:
+        return [(RUBRIQUES[r], fige["cv"].get(r, [])) for r in rubriques]
     entries = get_session().scalars(select(CvEntry).where(CvEntry.agent_id == agent_id,
                                                           CvEntry.rubrique.in_(rubriques))
                                     .order_by(CvEntry.rubrique, CvEntry.rank)).all()
@@ -153,15 +156,22 @@ def _dossier_context(campaign, regles, agent: Agent, promouvable: Promouvable | 
                              .order_by(LigneAffectation.debut.desc())).all()
         context["affectations"] = [(a, (ref.etablissements[a.uai].nom if ref and a.uai in ref.etablissements
                                         else a.etablissement or a.uai)) for a in passees]
-    context["cv"] = _cv(agent.id, CV_DES_ONGLETS.get(onglet, ()))
+    frozen = gel.dossier_fige(db, promouvable.id if promouvable is not None else None)
+    fige, context["fige_at"] = frozen if frozen is not None else (None, None)
+    context["cv"] = _cv(agent.id, CV_DES_ONGLETS.get(onglet, ()), fige)
     if onglet == "fonctions":
-        candidature = db.scalar(select(Candidature).where(Candidature.campagne == campaign.slug,
-                                                          Candidature.agent_id == agent.id))
+        if fige is not None:
+            candidature = fige["candidature"]
+        else:
+            row = db.scalar(select(Candidature).where(Candidature.campagne == campaign.slug,
+                                                      Candidature.agent_id == agent.id))
+            candidature = None if row is None else {"vivier": row.vivier, "annees": row.annees,
+                                                    "fonctions": [c for c in row.fonctions.split(",") if c]}
         context["candidature"] = candidature
         if candidature is not None:
-            vivier = regles.vivier(candidature.vivier)
+            vivier = regles.vivier(candidature["vivier"])
             labels = {f.code: f.label for f in (vivier.fonctions if vivier else ())}
-            context["fonctions"] = [labels.get(code, code) for code in candidature.fonctions.split(",") if code]
+            context["fonctions"] = [labels.get(code, code) for code in candidature["fonctions"]]
     if onglet == "synthese":
         context.update(_synthese(campaign, regles, promouvable, own))
     return context
@@ -180,6 +190,7 @@ def _synthese(campaign, regles, promouvable: Promouvable | None, own: bool) -> d
     appreciation = db.get(AppreciationRecteur, promouvable.id)
     valeur = regles.appreciation(appreciation.valeur) if appreciation else None
     out["appreciation"] = valeur.label if valeur else "Non renseignée"
+    out["appreciation_origine"] = appreciation.origine if appreciation is not None and valeur else ""
     return out
 
 
@@ -286,7 +297,7 @@ def avis(slug: str):
             for ln, sent in changes:
                 problem = refus_quota(regles.avis, len(lignes), counts, regles.arrondi, sent, None)
                 if problem:
-                    errors[ln.promouvable.id] = f"{ln.prenom} {ln.nom} : {problem}"
+                    errors[ln.promouvable.id] = f"{ln.prenom} {ln.nom}\u00a0: {problem}"
                 elif sent:
                     counts[sent] += 1
             if errors:
@@ -360,7 +371,7 @@ def appreciations(slug: str):
                 n, counts = par_echelon[ln.promouvable.echelon]
                 problem = refus_quota(regles.appreciations, n, counts, regles.arrondi, sent, None)
                 if problem:
-                    errors[ln.promouvable.id] = f"{ln.prenom} {ln.nom} ({ln.promouvable.echelon}e échelon) : {problem}"
+                    errors[ln.promouvable.id] = f"{ln.prenom} {ln.nom} ({ln.promouvable.echelon}e\u00a0échelon)\u00a0: {problem}"
                 elif sent:
                     counts[sent] += 1
             if errors:
@@ -413,11 +424,11 @@ def ouvrir_view(slug: str):
     """Establish (or bring up to date) the list of promouvables from the dossiers."""
     campaign, regles = campagne_promotion(slug)
     if etat_phase(campaign, "avis") == "close":
-        refuse(409, "La phase des avis est close : la liste des promouvables ne peut plus changer.")
+        refuse(409, "La phase des avis est close\u00a0: la liste des promouvables ne peut plus changer.")
     db = get_session()
     with write_transaction(db):
         added, removed, total = ouvrir(db, campaign, regles, current_site().referentiel.echelons, now(), g.account.id)
-    flash(f"Liste des promouvables établie : {total} promouvable{'s' if total > 1 else ''} "
+    flash(f"Liste des promouvables établie\u00a0: {total} promouvable{'s' if total > 1 else ''} "
           f"({added} ajouté{'s' if added > 1 else ''}, {removed} retiré{'s' if removed > 1 else ''}).")
     return redirect(url_for("promotions.gestion", slug=slug))
 
@@ -451,12 +462,12 @@ def publier_view(slug: str):
     """Each promouvable's result in her courrier, once (idempotent)."""
     campaign, regles = campagne_promotion(slug)
     if etat_phase(campaign, "tableau") not in ("ouverte", "close"):
-        refuse(409, f"Les résultats ne peuvent être publiés qu'à partir de la phase du tableau d'avancement : "
+        refuse(409, f"Les résultats ne peuvent être publiés qu'à partir de la phase du tableau d'avancement\u00a0: "
                     f"{_etat_texte(campaign, 'tableau')}.")
     db = get_session()
     with write_transaction(db):
         sent = publier(db, campaign, regles, now(), g.account.id)
-    flash(f"Résultats publiés : {sent} message{'s' if sent > 1 else ''} envoyé{'s' if sent > 1 else ''} dans le courrier.")
+    flash(f"Résultats publiés\u00a0: {sent} message{'s' if sent > 1 else ''} envoyé{'s' if sent > 1 else ''} dans le courrier.")
     return redirect(url_for("promotions.gestion", slug=slug))
 
 

@@ -1,4 +1,5 @@
-"""`carriere rendez-vous liste`: the agents due for a rendez-vous de carrière in the campaign's school year."""
+"""`carriere rendez-vous liste`: the agents due for a rendez-vous de carrière in the campaign's school year;
+`carriere rendez-vous echeances`: the due échéances (appréciations finales notified), which the app also does."""
 from __future__ import annotations
 
 import argparse
@@ -47,4 +48,7 @@ def register(subparsers) -> None:
     liste = sub.add_parser("liste", help="les agents concernés (CSV « ; » sur la sortie standard)")
     liste.add_argument("--campagne", help="nom du fichier de la campagne (par défaut : la dernière)")
     liste.set_defaults(func=cmd_liste)
+    from ..evaluateurs.cli import add_echeances
+
+    add_echeances(sub, "rendez-vous", "notification des appréciations finales au début de la phase de notification")
     rdv.set_defaults(func=lambda args: (rdv.print_help(), 2)[1])

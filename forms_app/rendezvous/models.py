@@ -35,6 +35,11 @@ class RendezVous(Base):
     appreciation_notifiee_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     recours: Mapped[str] = mapped_column(Text, default="")
     recours_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # The answer to the recours (the recteur's, or a gestionnaire's for her): "maintenue" or "revisee".
+    recours_decision: Mapped[str] = mapped_column(String(20), default="")
+    recours_reponse: Mapped[str] = mapped_column(Text, default="")
+    recours_repondu_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    recours_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime)
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from generator.frnombres import nombre
 from generator.model import PARIS
 from generator.promotion import RendezVousRules, RendezVousType
 
@@ -63,7 +64,7 @@ def refus_date(notification: datetime, rendez_vous: datetime, preavis_jours: int
     """Why this date cannot be given now; None when the notice is long enough."""
     first = premiere_date_possible(notification, preavis_jours)
     if rendez_vous.astimezone(PARIS).date() < first:
-        return (f"La date du rendez-vous doit être notifiée au moins {preavis_jours}\u00a0jours avant : choisissez "
+        return (f"La date du rendez-vous doit être notifiée au moins {preavis_jours}\u00a0jours avant\u00a0: choisissez "
                 f"le {first:%d/%m/%Y} ou une date postérieure.")
     return None
 
@@ -73,5 +74,5 @@ def refus_texte(texte: str, maximum: int) -> str | None:
     if not texte.strip():
         return "Saisissez votre texte."
     if len(texte) > maximum:
-        return f"Votre texte fait {len(texte)} caractères : {maximum} au plus. Raccourcissez-le."
+        return f"Votre texte fait {nombre(len(texte))}\u00a0caractères\u00a0: {nombre(maximum)} au plus. Raccourcissez-le."
     return None

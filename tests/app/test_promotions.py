@@ -100,15 +100,15 @@ def ids(app):
 
 def test_teacher_sees_whether_she_is_promouvable_and_why(app, login, world, clock):
     clock.current = AVANT
-    body = teacher(app, login, world, "Arnaud").get("/promotions/").data.decode()
-    assert "Promouvable : 9e échelon depuis le 1er janvier 2025, situation au 31 août 2027." in body
-    body = teacher(app, login, world, "Girard").get("/promotions/").data.decode()
-    assert "Non promouvable : 7e échelon au 31 août 2027, il faut le 9e échelon depuis 24\u00a0mois." in body
+    body = html.unescape(teacher(app, login, world, "Arnaud").get("/promotions/").data.decode())
+    assert "Promouvable\u00a0: 9e échelon depuis le 1er janvier 2025, situation au 31 août 2027." in body
+    body = html.unescape(teacher(app, login, world, "Girard").get("/promotions/").data.decode())
+    assert "Non promouvable\u00a0: 7e échelon au 31 août 2027, il faut le 9e échelon depuis 24\u00a0mois." in body
     client = teacher(app, login, world, "Arnaud")
     for onglet in ("situation", "affectations", "qualifications", "activites", "fonctions", "distinctions", "synthese"):
         assert client.get(f"/promotions/{HC}/dossier/{onglet}", follow_redirects=True).status_code == 200, onglet
-    page = client.get(f"/promotions/{HC}/dossier/qualifications").data.decode()
-    assert "Compléter « Diplômes » dans votre CV" in page  # the dossier phase is open
+    page = html.unescape(client.get(f"/promotions/{HC}/dossier/qualifications").data.decode())
+    assert "Compléter «\u00a0Diplômes\u00a0» dans votre CV" in page  # the dossier phase is open
     assert client.get(f"/promotions/{HC}/dossier/inconnu").status_code == 404
     assert client.get("/promotions/inter-2027/dossier/").status_code == 404
 
@@ -147,14 +147,14 @@ def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world
     chef = staff(app, login, world["chef"])
     page = html.unescape(chef.get(f"/promotions/{HC}/avis").data.decode())
     assert "Avis du chef d'établissement" in page and "Ferrand" not in page
-    assert "« Très satisfaisant »\u00a0: <span class=\"quota-utilise\">0</span> sur 1 au plus" in page
+    assert "«\u00a0Très satisfaisant\u00a0»\u00a0: <span class=\"quota-utilise\">0</span> sur 1 au plus" in page
     ok = form_post(chef, f"/promotions/{HC}/avis", {f"avis-{p[t['Dumas']]}": "tres_satisfaisant",
                                                    f"avis-{p[t['Caron']]}": "satisfaisant"})
     assert ok.status_code == 302
     refused = form_post(chef, f"/promotions/{HC}/avis", {f"avis-{p[t['Arnaud']]}": "tres_satisfaisant",
                                                         f"avis-{p[t['Berger']]}": "a_consolider"})
     assert refused.status_code == 409
-    assert "Quota atteint pour « Très satisfaisant » : 1 au plus sur 5 (20\u202f%)." in html.unescape(refused.data.decode())
+    assert "Quota atteint pour «\u00a0Très satisfaisant\u00a0»\u00a0: 1 au plus sur 5 (20\u202f%)." in html.unescape(refused.data.decode())
     # Nothing of the refused form was saved; a swap within the quota is accepted.
     swap = form_post(chef, f"/promotions/{HC}/avis", {f"avis-{p[t['Dumas']]}": "satisfaisant",
                                                      f"avis-{p[t['Arnaud']]}": "tres_satisfaisant"})
@@ -178,7 +178,7 @@ def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world
     recteur = staff(app, login, world["recteur"])
     # 9th échelon: Arnaud, Berger, Esnault (3) -> Excellent at most 0 (10 %), Très satisfaisant at most 1 (45 %).
     refused = form_post(recteur, f"/promotions/{HC}/appreciations", {f"appreciation-{p[t['Arnaud']]}": "excellent"})
-    assert refused.status_code == 409 and "Quota atteint pour « Excellent » : 0 au plus sur 3" in html.unescape(refused.data.decode())
+    assert refused.status_code == 409 and "Quota atteint pour «\u00a0Excellent\u00a0»\u00a0: 0 au plus sur 3" in html.unescape(refused.data.decode())
     assert form_post(recteur, f"/promotions/{HC}/appreciations", {
         f"appreciation-{p[t['Arnaud']]}": "tres_satisfaisant", f"appreciation-{p[t['Berger']]}": "satisfaisant",
         f"appreciation-{p[t['Esnault']]}": "satisfaisant", f"appreciation-{p[t['Caron']]}": "satisfaisant",
@@ -201,7 +201,7 @@ def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     from pypdf import PdfReader
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
-    assert "Avis du chef d'établissement : Très satisfaisant" in text
+    assert "Avis du chef d'établissement : Très satisfaisant" in text.replace("\u00a0", " ")
 
     gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])
     # Tableau: 6 promouvables at 22.5 % -> 1 promotion; Dumas (11+5 years: 110 + 105) leads.
@@ -221,11 +221,11 @@ def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world
     assert form_post(gclient, f"/promotions/{HC}/publier", page=f"/promotions/{HC}/gestion").status_code == 302
     assert form_post(gclient, f"/promotions/{HC}/publier", page=f"/promotions/{HC}/gestion").status_code == 302
     db = new_session(app)
-    messages = db.scalars(select(Message).where(Message.subject == "Résultat : Avancement à la hors classe 2027")).all()
+    messages = db.scalars(select(Message).where(Message.subject == "Résultat\u00a0: Avancement à la hors classe 2027")).all()
     db.close()
     assert len(messages) == 6  # once each, however many times published
     dumas = next(m for m in messages if m.to_account_id == world["teachers"]["Dumas"][1].id)
-    assert "promu(e) au grade « hors classe » à compter du 01/09/2027" in dumas.body
+    assert "promu(e) au grade «\u00a0hors classe\u00a0» à compter du 01/09/2027" in dumas.body
 
 
 @pytest.mark.postgres
@@ -288,13 +288,29 @@ def _rendez_vous_flow(app, login, world, clock, form_post, make_due=False):
     clock.current = datetime(2027, 4, 10, 23, 59, tzinfo=PARIS)
     girard, recteur = teacher(app, login, world, "Girard"), staff(app, login, world["recteur"])
     too_long = form_post(girard, "/rendez-vous/observations", {"texte": "x" * 2001}, page="/rendez-vous/")
-    assert too_long.status_code == 400 and "2000 au plus" in html.unescape(too_long.data.decode())
+    assert too_long.status_code == 400 and "2\u202f000 au plus" in html.unescape(too_long.data.decode())
     assert form_post(girard, "/rendez-vous/observations", {"texte": "Je souhaite préciser…"},
                      page="/rendez-vous/").status_code == 302
-    assert form_post(recteur, url, {"action": "appreciation_finale", "appreciation_finale": "excellent"}).status_code == 302
+    # Entered before the notification phase: kept for it, still editable, not shown to the agent.
+    saved = form_post(recteur, url, {"action": "appreciation_finale", "appreciation_finale": "excellent"},
+                      follow_redirects=True)
+    assert "elle sera notifiée à l'agent le mercredi 1er septembre 2027 à 8\u00a0h\u00a000" in html.unescape(
+        saved.data.decode())
+    assert "Excellent" not in girard.get("/rendez-vous/").data.decode()
+    assert form_post(recteur, url, {"action": "appreciation_finale",
+                                    "appreciation_finale": "tres_satisfaisant"}).status_code == 302
+    # The notification phase begins: the échéance notifies it, once, whoever runs it and however often.
+    from forms_app.core.echeances import run_due
+    clock.current = datetime(2027, 9, 1, 8, 0, tzinfo=PARIS)
+    first = [b for b in run_due(app) if b.due.echeance.action == "rendezvous.notification"]
+    again = [b for b in run_due(app) if b.due.echeance.action == "rendezvous.notification"]
+    assert [b.nombre for b in first] == [1] and [(b.nombre, b.deja_faite) for b in again] == [(0, True)]
+    girard, recteur = teacher(app, login, world, "Girard"), staff(app, login, world["recteur"])
     page = girard.get("/rendez-vous/").data.decode()
-    assert "<strong>Excellent</strong>" in page and "Transmettre mon recours" in page
-    clock.current = datetime(2027, 5, 11, 0, 0, tzinfo=PARIS)  # 10/04 + 30 days
+    assert "<strong>Très satisfaisant</strong>" in page and "Transmettre mon recours" in page
+    frozen = form_post(recteur, url, {"action": "appreciation_finale", "appreciation_finale": "excellent"})
+    assert frozen.status_code == 409 and "déjà notifiée" in html.unescape(frozen.data.decode())
+    clock.current = datetime(2027, 10, 2, 0, 0, tzinfo=PARIS)  # notified 01/09 + 30 days: ended at midnight
     girard = teacher(app, login, world, "Girard")
     late = form_post(girard, "/rendez-vous/recours", {"texte": "Recours."}, page="/rendez-vous/")
     assert late.status_code == 409 and "Le délai de recours est écoulé" in html.unescape(late.data.decode())
@@ -318,7 +334,7 @@ def test_classe_exceptionnelle_candidature(app, login, make_teacher, clock, form
     url = "/promotions/classe-exceptionnelle-2027/candidature"
     missing = form_post(client, url, {"fonctions": ["formateur"], "annees": "5"})
     body = missing.data.decode()
-    assert missing.status_code == 400 and "8 au moins" in body and "Joignez le justificatif" in body
+    assert missing.status_code == 400 and "8\u00a0au moins" in body and "Joignez le justificatif" in body
     ok = form_post(client, url, {"fonctions": ["formateur", "referent"], "annees": "9",
                                  "justificatifs": (io.BytesIO(valid_pdf()), "arrete.pdf")},
                    content_type="multipart/form-data")
@@ -350,4 +366,4 @@ def test_perspectives_page(app, login, world, clock):
     clock.current = AVANT
     page = teacher(app, login, world, "Girard").get("/perspectives/").data.decode()
     assert "Vos perspectives" in page and '<svg class="timeline"' in page and "8e échelon" in page
-    assert "Promouvable : hors classe" in page
+    assert "Promouvable\u00a0: hors classe" in html.unescape(page)

@@ -64,9 +64,9 @@ def test_hors_classe_eligibility_at_the_boundary(hc, durees, depuis, promouvable
     result = eligibilite(hc, certifie(9, depuis), durees)
     assert result.promouvable is promouvable
     if promouvable:
-        assert result.motif.startswith("promouvable : 9e échelon depuis le ")
+        assert result.motif.startswith("promouvable\u00a0: 9e échelon depuis le ")
     else:
-        assert result.motif == ("non promouvable : 23\u00a0mois dans le 9e échelon au 31 août 2027, il en faut "
+        assert result.motif == ("non promouvable\u00a0: 23\u00a0mois dans le 9e échelon au 31 août 2027, il en faut "
                                 "24\u00a0mois.")
 
 
@@ -80,7 +80,7 @@ def test_projection_to_the_reference_date(hc, durees):
 
 def test_non_promouvable_reasons(hc, durees):
     assert eligibilite(hc, certifie(5, date(2024, 1, 1), "hors classe"), durees).motif.startswith(
-        "non promouvable : la campagne concerne le grade « classe normale »")
+        "non promouvable\u00a0: la campagne concerne le grade «\u00a0classe normale\u00a0»")
     other = Situation("attaché d'administration", "classe normale", 9, date(2020, 1, 1), date(1970, 1, 1))
     assert not eligibilite(hc, other, durees).promouvable
     assert "manque" in eligibilite(hc, certifie(9, None), durees).motif
@@ -118,7 +118,7 @@ def test_quota_rounding(n, pct, arrondi, expected):
 
 def test_quota_refusal_message(hc):
     refus = refus_quota(hc.avis, 5, {"tres_satisfaisant": 1}, "inferieur", "tres_satisfaisant", None)
-    assert refus == ("Quota atteint pour « Très satisfaisant » : 1 au plus sur 5 (20\u202f%). Choisissez une autre "
+    assert refus == ("Quota atteint pour «\u00a0Très satisfaisant\u00a0»\u00a0: 1 au plus sur 5 (20\u202f%). Choisissez une autre "
                      "valeur, ou retirez d'abord cette valeur à un autre agent.")
     assert refus_quota(hc.avis, 5, {"tres_satisfaisant": 1}, "inferieur", "tres_satisfaisant", "tres_satisfaisant") is None
     assert refus_quota(hc.avis, 5, {"tres_satisfaisant": 0}, "inferieur", "tres_satisfaisant", None) is None
@@ -203,7 +203,7 @@ def test_date_notice_of_fifteen_days():
     notification = datetime(2026, 11, 20, 10, 0, tzinfo=PARIS)
     assert refus_date(notification, datetime(2026, 12, 5, 9, 0, tzinfo=PARIS), 15) is None
     assert refus_date(notification, datetime(2026, 12, 4, 17, 0, tzinfo=PARIS), 15) == (
-        "La date du rendez-vous doit être notifiée au moins 15\u00a0jours avant : choisissez le 05/12/2026 ou une "
+        "La date du rendez-vous doit être notifiée au moins 15\u00a0jours avant\u00a0: choisissez le 05/12/2026 ou une "
         "date postérieure.")
 
 
