@@ -257,6 +257,7 @@ def load_promotion_rules(f: Fields) -> PromotionRules | None:
                                              "« eligibilite » (un seul vivier) ou « viviers » (plusieurs).")
     elif "viviers" in pmap:
         seen: dict[str, int] = {}
+        complete = True  # the parts are checked once every vivier is read
         for _, item in p.items("viviers", required=True):
             v = Fields(f.report, f.path, item, " dans ce vivier")
             v.check_keys(VIVIER_KEYS)
@@ -265,14 +266,17 @@ def load_promotion_rules(f: Fields) -> PromotionRules | None:
                 v.error(item.line_of("code"), f"le vivier « {code} » est déjà déclaré ligne {seen[code]} : "
                                               "changez son code.")
             if not v.ok or code is None or label is None:
-                p.ok = False
+                p.ok = complete = False
                 continue
             seen[code] = item.line_of("code")
             vivier = _vivier(p, item, code, label)
-            if vivier is not None:
+            if vivier is None:
+                complete = False
+            else:
                 viviers.append(vivier)
         parts = [v.part_pourcent for v in viviers]
-        if viviers and any(x is not None for x in parts) and (None in parts or abs(sum(parts) - 100) > 1e-6):
+        if complete and viviers and any(x is not None for x in parts) and (None in parts
+                                                                           or abs(sum(parts) - 100) > 1e-6):
             p.error(pmap.line_of("viviers"), "les « part » des viviers doivent être données pour chaque vivier et "
                                              "faire 100 en tout : corrigez-les, ou retirez-les toutes.")
     else:
@@ -304,8 +308,8 @@ def load_promotion_rules(f: Fields) -> PromotionRules | None:
         plage.append(PlageAppel(echelon, years, pts))
     taux = _number(p, "taux_promotion", required=True)
     if taux is not None and not 0 < taux <= 100:
-        p.error(pmap.line_of("taux_promotion"), f"« taux_promotion » vaut {taux:g} : donnez un pourcentage entre 0 "
-                                                "et 100, par exemple 22,5.")
+        p.error(pmap.line_of("taux_promotion"), f"« taux_promotion » vaut {taux:g} : donnez un pourcentage plus grand "
+                                                "que 0 et au plus égal à 100, par exemple 22,5.")
     reprise = p.texts("reprise_rendez_vous") or ()
     departage = p.texts("departage") or ()
     for index, code in enumerate(departage):
@@ -394,8 +398,12 @@ class Circonscription:
     communes: tuple[str, ...]
 
 
-def load_circonscriptions(table: Table, report: Report, departements: dict, communes: dict) -> dict[str, Circonscription]:
-    """data/circonscriptions.csv (optional): code -> circonscription; a commune belongs to one circonscription."""
+def load_circonscriptions(table: Table, report: Report, departements: dict, communes: dict,
+                          labels: tuple[str, str] = ("data/departements.csv", "data/communes.csv"),
+                          ) -> dict[str, Circonscription]:
+    """data/circonscriptions.csv (optional): code -> circonscription; a commune belongs to one circonscription.
+
+    labels: the files the départements and communes were read from, for the messages."""
     out: dict[str, Circonscription] = {}
     where: dict[str, int] = {}
     owner: dict[str, tuple[str, int]] = {}
@@ -411,14 +419,14 @@ def load_circonscriptions(table: Table, report: Report, departements: dict, comm
                                      "une seule ligne ou changez le code.")
             continue
         if departement not in departements:
-            report.error(path, line, f"le département « {departement} » n'existe pas dans data/departements.csv : "
+            report.error(path, line, f"le département « {departement} » n'existe pas dans {labels[0]} : "
                                      "corrigez la colonne « departement ».")
             continue
         unknown = [c for c in listed if c not in communes]
         if unknown:
             report.error(path, line, f"commune{'s' if len(unknown) > 1 else ''} inconnue{'s' if len(unknown) > 1 else ''}"
                                      f" {', '.join(f'« {c} »' for c in unknown)} : ajoutez-l"
-                                     f"{'es' if len(unknown) > 1 else 'a'} à data/communes.csv ou corrigez la colonne "
+                                     f"{'es' if len(unknown) > 1 else 'a'} à {labels[1]} ou corrigez la colonne "
                                      "« communes ».")
             continue
         taken = [(c, owner[c]) for c in listed if c in owner]
@@ -456,9 +464,12 @@ def load_echelons(table: Table, report: Report) -> dict[tuple[str, str, int], Du
     for path, line, row in table.rows():
         grade, corps = row.get("grade", ""), row.get("corps", "")
         echelon_text = row.get("echelon", "")
-        if not grade or not (echelon_text.isascii() and echelon_text.isdigit()) or int(echelon_text) == 0:
-            report.error(path, line, "« grade » et « echelon » (un nombre entier positif) sont obligatoires : "
-                                     "complétez la ligne.")
+        if not grade or not echelon_text:
+            report.error(path, line, "« grade » et « echelon » sont obligatoires : complétez la ligne.")
+            continue
+        if not (echelon_text.isascii() and echelon_text.isdigit()) or int(echelon_text) == 0:
+            report.error(path, line, f"« echelon » doit être un nombre entier positif (lu : « {echelon_text} ») : "
+                                     "corrigez la valeur.")
             continue
         duree = months(path, line, "duree_mois", row.get("duree_mois", ""))
         acceleree = months(path, line, "duree_acceleree_mois", row.get("duree_acceleree_mois", ""))

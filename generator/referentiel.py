@@ -193,5 +193,6 @@ def load_referentiel(root: Path, report: Report) -> tuple[Referentiel, dict[str,
     echelons = read_table(root, "echelons", ECHELON_COLUMNS, report, required=ECHELON_REQUIRED)
     ref.echelons = load_echelons(echelons, report)
     circonscriptions = read_table(root, "circonscriptions", CIRCONSCRIPTION_COLUMNS, report)
-    ref.circonscriptions = load_circonscriptions(circonscriptions, report, ref.departements, ref.communes)
+    ref.circonscriptions = load_circonscriptions(circonscriptions, report, ref.departements, ref.communes,
+                                                 (t["departements"].label, t["communes"].label))
     return ref, tables
