@@ -75,7 +75,7 @@ def role_required(role: str):
         @functools.wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if g.account.role != role:
+            if g.identity.role != role:  # read with the session: the Account record stays unloaded
                 abort(403)
             return view(*args, **kwargs)
 

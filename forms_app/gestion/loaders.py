@@ -3,19 +3,21 @@ the desk (its views are role_required); each helper checks the role again, so a 
 elsewhere never hands a teacher another teacher's record."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g
 
 from generator.model import Campaign
 
 from ..core.content import current_site
 from ..core.db import get_session
-from ..core.records import checked_id, is_gestionnaire
+from ..core.records import checked_id
 from ..dossier.models import Agent
 from ..mobilite.models import CorrectionBareme, Demande, PieceJointe
 
 
 def _gestionnaire() -> None:
-    if not is_gestionnaire():
+    # The identity read with the session: no need to load the Account record for its role.
+    identity = getattr(g, "identity", None)
+    if identity is None or not identity.is_gestionnaire:
         abort(404)
 
 

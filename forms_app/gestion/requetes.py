@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, exists, func, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select, text
 from sqlalchemy.orm import Session
 
 from generator.model import Campaign
@@ -205,18 +205,25 @@ def comptes(session: Session, campaign: Campaign) -> dict[str, dict[str, int]]:
     return out
 
 
-def generation(session: Session) -> tuple:
+def generation(conn) -> tuple:
     """Moves on with every write of the app (each is audited): the key of what the desk keeps per worker.
 
     On PostgreSQL an audit row's id is taken when it is written, not when its transaction commits, so a
-    transaction still open may hold a smaller id than the last one seen: the current snapshot (the
-    transactions still running, and the next transaction id) is part of the key, and changes when one
-    of them ends or another writes. SQLite writers commit one after the other, in the order of their ids.
+    transaction still open may hold a smaller id than the last one seen: the write transactions running
+    in this database (pg_stat_activity.backend_xid, one role for all the app's connections) are part of
+    the key, which changes when one of them ends. A write that has not written yet will take a larger
+    audit id. SQLite writers commit one after the other, in the order of their ids.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        row = session.execute(select(func.max(AuditEntry.id), func.pg_current_snapshot().cast(String))).one()
-        return (row[0] or 0, row[1])
-    return (session.scalar(select(func.max(AuditEntry.id))) or 0,)
+    if conn.dialect.name == "postgresql":
+        return tuple(conn.execute(_GENERATION_PG).one())
+    return (conn.execute(select(func.max(AuditEntry.id))).scalar() or 0,)
+
+
+_GENERATION_PG = text(
+    "SELECT (SELECT max(id) FROM audit_log), "
+    "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) FROM pg_stat_activity "
+    " WHERE datname = current_database() AND backend_xid IS NOT NULL)"
+)
 
 
 def demandes_de_la_campagne(session: Session, campaign: Campaign, ids: list[int]) -> list[int]:

@@ -343,7 +343,7 @@ def test_correction_requested_then_accepted(app, monde, clock, login, db_backend
     db.close()
     assert (decision.decision, decision.points) == ("accorde", None)
     assert correction.etat == "acceptee" and correction.reponse == "Attestation reçue"
-    assert message.subject == "Demande de correction du barème : acceptée"
+    assert message.subject == "Demande de correction du barème\u00a0: acceptée"
     assert "accordé (200 points)" in message.body
     page = text_of(teacher_client.get(f"/mobilite/demandes/{anne}/"))
     assert "état : Acceptée" in page and "Vœu 2 (63113) : 385 points" in page  # 35 + 150 + 200
@@ -468,7 +468,8 @@ def test_write_to_the_agent_about_the_demande(app, monde, login):
     db = new_session(app)
     message = db.scalars(select(Message).where(Message.subject == "Pièce manquante")).one()
     db.close()
-    assert f"Demande n° {anne} : Mouvement intra-académique (Mouvement intra-académique 2027)" in message.body
+    assert (f"Demande n°\u00a0{anne}\u00a0: Mouvement intra-académique (Mouvement intra-académique 2027)"
+            in message.body)
 
 
 @pytest.mark.postgres

@@ -5,12 +5,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import current_app, render_template, request, url_for
+from flask import Response, current_app, g, render_template, request, url_for
+from flask import session as browser_session
+
+from generator.frdates import NBSP
 
 from ...comptes.access import role_required
 from ...core.clock import now
 from ...core.content import site_generation
-from ...core.db import get_session
+from ...core.db import get_session, read_connection
+from ...core.pagecache import PageCache
 from ...mobilite.rules.bareme import etat_bareme
 from ...mobilite.rules.fenetre import etat_saisie
 from .. import requetes
@@ -33,8 +37,8 @@ class _Lectures:
         self._pages: OrderedDict[tuple, tuple] = OrderedDict()
 
     @staticmethod
-    def cle(session) -> tuple:
-        return (*requetes.generation(session), site_generation())
+    def cle() -> tuple:
+        return (*requetes.generation(read_connection()), site_generation())
 
     def comptes(self, session, campaign, cle: tuple) -> dict:
         with self._lock:
@@ -65,6 +69,7 @@ class _Lectures:
 @bp.record_once
 def _lectures(state) -> None:
     state.app.extensions["carriere_gestion_lectures"] = _Lectures()
+    state.app.extensions["carriere_gestion_pages"] = PageCache(state.app.config.get("PAGE_CACHE_ENTRIES", 2000))
 
 
 @bp.get("/")
@@ -75,7 +80,7 @@ def index():
     moment = now()
     campagnes = []
     lectures = current_app.extensions["carriere_gestion_lectures"]
-    cle = lectures.cle(session)
+    cle = lectures.cle()
     for campaign in site_or_404().campaigns:
         counts = lectures.comptes(session, campaign, cle)
         campagnes.append({"campaign": campaign, "saisie": etat_saisie(campaign, moment),
@@ -90,13 +95,34 @@ def _options(values: dict[str, str], counts: dict[str, int]) -> list[tuple[str, 
 @bp.get("/<slug>/")
 @role_required("gestionnaire")
 def liste(slug: str):
-    """The demandes of one campaign: filters, counts, sorting and pages, all in the URL."""
+    """The demandes of one campaign: filters, counts, sorting and pages, all in the URL.
+
+    A page already rendered for the same browser session, filters and database generation is sent again
+    as it is (the header's unread count moves the generation on too: messages are audited when sent and read).
+    """
     campaign = campagne_or_404(slug)
     ref = site_or_404().referentiel
     lus = lire_filtres(request.args, campaign, ref)
-    session = get_session()
     lectures = current_app.extensions["carriere_gestion_lectures"]
-    cle = lectures.cle(session)
+    cle = lectures.cle()
+    pages: PageCache = current_app.extensions["carriere_gestion_pages"]
+    slot = (browser_session.token, slug, tuple(sorted(request.args.items(multi=True))))
+    empreinte = None
+    if not lus.erreurs and "_flashes" not in browser_session:
+        empreinte = (cle, g.identity.account_id, g.identity.name, browser_session.get("csrf_token"),
+                     current_app.config.get("FIXED_NOW"))
+        kept = pages.get(slot, empreinte)
+        if kept is not None:
+            return Response(kept, mimetype="text/html")
+    html, status = _liste(campaign, ref, lus, lectures, cle)
+    if empreinte is not None and status == 200:
+        pages.put(slot, (empreinte[0], *empreinte[1:3], browser_session.get("csrf_token"), empreinte[4]),
+                  html.encode("utf-8"))
+    return html, status
+
+
+def _liste(campaign, ref, lus, lectures, cle):
+    session = get_session()
     counts = lectures.comptes(session, campaign, cle)
     f = lus.filtres
     disciplines = sorted({d for m in campaign.mouvements for d in m.disciplines} or set(counts["discipline"]))
@@ -117,10 +143,12 @@ def liste(slug: str):
     total, lignes = lectures.page(session, campaign, f, cle)
     pages = max(1, -(-total // PAR_PAGE))
     if f.page > pages:
-        lus.erreurs["page"] = f"La page {f.page} n'existe pas : la liste en compte {pages}. Revenez à la page 1."
+        lus.erreurs["page"] = f"La page {f.page} n'existe pas{NBSP}: la liste en compte {pages}. Revenez à la page 1."
         return render_template("app/gestion/liste.html", total=0, lignes=[], pages=1, liens={}, **context), 400
+    slug = campaign.slug
     liens = {
         "precedente": url_for("gestion.liste", slug=slug, **f.params(page=f.page - 1)) if f.page > 1 else None,
         "suivante": url_for("gestion.liste", slug=slug, **f.params(page=f.page + 1)) if f.page < pages else None,
     }
-    return render_template("app/gestion/liste.html", total=total, lignes=lignes, pages=pages, liens=liens, **context)
+    return render_template("app/gestion/liste.html", total=total, lignes=lignes, pages=pages, liens=liens,
+                           **context), 200

@@ -138,7 +138,7 @@ def decider(demande_id: int, element: str):
         _refus(demande_id, lue, erreur_de=element, formulaire=form)
     with write_transaction(session):
         ecrire_decision(session, demande_id, element, lue.decision, lue.points_centiemes, lue.motif)
-    flash(f"{rule.label} : {decision_en_mots(lue.decision, _points_retenus(lue, rule, agent))}.", "success")
+    flash(f"{rule.label}{NBSP}: {decision_en_mots(lue.decision, _points_retenus(lue, rule, agent))}.", "success")
     return redirect(url_for("gestion.demande", demande_id=demande_id) + "#verification")
 
 
@@ -232,13 +232,13 @@ def repondre(correction_id: int):
         if account_id is not None:
             if lue is not None:
                 points = decision_en_mots(lue.decision, _points_retenus(lue, rule, agent))
-                body = (f"Votre demande de correction de l'élément « {label} » ({campaign.title}) est acceptée : "
+                body = (f"Votre demande de correction de l'élément «{NBSP}{label}{NBSP}» ({campaign.title}) est acceptée{NBSP}: "
                         f"{points}.{' ' + motif if motif else ''}\n\nLe barème de chacun de vos vœux en tient compte.")
             else:
-                body = (f"Votre demande de correction de l'élément « {label} » ({campaign.title}) est refusée.\n\n"
-                        f"Motif : {motif}")
+                body = (f"Votre demande de correction de l'élément «{NBSP}{label}{NBSP}» ({campaign.title}) est refusée.\n\n"
+                        f"Motif{NBSP}: {motif}")
             send_message(session, to_account_id=account_id, sender_account_id=g.account.id,
-                         subject=f"Demande de correction du barème : {'acceptée' if lue else 'refusée'}", body=body)
+                         subject=f"Demande de correction du barème{NBSP}: {'acceptée' if lue else 'refusée'}", body=body)
     flash("La réponse est enregistrée et envoyée dans le courrier de l'agent.", "success")
     return redirect(url_for("gestion.demande", demande_id=demande_id) + "#corrections")
 
@@ -255,7 +255,7 @@ def _deja(_exc):
 
 
 def message_de_demande(campaign, ligne_, demande_id: int, corps: str) -> str:
-    return f"{corps}\n\n— Demande n° {demande_id} : {ligne_.libelle} ({campaign.title})."
+    return f"{corps}\n\n— Demande n°{NBSP}{demande_id}{NBSP}: {ligne_.libelle} ({campaign.title})."
 
 
 @bp.post("/demandes/<int:demande_id>/message")

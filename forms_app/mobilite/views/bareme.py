@@ -77,7 +77,7 @@ def declarer_situation(demande_id: int):
     before = situations_de(session, demande_id)
     after = {k: v for k, v in values.items() if v}
     if after == before:
-        flash("Aucune modification : votre situation déclarée est inchangée.", "info")
+        flash(f"Aucune modification{NBSP}: votre situation déclarée est inchangée.", "info")
         return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#bareme")
     with write_transaction(session):
         verrouiller(session, demande_id)
@@ -92,7 +92,7 @@ def declarer_situation(demande_id: int):
                 row.valeur, row.updated_at = value, now()
         audit.record(session, actor_id=g.account.id, action="mobilite.situation", target=f"demande:{demande_id}",
                      before=before, after=after)
-    flash("Votre situation est enregistrée : le barème de chaque vœu en tient compte.", "success")
+    flash(f"Votre situation est enregistrée{NBSP}: le barème de chaque vœu en tient compte.", "success")
     return redirect(url_for("mobilite.demande", demande_id=demande_id) + "#bareme")
 
 
