@@ -20,6 +20,7 @@ def _date_heure(value: datetime | None) -> str:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
     from .accueil.views import bp as accueil
+    from .affectation.views import bp as affectation
     from .avis.views import bp as avis
     from .confirmations.views import bp as confirmations
     from .comptes.reactivation import bp as comptes
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (evaluateurs, promotions, rendezvous, perspectives):
         app.register_blueprint(bp)
+    app.register_blueprint(affectation)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -1,6 +1,7 @@
 """Every area's tables, imported so that Base.metadata knows them all (Alembic, tests, the app's start)."""
 from __future__ import annotations
 
+from .affectation import models as affectation  # noqa: F401
 from .avis import models as avis  # noqa: F401
 from .comptes import models as comptes  # noqa: F401
 from .confirmations import models as confirmations  # noqa: F401

@@ -15,7 +15,8 @@ MARKERS = ("Bérénice", "Rivalière", "Agrégation de mécanique céleste", "Ob
            "Lettre secrète de Bérénice", "Vœu caché de Bérénice", "piece-de-berenice.pdf")
 PUBLIC = {("auth.login", "GET"), ("auth.login", "POST")}  # the login form shows no record
 STRING_PARAMS = {"slug": "diplomes", "onglet": "carriere"}  # not a default: no canonical redirect
-STRING_PARAMS_BY_AREA = {"mobilite": {"slug": "specifique-2027"}, "promotions": {"slug": "hors-classe-2027"}}
+STRING_PARAMS_BY_AREA = {"mobilite": {"slug": "specifique-2027"}, "promotions": {"slug": "hors-classe-2027"},
+                         "affectation": {"slug": "intra-2027"}}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -86,6 +87,7 @@ def int_values(ids: dict) -> dict[str, list[int]]:
         "piece_id": [ids["piece_id"]],
         "correction_id": [ids["correction_id"]],
         "piece_message_id": [ids["piece_message_id"]],
+        "simulation_id": [1],  # simulations are the gestionnaires' (role_required): any id is refused
     }
 
 
