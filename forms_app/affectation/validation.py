@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from generator.model import CAMPAIGN_BARRE_MOUVEMENTS, Campaign, Referentiel
+from generator.model import Campaign, Referentiel
 
 from ..core import audit
 from ..core.clock import security_now
+from ..mobilite.barres import mouvement_des_barres
 from ..resultats.importer import BilanImport, LigneResultat, import_results
 from ..resultats.models import EXTENSION, MAINTENU, NON_SATISFAIT, SATISFAIT
 from .engine import Barre, Voeu
@@ -66,13 +67,6 @@ def valider(session: Session, campaign: Campaign, simulation: Simulation, algori
                  before=before, after={**simulation.snapshot(), "crees": bilan.crees, "modifies": bilan.modifies,
                                        "inchanges": bilan.inchanges})
     return bilan
-
-
-def mouvement_des_barres(campaign: Campaign, mouvement: str) -> str:
-    """The movement of data/barres a campaign's movement feeds: its own code when it names one (SPEA → spea),
-    else the first of the campaign's type (intra, inter, spen)."""
-    possibles = CAMPAIGN_BARRE_MOUVEMENTS.get(campaign.kind, ())
-    return mouvement.lower() if mouvement.lower() in possibles else (possibles[0] if possibles else "")
 
 
 def annee_du_mouvement(campaign: Campaign) -> int:

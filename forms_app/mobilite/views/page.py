@@ -5,8 +5,10 @@ from flask import g, render_template
 
 from generator.model import VOEU_TYPES
 
+from ...core.content import current_site
 from ...core.db import get_session
 from ..bareme import bareme_demande
+from ..barres import barres_de_la_demande
 from ..garde import saisie_ouverte
 from ..lecture import ligne, pieces_de, voeux_de
 from ..loaders import campagne_or_404, load_demande
@@ -20,10 +22,16 @@ def demande_page(demande_id: int, *, status: int = 200, erreur: str | None = Non
     session = get_session()
     campaign = campagne_or_404(demande.campagne)
     voeux = voeux_de(session, demande.id)
+    bareme = bareme_demande(session, campaign, g.agent, demande.id, voeux)
+    site = current_site()
+    barres = None
+    if bareme is not None and site is not None:  # last years' barres next to the barème of each vœu
+        barres = barres_de_la_demande(site, campaign, demande.mouvement, demande.discipline or g.agent.discipline or "",
+                                      voeux, [b.total for b in bareme.voeux])
     return render_template(
         "app/mobilite/demande.html", campaign=campaign, ligne=ligne(session, demande, campaign, nb=len(voeux)),
         demande=demande, voeux=voeux, types=VOEU_TYPES,
         ouverte=saisie_ouverte(campaign), erreur=erreur,
-        pieces=pieces_de(session, demande, campaign), bareme=bareme_demande(session, campaign, g.agent, demande.id, voeux),
+        pieces=pieces_de(session, demande, campaign), bareme=bareme, barres=barres,
         attention=MSG_LETTRE_AVANT,
     ), status
