@@ -191,6 +191,22 @@ def test_from_the_close_of_the_saisie_to_the_result(page, browser, browser_conte
     gpage.get_by_role("link", name=f"Demande n° {loic_demande}").click()
     expect(gmain).to_contain_text("En attente de retour")
     gaudit.check("confirmation-gestionnaire")
+    gpage.goto(app_url + f"gestion/demandes/{loic_demande}/")  # the desk's page of the demande
+    expect(gpage.locator("#confirmation")).to_have_text("Confirmation de demande")
+    gaudit.check("bureau-demande")
+    gpage.get_by_role("button", name="Marquer reçue par courrier postal").click()
+    expect(gmain).to_contain_text("reçue par courrier postal")
+    gaudit.check("bureau-demande-papier")
+    from sqlalchemy import update
+
+    from forms_app.confirmations.models import ConfirmationDemande
+    from forms_app.core.db import new_session
+
+    db = new_session(monde["app"])  # put it back: Loïc's demande is the one the deadline cancels below
+    with db.begin():
+        db.execute(update(ConfirmationDemande).where(ConfirmationDemande.demande_id == loic_demande)
+                   .values(etat="attente", retournee_at=None, retour_mode="", recue_par=None))
+    db.close()
 
     # 4. The deadline passes: Loïc's demande is cancelled, with a message.
     laisser_faire(monde, page, RETOUR_FIN)
