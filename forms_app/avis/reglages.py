@@ -17,6 +17,7 @@ class Reglages:
     smtp_tls: str  # TLS_MODES
     smtp_user: str
     smtp_password: str
+    smtp_ca: str  # a CA file to verify the SMTP server's certificate ("" : the system's CAs)
     expediteur: str
     sms: str  # "fichier", "http" or "aucun"
     sms_url: str
@@ -50,6 +51,7 @@ def reglages(app: Flask) -> Reglages:
         smtp_host=host, smtp_port=port, smtp_tls=tls,
         smtp_user=_get(app, "AVIS_SMTP_USER", "CARRIERE_SMTP_USER"),
         smtp_password=_get(app, "AVIS_SMTP_PASSWORD", "CARRIERE_SMTP_PASSWORD"),
+        smtp_ca=_get(app, "AVIS_SMTP_CA", "CARRIERE_SMTP_CA"),
         expediteur=_get(app, "AVIS_EXPEDITEUR", "CARRIERE_COURRIEL_EXPEDITEUR", "ne-pas-repondre@localhost"),
         sms=sms, sms_url=sms_url, sms_cle=_get(app, "AVIS_SMS_CLE", "CARRIERE_SMS_CLE"),
         app_url=_get(app, "APP_URL", "CARRIERE_APP_URL").rstrip("/"),

@@ -61,13 +61,14 @@ class SmtpCourriel:
     def _open(self) -> smtplib.SMTP:
         r = self.r
         try:
+            # The server's certificate is always verified (the system's CAs, or CARRIERE_SMTP_CA).
+            context = ssl.create_default_context(cafile=r.smtp_ca or None)
             if r.smtp_tls == "ssl":
-                smtp = smtplib.SMTP_SSL(r.smtp_host, r.smtp_port, timeout=TIMEOUT_S,
-                                        context=ssl.create_default_context())
+                smtp = smtplib.SMTP_SSL(r.smtp_host, r.smtp_port, timeout=TIMEOUT_S, context=context)
             else:
                 smtp = smtplib.SMTP(r.smtp_host, r.smtp_port, timeout=TIMEOUT_S)
                 if r.smtp_tls == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=context)
             if r.smtp_user:
                 smtp.login(r.smtp_user, r.smtp_password)
         except (OSError, smtplib.SMTPException) as exc:

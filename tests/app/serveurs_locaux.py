@@ -10,6 +10,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from aiosmtpd.controller import Controller
 
 
+def certificat(folder) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (openssl): (certificate file, key file)."""
+    import subprocess
+
+    cert, key = str(folder / "smtp-cert.pem"), str(folder / "smtp-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -39,12 +50,24 @@ class Boite:
 
 
 class SmtpLocal:
-    """aiosmtpd on a free 127.0.0.1 port until stop()."""
+    """aiosmtpd on a free 127.0.0.1 port until stop(); with tls_context, STARTTLS and AUTH are required."""
 
-    def __init__(self, boite: Boite | None = None) -> None:
+    def __init__(self, boite: Boite | None = None, *, tls_context=None, comptes: dict | None = None) -> None:
         self.boite = boite or Boite()
         self.port = free_port()
-        self.controller = Controller(self.boite, hostname="127.0.0.1", port=self.port)
+        self.auth = []
+        options = {}
+        if tls_context is not None:
+            from aiosmtpd.smtp import AuthResult
+
+            def authenticator(server, session, envelope, mechanism, data):
+                login, password = data.login.decode(), data.password.decode()
+                self.auth.append((mechanism, login))
+                return AuthResult(success=(comptes or {}).get(login) == password)
+
+            options = {"tls_context": tls_context, "require_starttls": True, "auth_required": True,
+                       "authenticator": authenticator}
+        self.controller = Controller(self.boite, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:

@@ -158,11 +158,15 @@ def test_nothing_is_sent_to_a_teacher_who_turned_notices_off(avis_app, smtp, mak
 
 
 def test_a_teacher_without_address_gets_no_notice_and_a_mail_server_down_fails_no_request(
-        app_config, tmp_path, request, form_post):
+        app_config, tmp_path, request, form_post, monkeypatch):
     app_config.update({"AVIS_SMTP_HOST": "127.0.0.1", "AVIS_SMTP_PORT": 9, "AVIS_SMTP_TLS": "aucun",
-                       # the queue's broker is unreachable too: the kick after commit fails quietly
-                       "AVIS_FILE": "redis://127.0.0.1:9/0"})
+                       "AVIS_FILE": str(tmp_path / "file.db")})
     app = request.getfixturevalue("app")
+
+    def broker_down(_app):
+        raise ConnectionError("file d'attente injoignable")
+
+    monkeypatch.setattr("forms_app.avis.file.queue_of", broker_down)  # the kick after commit fails quietly
     make_teacher = request.getfixturevalue("make_teacher")
     make_gestionnaire, login, client = (request.getfixturevalue(n) for n in ("make_gestionnaire", "login", "client"))
     _a, sans, _ = make_teacher(nom="Sansadresse", mail_pro="")
@@ -297,3 +301,30 @@ def test_the_commit_kicks_the_worker_through_its_queue(avis_app, smtp, make_teac
     assert queue.execute(task) == 1
     assert len(smtp.boite.messages) == 1
     assert [t.__name__ for t in queue._registry._periodic_tasks] == ["avis.balayer"]  # sweep and échéances
+
+
+def test_starttls_and_credentials(app_config, tmp_path, request):
+    """The configured TLS and credentials: STARTTLS verified against the given CA, then AUTH; a wrong
+    password is a refusal kept for later, never a notice marked sent."""
+    import ssl
+
+    from serveurs_locaux import certificat
+
+    cert, key = certificat(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = SmtpLocal(tls_context=context, comptes={"portail": "mot de passe smtp"})
+    request.addfinalizer(server.stop)
+    app_config.update({"AVIS_SMTP_HOST": "127.0.0.1", "AVIS_SMTP_PORT": server.port, "AVIS_SMTP_TLS": "starttls",
+                       "AVIS_SMTP_CA": cert, "AVIS_SMTP_USER": "portail", "AVIS_SMTP_PASSWORD": "faux"})
+    app = request.getfixturevalue("app")
+    _agent, account, _ = request.getfixturevalue("make_teacher")()
+    envoyer(app, account.id)
+    horloge = Horloge()
+    assert livrer(app, maintenant=horloge).reportes == 1  # the server refused the credentials
+    assert server.boite.messages == []
+    app.config["AVIS_SMTP_PASSWORD"] = "mot de passe smtp"
+    horloge.t += timedelta(seconds=BACKOFF_S[0])
+    assert livrer(app, maintenant=horloge).envoyes == 1
+    assert len(server.boite.messages) == 1
+    assert server.auth[-1][1] == "portail"
