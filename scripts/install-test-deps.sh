@@ -8,6 +8,7 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)  # the browser journey looks at the confirmation PDF
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # a certificate for the SMTP server of the STARTTLS test
 if ! command -v pg_ctlcluster >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
