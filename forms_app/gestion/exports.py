@@ -31,7 +31,7 @@ from ..mobilite.rules.bareme import (
     points_fr,
 )
 
-CHUNK = 500
+CHUNK = 1000
 COLONNES = ["Nom", "Prénom", "Identifiant", "Établissement d'origine (UAI)", "Demande", "Mouvement", "Discipline",
             "Rang", "Type de vœu", "Code", "Libellé"]
 
@@ -76,6 +76,8 @@ def lignes(conn: Connection, campaign: Campaign, ref: Referentiel, ids: list[int
     mouvements = {m.code: m.label for m in campaign.mouvements}
     lieux: dict[tuple[str, str], object] = {}
     portees_vues: dict[tuple, tuple] = {}
+    cellules: dict[tuple, list] = {}
+    masques: dict[tuple, tuple] = {}
     jour = now().date()
     for lo, hi, chunk in _chunks(conn, campaign, ids):
         demandes = conn.execute(
@@ -118,32 +120,42 @@ def lignes(conn: Connection, campaign: Campaign, ref: Referentiel, ids: list[int
                 yield head + empty
                 continue
             decided = decisions.get(d.id, {})
-            # Dossiers alike (grade, échelon, years in the post…) with the same decisions share their elements;
-            # the elements that bear on every vœu are summed once per demande.
+            # Dossiers alike (grade, échelon, years in the post…) with the same decisions share their elements.
             key = (_dossier(d, ref, jour), tuple(sorted(decided.items())), d.id in verifiees)
             found = portees_vues.get(key)
             if found is None:
                 if len(portees_vues) > 5000:
                     portees_vues.clear()  # memory stays bounded whatever the campaign
+                    cellules.clear()
                 portees = elements_retenus(campaign.bareme, key[0], decided, verifie=key[2])
-                found = portees_vues[key] = (tuple(p for p in portees if p[0] == (None, None, None)),
-                                             tuple(p for p in portees if p[0] != (None, None, None)), {})
-            partout, restreintes, cellules = found
+                partout = {e.code: e.points for scope, e in portees if scope == (None, None, None)}
+                restreintes = tuple(p for p in portees if p[0] != (None, None, None))
+                found = portees_vues[key] = (len(portees_vues), partout, restreintes,
+                                             tuple(scope for scope, _e in restreintes),
+                                             any(scope[1] is not None for scope, _e in restreintes))
+            numero, partout, restreintes, scopes, par_rang = found
             situation = situations.get(d.id, {})
-            for v in rows:
-                lieu = lieux.get((v.type, v.code))
-                if lieu is None:
-                    lieu = lieux[(v.type, v.code)] = lieu_du_voeu(ref, v.type, v.code)
-                voeu = VoeuLieu(v.rank, v.type, v.code, lieu)
-                # Which restricted elements bear on this vœu; the cells of each such set are made once.
-                mask = tuple(dans(scope, voeu, situation) for scope, _e in restreintes)
-                cells = cellules.get(mask)
+            sit = tuple(sorted(situation.items())) if situation else ()
+            # Which restricted elements bear on a vœu depends on their scopes, the declared places, the vœu's
+            # type and code (and rank for a `rang`): found once; the cells of each (elements, that) once too.
+            for _demande, rank, vtype, code, libelle in rows:
+                mkey = (scopes, sit, vtype, code, rank if par_rang else 0)
+                mask = masques.get(mkey)
+                if mask is None:
+                    lieu = lieux.get((vtype, code))
+                    if lieu is None:
+                        lieu = lieux[(vtype, code)] = lieu_du_voeu(ref, vtype, code)
+                    voeu = VoeuLieu(rank, vtype, code, lieu)
+                    if len(masques) > 100_000:
+                        masques.clear()
+                    mask = masques[mkey] = tuple(dans(scope, voeu, situation) for scope in scopes)
+                cells = cellules.get((numero, mask))
                 if cells is None:
-                    points = {e.code: e.points for _s, e in partout}
+                    points = dict(partout)
                     points.update((e.code, e.points) for (_s, e), on in zip(restreintes, mask) if on)
-                    cells = cellules[mask] = [*(points.get(code, "") for code in codes),
-                                              round(sum(points.values()), 2)]
-                yield head + [v.rank, VOEU_TYPES.get(v.type, v.type), v.code, v.libelle] + cells
+                    cells = cellules[(numero, mask)] = [*(points.get(c, "") for c in codes),
+                                                        round(sum(points.values()), 2)]
+                yield [*head, rank, VOEU_TYPES.get(vtype, vtype), code, libelle, *cells]
 
 
 def _dossier(agent, ref: Referentiel, jour):
