@@ -3,9 +3,10 @@
 # Pango and fonts for WeasyPrint (the confirmation de demande in PDF).
 set -euo pipefail
 need=()
-ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || need+=(libharfbuzz-subset0)  # smaller PDFs (fonts subset)
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
+"$LDCONFIG" -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0)
+"$LDCONFIG" -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpangoft2-1.0-0)
+"$LDCONFIG" -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || need+=(libharfbuzz-subset0)  # smaller PDFs (fonts subset)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation des paquets Debian : ${need[*]}"
