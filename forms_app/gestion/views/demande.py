@@ -14,6 +14,7 @@ from ...core import audit
 from ...core.clock import now
 from ...core.db import get_session, write_transaction
 from ...core.errors import refuse
+from ...core.fichiers import safe_filename
 from ...core.security import form_view
 from ...courrier.messages import send_message
 from ...dossier.models import Agent
@@ -22,7 +23,6 @@ from ...mobilite.lecture import lettre_de, ligne, pieces_de, voeux_de
 from ...mobilite.models import BaremeDecision, BaremeVerification, CorrectionBareme, Demande
 from ...mobilite.rules.bareme import ACCORDE, CORRIGE, elements_du_bareme, justificatif, points_par_defaut
 from ...mobilite.rules.fenetre import etat_saisie
-from ...mobilite.views.pieces import safe_filename
 from ..forms import DecisionForm, MessageForm, ReponseForm
 from ..loaders import campagne_or_404, load_correction, load_demande, load_piece
 from ..rules import decision_en_mots, decisions_permises, lire_decision

@@ -12,6 +12,7 @@ from ...core import audit
 from ...core.clock import now
 from ...core.db import get_session, write_transaction
 from ...core.errors import refuse
+from ...core.fichiers import pdf_attachment, safe_filename
 from ...core.pdfcheck import PdfRefused, read_limited, screen_pdf
 from ...core.security import form_view
 from ..bareme import situations_de, situations_du_bareme
@@ -23,7 +24,6 @@ from ..models import CorrectionBareme, Demande, Situation
 from ..rules.bareme import DEFINITIF, PROVISIONNEL, elements_du_bareme, etat_bareme
 from . import bp
 from .page import demande_page
-from .pieces import safe_filename
 
 CORRECTION_MAX = 2000  # characters of a correction request
 PIECE_MAX_KO = 300
@@ -158,11 +158,7 @@ def piece_correction(correction_id: int):
     correction = load_correction(correction_id)
     if correction.piece_data is None:
         abort(404)
-    response = make_response(correction.piece_data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(correction.piece_filename)}"'
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return pdf_attachment(correction.piece_data, correction.piece_filename)
 
 
 @bp.app_context_processor

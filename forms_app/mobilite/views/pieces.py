@@ -1,9 +1,6 @@
 """Pièces jointes: upload a screened PDF of a kind the campaign accepts, replace, delete, download."""
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask import abort, flash, g, make_response, redirect, request, url_for
 from sqlalchemy import select
 
@@ -13,6 +10,7 @@ from ...comptes.access import login_required
 from ...core import audit
 from ...core.clock import now
 from ...core.db import get_session, write_transaction
+from ...core.fichiers import pdf_attachment, safe_filename
 from ...core.pdfcheck import PdfRefused, read_limited, screen_pdf
 from ...core.security import form_view
 from ..ecriture import verrouiller
@@ -25,16 +23,6 @@ from .page import demande_page
 
 MSG_KIND = f"Ce type de pièce n'est pas demandé par cette campagne{NBSP}: choisissez-en un dans la liste."
 MSG_AUCUN_FICHIER = f"Aucun fichier sélectionné{NBSP}: choisissez le document PDF à joindre."
-
-
-def safe_filename(name: str) -> str:
-    """ASCII letters, digits, dot, dash and underscore; always ends in .pdf."""
-    base = unicodedata.normalize("NFKD", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
-    base = "".join(ch for ch in base if not unicodedata.combining(ch))
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")[:120]
-    if not base.lower().endswith(".pdf"):
-        base = (base or "document") + ".pdf"
-    return base
 
 
 def _refus(demande_id: int, message: str, status: int = 400):
@@ -111,9 +99,4 @@ def supprimer_piece(piece_id: int):
 def telecharger(piece_id: int):
     """The PDF, as an attachment that no browser will render in the app's origin."""
     piece = load_piece(piece_id)
-    response = make_response(piece.data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(piece.filename)}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return pdf_attachment(piece.data, piece.filename)
