@@ -19,7 +19,7 @@ from generator.model import Mouvement as MouvementCampagne
 from generator.model import Poste as PosteVacant
 
 from ..confirmations.models import ANNULEE, NON_RECEVABLE
-from ..mobilite.rules.bareme import Decision, Dossier, Lieu, VoeuLieu, bareme_par_voeu, lieu_declare, lieu_du_voeu
+from ..mobilite.rules.bareme import Decision, Dossier, Lieu, VoeuLieu, dans, elements_retenus, lieu_declare, lieu_du_voeu
 from ..mobilite.rules.demandes import est_recevable
 from .engine import Candidat, Mouvement, Poste, Voeu, ZoneKey, ZoneOrder, by_poste_id, by_uai
 
@@ -36,9 +36,7 @@ EXCLUSIONS = {
 COUPLE = ("marié", "mariée", "marié(e)", "pacsé", "pacsée", "pacsé(e)")
 # The id of the seat a holder occupies (her établissement, her discipline): a poste of capacity 1.
 SIEGE = "titulaire-"
-# A vœu standing for no zone, so that bareme_par_voeu keeps only the elements that bear on every vœu:
-# the barème stripped of vœu-specific bonuses (the extension's, and a holder's claim on her own seat).
-_SANS_ZONE = VoeuLieu(0, "", "", Lieu())
+_TOUS_LES_VOEUX = (None, None, None)  # the scope of an element that bears on every vœu (elements_retenus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +118,24 @@ def poste_at(poste_id: str, discipline: str, uai: str, ref: Referentiel,
                  restrictions=restrictions_of(etab.type))
 
 
+def baremes(portees, voeux: Sequence[VoeuLieu], situations: Mapping[str, Lieu]) -> tuple[tuple[float, ...], float]:
+    """(the barème of each vœu, the barème stripped of vœu-specific bonuses), from the demande's elements as
+    mobilite.rules.bareme keeps them (elements_retenus): what bareme_par_voeu totals, the elements that bear
+    on every vœu added once (the stripped barème is theirs: the extension's, a holder's claim on her seat)."""
+    base = 0.0
+    limites = []
+    for scope, element in portees:
+        if scope == _TOUS_LES_VOEUX:
+            base += element.points
+        else:
+            limites.append((scope, element.points))
+    if not limites:
+        total = round(base, 2)
+        return tuple(total for _v in voeux), total
+    return (tuple(round(base + sum(p for scope, p in limites if dans(scope, v, situations)), 2) for v in voeux),
+            round(base, 2))
+
+
 def exclusion(mouvement: MouvementCampagne | None, demande: DemandeLue) -> str | None:
     """Why the demande takes no part (EXCLUE_*), or None."""
     if demande.confirmation == ANNULEE:
@@ -167,6 +183,8 @@ class Constructeur:
         self.sieges = self.non_verifiees = 0
         self._lieux: dict[tuple[str, str], Lieu] = {}
         self._debut: dict[str, ZoneKey] = {}  # entrant id -> the zone of her vœu 1
+        # Dossiers alike (grade, échelon, years in the post…) with the same decisions share their elements.
+        self._portees: dict[tuple, tuple] = {}
 
     def _lieu(self, type_: str, code: str) -> Lieu:
         key = (type_, code)
@@ -186,8 +204,14 @@ class Constructeur:
             voeux = tuple(sorted(d.voeux, key=lambda v: v.rang))
             lieux = [VoeuLieu(v.rang, v.type, v.code, self._lieu(v.type, v.code)) for v in voeux]
             situations = {k: lieu for k, v in d.situations.items() if (lieu := lieu_declare(self.ref, k, v)) is not None}
-            totaux = [b.total for b in bareme_par_voeu(self.campaign.bareme, d.dossier, [*lieux, _SANS_ZONE],
-                                                       situations, dict(d.decisions), verifie=d.verifiee)]
+            key = (d.dossier, tuple(sorted(d.decisions.items())), d.verifiee)
+            portees = self._portees.get(key)
+            if portees is None:
+                if len(self._portees) > 20_000:
+                    self._portees.clear()  # memory stays bounded whatever the campaign
+                portees = self._portees[key] = elements_retenus(self.campaign.bareme, d.dossier, dict(d.decisions),
+                                                                verifie=d.verifiee)
+            par_voeu, base = baremes(portees, lieux, situations)
             actuel = None
             if self.chaines and d.affectation_uai in self.ref.etablissements:
                 siege = poste_at(SIEGE + ident, d.discipline, d.affectation_uai, self.ref, self.groupements)
@@ -199,7 +223,7 @@ class Constructeur:
             self.candidats.append(Candidat(
                 id=ident, discipline=d.discipline,
                 voeux=tuple(Voeu(v.type, v.code, v.type_etab or None) for v in voeux),
-                baremes=tuple(totaux[:-1]), bareme_base=totaux[-1], tie_break=tie_break(self.regles.departage, d),
+                baremes=par_voeu, bareme_base=base, tie_break=tie_break(self.regles.departage, d),
                 poste_actuel=actuel, must_be_placed=entrant,
             ))
             self.participants[ident] = Participant(d.demande_id, d.agent_id, d.affectation_uai, entrant, d.verifiee)

@@ -80,7 +80,8 @@ def lire_demandes(session: Session, campaign: Campaign, mouvement: str, ref: Ref
     """The movement's demandes, in chunks of `chunk` ids (keyset), with their agent, vœux, barème and état."""
     last = 0
     while True:
-        rows = session.execute(
+        conn = session.connection()  # Core statements: no ORM execution layer for these plain rows
+        rows = conn.execute(
             select(Demande.id, Demande.agent_id, Demande.discipline)
             .where(Demande.campagne == campaign.slug, Demande.mouvement == mouvement, Demande.id > last)
             .order_by(Demande.id).limit(chunk)).all()
@@ -88,28 +89,28 @@ def lire_demandes(session: Session, campaign: Campaign, mouvement: str, ref: Ref
             return
         last = rows[-1].id
         ids = [r.id for r in rows]
-        agents = {a.id: a for a in session.execute(select(
+        agents = {a.id: a for a in conn.execute(select(
             Agent.id, Agent.corps, Agent.grade, Agent.echelon, Agent.affectation_uai, Agent.affectation_depuis,
             Agent.situation_familiale, Agent.enfants, Agent.date_naissance, Agent.discipline)
             .where(Agent.id.in_({r.agent_id for r in rows})))}
         voeux: dict[int, list[VoeuLu]] = {}
-        for v in session.execute(select(Voeu.demande_id, Voeu.rank, Voeu.type, Voeu.code, Voeu.type_etab)
+        for v in conn.execute(select(Voeu.demande_id, Voeu.rank, Voeu.type, Voeu.code, Voeu.type_etab)
                                  .where(Voeu.demande_id.in_(ids)).order_by(Voeu.demande_id, Voeu.rank)):
             voeux.setdefault(v.demande_id, []).append(VoeuLu(v.rank, v.type, v.code, v.type_etab or ""))
         situations: dict[int, dict[str, str]] = {}
-        for s in session.execute(select(Situation.demande_id, Situation.cle, Situation.valeur)
+        for s in conn.execute(select(Situation.demande_id, Situation.cle, Situation.valeur)
                                  .where(Situation.demande_id.in_(ids))):
             situations.setdefault(s.demande_id, {})[s.cle] = s.valeur
         decisions: dict[int, dict[str, Decision]] = {}
-        for d in session.execute(select(BaremeDecision.demande_id, BaremeDecision.element, BaremeDecision.decision,
+        for d in conn.execute(select(BaremeDecision.demande_id, BaremeDecision.element, BaremeDecision.decision,
                                         BaremeDecision.points_centiemes, BaremeDecision.motif)
                                  .where(BaremeDecision.demande_id.in_(ids))):
             decisions.setdefault(d.demande_id, {})[d.element] = Decision(d.decision, points(d.points_centiemes), d.motif)
-        verifiees = set(session.scalars(select(BaremeVerification.demande_id)
+        verifiees = set(conn.scalars(select(BaremeVerification.demande_id)
                                         .where(BaremeVerification.demande_id.in_(ids))))
-        lettres = set(session.scalars(select(Lettre.demande_id).where(Lettre.demande_id.in_(ids),
+        lettres = set(conn.scalars(select(Lettre.demande_id).where(Lettre.demande_id.in_(ids),
                                                                       Lettre.enregistree_at.is_not(None))))
-        confirmations = dict(session.execute(select(ConfirmationDemande.demande_id, ConfirmationDemande.etat)
+        confirmations = dict(conn.execute(select(ConfirmationDemande.demande_id, ConfirmationDemande.etat)
                                              .where(ConfirmationDemande.demande_id.in_(ids))).all())
         out = []
         for r in rows:
@@ -308,9 +309,11 @@ def _ecrire(session: Session, simulation_id: int, entree: Entree, affectations: 
     _inserer(session, BarreSimulee, rows)
 
 
-def _inserer(session: Session, model, rows: list[dict], batch: int = 2000) -> None:
+def _inserer(session: Session, model, rows: list[dict], batch: int = 5000) -> None:
+    """Core executemany on the table (no ORM bookkeeping, no RETURNING): the driver batches the rows."""
+    statement = insert(model.__table__)
     for start in range(0, len(rows), batch):
-        session.execute(insert(model), rows[start:start + batch])
+        session.connection().execute(statement, rows[start:start + batch])
 
 
 # --- launching ----------------------------------------------------------------------------------------------

@@ -46,7 +46,15 @@ def _queue(state) -> None:
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"points_fr": points_fr, "algorithmes": ALGORITHMES, "libelle_voeu": lecture.libelle_voeu}
+    return {"points_fr": points_fr, "algorithmes": ALGORITHMES, "libelle_voeu": lecture.libelle_voeu,
+            "secondes": secondes}
+
+
+def secondes(value: float) -> str:
+    """A duration as the page says it: « 0,42 s », « moins de 0,01 s »."""
+    if value < 0.01:
+        return f"moins de 0,01{NBSP}s"
+    return f"{value:.2f}".replace(".", ",") + f"{NBSP}s"
 
 
 def _algorithme(value: str | None) -> str:

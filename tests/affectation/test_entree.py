@@ -197,3 +197,33 @@ def test_chains_and_extension_through_the_builder(intra, site):
     assert (result.of("1").poste_id, result.of("1").obtention) == ("V1", "voeu")
     assert (result.of("2").poste_id, result.of("2").obtention) == (SIEGE + "1", "voeu")
     assert (result.of("3").poste_id, result.of("3").obtention) == ("A1", "extension")
+
+
+EQUIVALENCE = [
+    pytest.param({}, {}, False, id="provisionnel"),
+    pytest.param({"departement_conjoint": "063"}, {"rapprochement_conjoints": Decision("accorde", None, ""),
+                                                   "enfants": Decision("accorde", 200.0, "")}, True, id="granted"),
+    pytest.param({"departement_conjoint": "003"}, {"echelon": Decision("corrige", 56.0, ""),
+                                                   "handicap": Decision("refuse", None, "")}, False, id="corrected"),
+]
+
+
+@pytest.mark.parametrize("situations, decisions, verifiee", EQUIVALENCE)
+def test_the_builder_totals_what_the_desk_shows(intra, site, situations, decisions, verifiee):
+    """The builder's fast totals are bareme_par_voeu's, vœu by vœu (stagiaire on vœu 1, rapprochement on
+    zones of the declared département, every restriction), and the stripped barème is the no-zone total."""
+    from forms_app.mobilite.rules.bareme import Lieu, VoeuLieu, bareme_par_voeu, lieu_declare, lieu_du_voeu
+
+    voeux = [("ETB", LPO), ("COM", "63113"), ("GEO", "063951"), ("DPT", "063", "LYC"), ("DPT", "003"), ("ACA", "06"),
+             ("ZRD", "063"), ("ZRA", "06")]
+    stagiaire = dossier(corps="professeur certifié stagiaire", enfants=2)
+    d = demande(1, *voeux, dossier=stagiaire, situations=situations, decisions=decisions, verifiee=verifiee)
+    (c,) = construire(intra, "GEN", site.referentiel, [], [d]).mouvement.candidats
+    ref = site.referentiel
+    lieux = [VoeuLieu(v.rang, v.type, v.code, lieu_du_voeu(ref, v.type, v.code)) for v in d.voeux]
+    declared = {k: lieu_declare(ref, k, v) for k, v in situations.items()}
+    desk = bareme_par_voeu(intra.bareme, stagiaire, [*lieux, VoeuLieu(0, "", "", Lieu())], declared, decisions,
+                           verifie=verifiee)
+    assert c.baremes == tuple(b.total for b in desk[:-1])
+    assert c.bareme_base == desk[-1].total
+    assert len(set(c.baremes)) > 1 or not decisions  # some bonus bears on some vœux only
