@@ -141,6 +141,8 @@ def test_after_the_deadline_the_return_is_closed_and_the_demande_cancelled(app, 
     assert "une confirmation de demande non retournée annule la demande" in message.body
     page = unescape(client.get(f"/mobilite/demandes/{demande_id}/").get_data(as_text=True))
     assert "Annulée (non retournée)</strong> : cette demande est annulée depuis le 17/12/2026 à 12:00" in page
+    listing = unescape(client.get("/mobilite/inter-2027/").get_data(as_text=True))
+    assert "Annulée le 17/12/2026 à 12:00 : confirmation non retournée" in listing
     assert upload(client, csrf, demande_id, signee=("s.pdf", small_pdf())).status_code == 403
 
 
