@@ -27,7 +27,7 @@ def cmd_ajouter(args: argparse.Namespace) -> int:
                                site.referentiel.disciplines if site else {}, circonscription,
                                site.referentiel.circonscriptions if site else {})
     if problem:
-        print(problem, file=sys.stderr)
+        print(problem[1], file=sys.stderr)
         return 1
     url = database_url()
     engine = engine_for(url)

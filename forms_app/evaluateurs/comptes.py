@@ -36,21 +36,21 @@ MSG_CIRCONSCRIPTION = ("Circonscription inconnue\u00a0: choisissez-en une de dat
 
 
 def refus_evaluateur(role: str, prenom: str, nom: str, uai: str, discipline: str, disciplines,
-                     circonscription: str = "", circonscriptions=None) -> str | None:
-    """What is wrong with these values, or None."""
+                     circonscription: str = "", circonscriptions=None) -> tuple[str, str] | None:
+    """What is wrong with these values, as (the field to fix, the message), or None."""
     if role not in EVALUATEUR_ROLES:
-        return MSG_PROFIL
+        return "role", MSG_PROFIL
     if not base_identifiant(prenom, nom) or not nom.strip():
-        return MSG_NOM
+        return "nom", MSG_NOM
     if role == "chef_etablissement" and not is_valid_uai(uai):
-        return MSG_UAI
+        return "uai", MSG_UAI
     if role == "inspecteur":
         if bool(discipline) == bool(circonscription):
-            return MSG_INSPECTEUR
+            return "discipline", MSG_INSPECTEUR
         if discipline and discipline not in disciplines:
-            return MSG_DISCIPLINE
+            return "discipline", MSG_DISCIPLINE
         if circonscription and circonscription not in (circonscriptions or {}):
-            return MSG_CIRCONSCRIPTION
+            return "circonscription", MSG_CIRCONSCRIPTION
     return None
 
 

@@ -46,7 +46,8 @@ def index():
             form.circonscription.data or "", site.referentiel.circonscriptions if site else {})
         if not valid or error:
             if error:
-                form.role.errors = [*form.role.errors, error] if isinstance(form.role.errors, list) else [error]
+                field = getattr(form, error[0])
+                field.errors = [*field.errors, error[1]] if isinstance(field.errors, list) else [error[1]]
             status = 400
         else:
             db = get_session()

@@ -57,7 +57,8 @@ def prochain_rendez_vous(regles: RendezVousRules, durees: Mapping, corps: str, g
         for t in regles.rendez_vous:
             if at.echelon == t.echelon and t.de_mois <= months < t.a_mois:
                 debut = reference.year - 1
-                return Jalon(reference, t.label, f"{t.label}\u00a0: année scolaire {debut}-{reference.year}.")
+                return Jalon(reference, t.label, f"Année scolaire {debut}-{reference.year} (situation au "
+                                                 f"{reference:%d/%m/%Y}){'' if offset else ', cette année'}.")
     return None
 
 

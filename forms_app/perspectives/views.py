@@ -57,6 +57,8 @@ def index():
                 continue
             href, texte = "promotions.dossier", elig.motif
         elif c.is_mobilite:
+            if c.saisie is None or c.saisie.state_at(moment) == "close":
+                continue  # its saisie is over: nothing left to take part in
             href, texte = "mobilite.index", "Demande de mutation\u00a0: " + (
                 window_fr(c.saisie.start, c.saisie.end) + f" ({STATE_LABELS[c.saisie.state_at(moment)]})"
                 if c.saisie else "voir le planning")

@@ -57,6 +57,12 @@ def vivier_ok(vivier: Vivier, position: Position, reference: date) -> bool:
     return mois_entre(position.depuis, reference) >= vivier.anciennete_echelon_min_mois
 
 
+def concerne(regles: PromotionRules, situation: Situation) -> bool:
+    """Whether the campaign is for her corps and grade at all (promouvable or not yet)."""
+    return ((not regles.corps or _norm(situation.corps) in {_norm(c) for c in regles.corps})
+            and _norm(situation.grade) == _norm(regles.grade_origine))
+
+
 def eligibilite(regles: PromotionRules, situation: Situation, durees: Mapping,
                 candidatures: Iterable[str] = ()) -> Eligibilite:
     """Whether the agent is promouvable on the campaign's reference date, in which vivier, and why (not).

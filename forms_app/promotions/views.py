@@ -32,13 +32,14 @@ from .lecture import (
     enregistrer_avis,
     ouvrir,
     publier,
+    situation,
     table_appreciations,
     table_avis,
 )
 from .loaders import campagne_promotion, load_promouvable, own_promouvable
-from .models import AppreciationRecteur, Candidature, Promouvable
+from .models import AppreciationRecteur, Candidature, DossierFige, Promouvable
 from .pdf import synthese_pdf
-from .rules import criteres_departage, quotas, refus_quota
+from .rules import concerne, criteres_departage, quotas, refus_quota
 
 bp = Blueprint("promotions", __name__, url_prefix="/promotions")
 
@@ -107,6 +108,7 @@ def index():
             if agent is None:
                 abort(404)
             carte["eligibilite"] = eligibilite_de(db, campaign, regles, agent, durees)
+            carte["concerne"] = concerne(regles, situation(agent))
             carte["sur_la_liste"] = own_promouvable(campaign) is not None
             carte["candidature"] = any(v.candidature for v in regles.viviers)
             carte["candidature_ouverte"] = etat_phase(campaign, "candidature") == "ouverte"
@@ -115,6 +117,8 @@ def index():
                                    reach)
             carte["nombre"] = db.scalar(query) or 0
         cartes.append(carte)
+    if reach is None:  # her campaigns first, the others after (stable: the site's order within each)
+        cartes.sort(key=lambda carte: not carte["concerne"])
     return render_template("app/promotions/index.html", cartes=cartes, portee=reach)
 
 
@@ -413,8 +417,11 @@ def gestion(slug: str):
     nombre = db.scalar(select(func.count(Promouvable.id)).where(Promouvable.campagne == campaign.slug)) or 0
     publies = db.scalar(select(func.count(Promouvable.id)).where(Promouvable.campagne == campaign.slug,
                                                                  Promouvable.publie_at.is_not(None))) or 0
+    figes = db.scalar(select(func.count(DossierFige.promouvable_id)).join(
+        Promouvable, Promouvable.id == DossierFige.promouvable_id).where(Promouvable.campagne == campaign.slug)) or 0
     return render_template("app/promotions/gestion.html", campaign=campaign, regles=regles, nombre=nombre,
-                           publies=publies, phases=_phases(campaign), ouvrable=etat_phase(campaign, "avis") != "close",
+                           publies=publies, figes=figes, phase_dossier=campaign.phase("dossier"),
+                           phases=_phases(campaign), ouvrable=etat_phase(campaign, "avis") != "close",
                            publiable=etat_phase(campaign, "tableau") in ("ouverte", "close"))
 
 

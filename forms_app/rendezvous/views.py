@@ -446,6 +446,10 @@ def agent(agent_id: int):
                "form": request.form if errors else {}, "notification": campaign.phase("notification"),
                "notification_commencee": notification_commencee(campaign, moment), "decisions": DECISIONS,
                **_compte_rendu(campaign, rdv)}
+    fixe = rdv.date_rdv.astimezone(PARIS) if rdv is not None and rdv.date_rdv is not None else None
+    context["planifie"] = {"jour": request.form.get("jour", "") if errors else (f"{fixe:%d/%m/%Y}" if fixe else ""),
+                           "heure": request.form.get("heure", "") if errors else (f"{fixe:%H:%M}" if fixe else ""),
+                           "lieu": request.form.get("lieu", "") if errors else (rdv.lieu if rdv is not None else "")}
     if rdv is not None and rdv.compte_rendu_notifie_at:
         context["obs_fin"] = fin_de_delai(rdv.compte_rendu_notifie_at, regles.observations_jours)
         context["obs_ouvertes"] = dans_le_delai(rdv.compte_rendu_notifie_at, regles.observations_jours, moment) \

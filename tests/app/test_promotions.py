@@ -365,5 +365,5 @@ def test_evaluator_accounts_have_totp_and_are_created_by_a_gestionnaire(app, log
 def test_perspectives_page(app, login, world, clock):
     clock.current = AVANT
     page = teacher(app, login, world, "Girard").get("/perspectives/").data.decode()
-    assert "Vos perspectives" in page and '<svg class="timeline"' in page and "8e échelon" in page
+    assert "Vos perspectives" in page and '<svg class="timeline timeline-large"' in page and 'timeline-etroite' in page and "8e échelon" in page
     assert "Promouvable\u00a0: hors classe" in html.unescape(page)
