@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import AwareDateTime, Base
+from ..core.texte import plain
 
 # CSV column -> label shown to people (docs/agents-csv.md documents each one).
 AGENT_FIELDS: tuple[str, ...] = (
@@ -25,6 +26,9 @@ class Agent(Base):
     civilite: Mapped[str] = mapped_column(String(10))  # "Monsieur" | "Madame"
     nom: Mapped[str] = mapped_column(String(100))
     prenom: Mapped[str] = mapped_column(String(100))
+    # « prénom nom » as people search it (core.texte.plain), kept by the listener below: searches on a name
+    # match whatever accents and case are typed, on SQLite and PostgreSQL alike.
+    recherche: Mapped[str] = mapped_column(String(210), default="", server_default="", index=True)
     date_naissance: Mapped[date] = mapped_column(Date)
     corps: Mapped[str] = mapped_column(String(120))
     grade: Mapped[str] = mapped_column(String(120))
@@ -62,6 +66,17 @@ class Agent(Base):
             for name in AGENT_FIELDS
             if name != "numen"
         }
+
+
+def recherche_de(prenom: str | None, nom: str | None) -> str:
+    """The searchable form of a name."""
+    return plain(f"{prenom or ''} {nom or ''}")[:210]
+
+
+@event.listens_for(Agent, "before_insert")
+@event.listens_for(Agent, "before_update")
+def _keep_recherche(_mapper, _connection, agent: Agent) -> None:
+    agent.recherche = recherche_de(agent.prenom, agent.nom)
 
 
 class LigneCarriere(Base):

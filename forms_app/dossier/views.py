@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
+
+from generator.model import PARIS, is_valid_uai, uai_check_letter
 
 from ..comptes.access import login_required, role_required
 from ..comptes.models import Account
@@ -14,13 +15,11 @@ from ..core import audit
 from ..core.clock import now
 from ..core.content import current_site, libelle_discipline
 from ..core.db import get_session, write_transaction
-from ..core.fields import normaliser_telephone
-from ..core.security import form_view
-from ..courrier.messages import pieces_of, send_message
-from generator.model import PARIS, is_valid_uai, uai_check_letter
-
-from ..core.fields import parse_date
+from ..core.fields import normaliser_telephone, parse_date
 from ..core.pdfcheck import taille
+from ..core.security import form_view
+from ..core.texte import plain
+from ..courrier.messages import pieces_of, send_message
 from ..courrier.pieces import MAX_BYTES, PiecesRefusees, lire_pieces
 from .forms import (
     MISE_A_JOUR_FORMS,
@@ -33,6 +32,7 @@ from .forms import (
 )
 from .loaders import load_dossier, load_own_agent, load_signalement
 from .models import Agent, LigneAffectation, LigneCarriere
+from .recherche import agent_texte
 from .rules import Etat, Periode, anciennetes, entree_dans_le_corps, entree_dans_le_grade, periodes_carriere
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
@@ -217,12 +217,6 @@ MSG_ETAB_INCONNU = (
 )
 
 
-def _plain(text: str) -> str:
-    """Lower case without accents: « Lycée Émile-Duclaux » and « emile » meet."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def _etablissements(ref, texte: str) -> tuple[list[str], str | None]:
     """The UAIs an établissement filter names (an UAI, or part of a name), or the message to show."""
     code = texte.upper()
@@ -232,15 +226,15 @@ def _etablissements(ref, texte: str) -> tuple[list[str], str | None]:
             return [], (f"L'UAI «{NBSP}{code}{NBSP}» n'est pas valide{NBSP}: sa lettre de contrôle devrait être "
                         f"«{NBSP}{expected}{NBSP}» ({code[:7]}{expected}).")
         return [code], None
-    wanted = _plain(texte)
-    found = sorted(uai for uai, etab in (ref.etablissements.items() if ref else ()) if wanted in _plain(etab.nom))
+    wanted = plain(texte)
+    found = sorted(uai for uai, etab in (ref.etablissements.items() if ref else ()) if wanted in plain(etab.nom))
     return found, None if found else MSG_ETAB_INCONNU.format(texte=texte)
 
 
 def _disciplines_choices(session) -> list[tuple[str, str]]:
     """The disciplines of the dossiers, by name, then « Sans discipline » when some have none."""
     codes = set(session.scalars(select(Agent.discipline).distinct()))
-    named = sorted(((code, libelle_discipline(code)) for code in codes if code), key=lambda c: _plain(c[1]))
+    named = sorted(((code, libelle_discipline(code)) for code in codes if code), key=lambda c: plain(c[1]))
     choices = [("", "Toutes les disciplines"), *named]
     if "" in codes or None in codes:
         choices.append((SANS_DISCIPLINE, "Sans discipline"))
@@ -402,14 +396,7 @@ def agents():
 
     conditions = []
     if form.q.data:
-        pattern = f"%{form.q.data.lower()}%"
-        numen = "".join(form.q.data.split()).upper()
-        conditions.append(or_(
-            func.lower(Agent.nom).like(pattern), func.lower(Agent.prenom).like(pattern),
-            func.lower(Agent.prenom + " " + Agent.nom).like(pattern),
-            func.lower(Agent.nom + " " + Agent.prenom).like(pattern),
-            func.lower(Account.identifiant).like(pattern), Agent.numen == numen,
-        ))
+        conditions.append(agent_texte(form.q.data, Agent.recherche, Agent.numen, Account.identifiant))
     if form.discipline.data == SANS_DISCIPLINE:
         conditions.append(or_(Agent.discipline == "", Agent.discipline.is_(None)))
     elif form.discipline.data:

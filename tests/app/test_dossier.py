@@ -656,3 +656,19 @@ def test_only_gestionnaires_update_and_only_from_a_signalement(app, client, teac
         plain = session.scalars(select(Message).where(Message.kind == "message")).one()
     assert desk.get(f"/dossier/signalements/{plain.id}/mise-a-jour").status_code == 404
     assert desk.get("/dossier/signalements/99999/mise-a-jour").status_code == 404
+
+
+@pytest.mark.parametrize("q", ["elodie", "ÉLODIE", "Élodie D'Aubigny", "aubigny elodie", "d aubigny-vidal", "VIDAL"])
+def test_a_name_is_found_whatever_accents_case_and_order_are_typed(client, make_agent, gestion, q):
+    """A stored search form of the name (agents.recherche): « elodie » finds « Élodie », on both databases."""
+    make_agent(prenom="Élodie", nom="D'Aubigny-Vidal", numen="12E3456789ABC")
+    make_agent(prenom="Pierre", nom="Aubert", numen="43T1657894PES")
+    page = flat(client.get("/dossier/agents/", query_string={"q": q}))
+    assert "D'Aubigny-Vidal" in page, q
+    assert "Aubert" not in page, q
+
+
+def test_a_search_with_like_wildcards_matches_them_literally(client, make_agent, gestion):
+    make_agent(prenom="Pierre", nom="Aubert", numen="43T1657894PES")
+    assert "Aucun dossier ne correspond à ces critères." in flat(client.get("/dossier/agents/?q=%25"))
+    assert "Aucun dossier ne correspond à ces critères." in flat(client.get("/dossier/agents/?q=_"))

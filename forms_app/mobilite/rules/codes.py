@@ -1,11 +1,12 @@
 """Vœu codes: resolve a typed code in the référentiel, or search it by name, commune or département."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from generator.frdates import NBSP
 from generator.model import VOEU_TYPES, Referentiel, is_valid_uai, uai_check_letter
+
+from ...core.texte import plain
 
 MSG_CODE_VIDE = f"Saisissez le code ou le numéro du vœu, ou cliquez sur «{NBSP}Rechercher{NBSP}» sans code pour une saisie guidée."
 MSG_UAI = f"Le code «{NBSP}{{code}}{NBSP}» n'est pas un code d'établissement (UAI){NBSP}: 7 chiffres puis une lettre, par exemple 0630021F."
@@ -123,16 +124,9 @@ def uai_refus(code: str) -> str:
     return MSG_UAI.format(code=code[:20])
 
 
-def _plain(text: str) -> str:
-    """Lower case without accents, hyphens as spaces: "Clermont-Ferrand" matches "clermont ferrand"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.lower().replace("-", " ").replace("'", " ").split())
-
-
 def rechercher(ref: Referentiel, type_: str, texte: str) -> list[VoeuResolu]:
     """Guided search: every vœu of this type whose name, commune or département holds all the words."""
-    words = _plain(texte).split()
+    words = plain(texte).split()
     if type_ not in VOEU_TYPES:
         return []
     if type_ in ZONES:
@@ -143,7 +137,7 @@ def rechercher(ref: Referentiel, type_: str, texte: str) -> list[VoeuResolu]:
         return [VoeuResolu(type_, r.code, r.libelle) for r in found if r.code in allowed]
 
     def haystack(*parts: str) -> str:
-        return _plain(" ".join(parts))
+        return plain(" ".join(parts))
 
     candidates: list[tuple[str, str]] = []  # (code, searchable text)
     if type_ == "ETB":
@@ -167,7 +161,7 @@ def rechercher(ref: Referentiel, type_: str, texte: str) -> list[VoeuResolu]:
         candidates = [(code, haystack(code, a.libelle)) for code, a in ref.academies.items()]
     found = [code for code, text in candidates if all(w in text for w in words)]
     results = [VoeuResolu(type_, code, libelle(ref, type_, code) or code) for code in found]
-    results.sort(key=lambda r: _plain(r.libelle))
+    results.sort(key=lambda r: plain(r.libelle))
     return results[:MAX_RESULTATS]
 
 
@@ -216,4 +210,4 @@ def choix(ref: Referentiel, type_: str, departement: str = "", commune: str = ""
 
 
 def _sorted(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return sorted(entries, key=lambda entry: (_plain(entry[1]), entry[0]))
+    return sorted(entries, key=lambda entry: (plain(entry[1]), entry[0]))
