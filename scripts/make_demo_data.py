@@ -533,7 +533,7 @@ def check() -> list[str]:
         if c is None:
             problems.append(f"data/postes.csv:{line}: campagne inconnue {r['campagne']}")
             continue
-        mouvement = next((m for m in c["mouvements"] if m["code"] == r["mouvement"]), None)
+        mouvement = next((m for m in c.get("mouvements", []) if m["code"] == r["mouvement"]), None)
         if mouvement is None:
             problems.append(f"data/postes.csv:{line}: mouvement inconnu {r['mouvement']}")
         elif mouvement.get("disciplines") and r["discipline_code"] not in mouvement["disciplines"]:
@@ -549,7 +549,7 @@ def check() -> list[str]:
             problems.append(f"data/postes.csv:{line}: état {r['etat']} inconnu")
         date.fromisoformat(r["publie_le"])
     for slug, c in campaigns.items():
-        for m in c["mouvements"]:
+        for m in c.get("mouvements", []):  # promotion and rendez-vous campaigns have none
             for d in m.get("disciplines", []):
                 if d not in disciplines:
                     problems.append(f"content/campagnes/{slug}.yaml: discipline inconnue {d}")
