@@ -61,7 +61,10 @@ def _chunks(conn: Connection, campaign: Campaign, ids: list[int] | None) -> Iter
 
 def _of_chunk(column, campaign: Campaign, lo: int, hi: int, ids: list[int] | None) -> list:
     """The WHERE of a chunk for a table joined to its demande (column: its demande_id)."""
+    # The range on the table's own demande_id too: its index is read for the range, not the whole table.
     where = [Demande.id == column, Demande.campagne == campaign.slug, Demande.id >= lo, Demande.id <= hi]
+    if column is not Demande.id:
+        where += [column >= lo, column <= hi]
     if ids is not None:
         where.append(Demande.id.in_(ids))
     return where
