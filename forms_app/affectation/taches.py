@@ -28,9 +28,10 @@ def _queue(app: Flask):
 
     try:
         target = reglages(app).file
-    except ValueError:  # a bad notices setting is reported by the worker itself
+        return huey_for(target) if target else None
+    except Exception:  # a bad setting, Redis without its package: the worker says it; run in a thread here
+        log.exception("file des tâches indisponible : les simulations tourneront dans un fil de l'application")
         return None
-    return huey_for(target) if target else None
 
 
 def declarer(app: Flask) -> None:
