@@ -31,7 +31,7 @@ def site_or_404():
 def campagne_or_404(slug: str) -> Campaign:
     _gestionnaire()
     campaign = site_or_404().campaign(slug)
-    if campaign is None:
+    if campaign is None or not campaign.is_mobilite:
         abort(404)
     return campaign
 

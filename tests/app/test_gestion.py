@@ -579,3 +579,13 @@ def test_a_write_committed_late_is_seen_on_postgresql(app, monde, db_backend):
     finally:
         late.close()
     assert names(client.get(f"/gestion/{INTRA}/?etat=verifiee")) == ["Arnaud Anne"]
+
+
+def test_only_mobility_campaigns_are_on_the_desk(app, monde, site_holder):
+    site = site_holder()
+    others = [c.slug for c in site.campaigns if not c.is_mobilite]
+    text = text_of(monde["client"].get("/gestion/"))
+    assert "Mouvement intra-académique 2027" in text
+    for slug in others:
+        assert monde["client"].get(f"/gestion/{slug}/").status_code == 404
+        assert site.campaign(slug).title not in text

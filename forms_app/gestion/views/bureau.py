@@ -82,6 +82,8 @@ def index():
     lectures = current_app.extensions["carriere_gestion_lectures"]
     cle = lectures.cle()
     for campaign in site_or_404().campaigns:
+        if not campaign.is_mobilite:
+            continue  # promotions and rendez-vous de carrière have their own pages
         counts = lectures.comptes(session, campaign, cle)
         campagnes.append({"campaign": campaign, "saisie": etat_saisie(campaign, moment),
                           "bareme": etat_bareme(campaign, moment), "counts": counts})
