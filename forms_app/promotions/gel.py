@@ -25,18 +25,29 @@ RUBRIQUES_DU_DOSSIER = ("diplomes", "formations", "langues", "activites-professi
                         "travaux-de-recherche", "publications")
 
 
+def contenus(db: Session, campaign: Campaign, agent_ids: list[int]) -> dict[int, dict]:
+    """What each dossier holds now of the teacher's own writing: her CV entries and her candidature (two
+    queries for the whole batch)."""
+    out = {a: {"cv": {r: [] for r in RUBRIQUES_DU_DOSSIER}, "candidature": None} for a in agent_ids}
+    if not agent_ids:
+        return out
+    for e in db.execute(select(CvEntry.agent_id, CvEntry.rubrique, CvEntry.intitule, CvEntry.organisme,
+                               CvEntry.annee_debut, CvEntry.annee_fin, CvEntry.niveau)
+                        .where(CvEntry.agent_id.in_(agent_ids), CvEntry.rubrique.in_(RUBRIQUES_DU_DOSSIER))
+                        .order_by(CvEntry.agent_id, CvEntry.rubrique, CvEntry.rank)):
+        out[e.agent_id]["cv"][e.rubrique].append({"intitule": e.intitule, "organisme": e.organisme,
+                                                  "annee_debut": e.annee_debut, "annee_fin": e.annee_fin,
+                                                  "niveau": e.niveau})
+    for c in db.scalars(select(Candidature).where(Candidature.campagne == campaign.slug,
+                                                  Candidature.agent_id.in_(agent_ids))):
+        out[c.agent_id]["candidature"] = {"vivier": c.vivier, "fonctions": [x for x in c.fonctions.split(",") if x],
+                                          "annees": c.annees}
+    return out
+
+
 def contenu(db: Session, campaign: Campaign, agent_id: int) -> dict:
-    """What the dossier holds now of the teacher's own writing: her CV entries and her candidature."""
-    cv: dict[str, list[dict]] = {r: [] for r in RUBRIQUES_DU_DOSSIER}
-    for e in db.scalars(select(CvEntry).where(CvEntry.agent_id == agent_id, CvEntry.rubrique.in_(RUBRIQUES_DU_DOSSIER))
-                        .order_by(CvEntry.rubrique, CvEntry.rank)):
-        cv[e.rubrique].append({"intitule": e.intitule, "organisme": e.organisme, "annee_debut": e.annee_debut,
-                               "annee_fin": e.annee_fin, "niveau": e.niveau})
-    candidature = db.scalar(select(Candidature).where(Candidature.campagne == campaign.slug,
-                                                      Candidature.agent_id == agent_id))
-    return {"cv": cv, "candidature": None if candidature is None else {
-        "vivier": candidature.vivier, "fonctions": [c for c in candidature.fonctions.split(",") if c],
-        "annees": candidature.annees}}
+    """What the teacher's dossier holds now (contenus, for one)."""
+    return contenus(db, campaign, [agent_id])[agent_id]
 
 
 def figer_dossiers(db: Session, campaign: Campaign, moment: datetime, limite: int | None = PAR_LOT) -> tuple[int, bool]:
@@ -47,10 +58,12 @@ def figer_dossiers(db: Session, campaign: Campaign, moment: datetime, limite: in
                .order_by(Promouvable.id))
     rows = db.execute(pending if limite is None else pending.limit(limite + 1)).all()
     batch = rows if limite is None else rows[:limite]
-    for promouvable_id, agent_id in batch:
-        db.add(DossierFige(promouvable_id=promouvable_id, contenu=json.dumps(contenu(db, campaign, agent_id),
-                                                                             ensure_ascii=False),
-                           fige_at=moment))
+    for start in range(0, len(batch), PAR_LOT):  # ouvrir() freezes without a limit: still bounded queries
+        part = batch[start:start + PAR_LOT]
+        found = contenus(db, campaign, [agent_id for _pid, agent_id in part])
+        db.add_all(DossierFige(promouvable_id=promouvable_id, fige_at=moment,
+                               contenu=json.dumps(found[agent_id], ensure_ascii=False))
+                   for promouvable_id, agent_id in part)
     db.flush()
     return len(batch), limite is None or len(rows) <= limite
 

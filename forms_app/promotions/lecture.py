@@ -154,6 +154,11 @@ class LigneAvis:
     prenom: str
     avis: str | None
 
+    @property
+    def depuis(self) -> str:
+        """« 01/09/2024 »: the start of her échelon on the reference date."""
+        return f"{self.promouvable.echelon_depuis:%d/%m/%Y}"
+
 
 def table_avis(db: Session, campaign: Campaign, reach: Portee) -> list[LigneAvis]:
     """The promouvables in reach, by name, with the avis of the reach's kind of evaluator."""
