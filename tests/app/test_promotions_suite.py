@@ -464,3 +464,42 @@ def test_new_pages_use_french_typography(app, login, world, make_teacher, clock,
     assert {name: r.status_code for name, r in pages if r.status_code not in (200, 400, 409)} == {}
     problems = {name: found for name, response in pages if (found := typographie(response.data.decode()))}
     assert problems == {}
+
+
+# --- the shipped guides describe steps that exist ---------------------------------------------------
+
+
+def test_guides_name_what_the_pages_show(app, login, world, make_teacher, clock, form_post, project_root):
+    """Each button, link or heading the guides tell a teacher to use is on the page where the step happens."""
+    avis = (project_root / "content/guides/trouver-l-avis-de-son-ien-hors-classe.md").read_text(encoding="utf-8")
+    rapport = (project_root / "content/guides/joindre-un-rapport-d-inspection.md").read_text(encoding="utf-8")
+    clock.current = AVANT
+    _, hors, password = make_teacher(prenom="Hugo", nom="Hors", grade="hors classe", echelon=4,
+                                     echelon_depuis=date(2024, 1, 1))
+    ouvrir(app, login, world, form_post)
+    arnaud = teacher(app, login, world, "Arnaud")
+    steps = [
+        (avis, "**Promotions**", text(arnaud.get("/")), "Promotions"),
+        (avis, "**Consulter votre dossier de promotion**", text(arnaud.get("/promotions/")),
+         "Consulter votre dossier de promotion"),
+        (avis, "**Synthèse**", text(arnaud.get(f"/promotions/{HC}/dossier/")), ">Synthèse</a>"),
+        (avis, "*Avis et appréciation*", text(arnaud.get(f"/promotions/{HC}/dossier/synthese")), "Avis et appréciation"),
+        (avis, "**Imprimer**", text(arnaud.get(f"/promotions/{HC}/dossier/synthese")), ">Imprimer</a>"),
+        (avis, "**Télécharger la synthèse (PDF)**", text(arnaud.get(f"/promotions/{HC}/dossier/synthese")),
+         "Télécharger la synthèse (PDF)"),
+        (avis, "**Imprimer**", text(arnaud.get(f"/promotions/{HC}/synthese/imprimer")), ">Imprimer</button>"),
+        (avis, "**Votre courrier**", text(arnaud.get("/")), "Votre courrier"),
+        (avis, "*Déposer ou modifier votre candidature au\npremier vivier*",
+         text(log(app, login, hors.identifiant, password).get("/promotions/")),
+         "Déposer ou modifier votre candidature au premier vivier"),
+        (rapport, "**Rendez-vous de carrière**", text(arnaud.get("/")), "Rendez-vous de carrière"),
+    ]
+    missing = [(guide_words, page_words) for guide, guide_words, page, page_words in steps
+               if guide_words not in guide or page_words not in page]
+    assert missing == []
+    # The Synthèse says from when the avis can be read (the guide's « avant cette date »), then « Non renseigné ».
+    assert "Les avis et l'appréciation seront consultables à partir du 06/04/2027" in text(
+        arnaud.get(f"/promotions/{HC}/dossier/synthese"))
+    clock.current = CONSULTATION
+    page = text(teacher(app, login, world, "Arnaud").get(f"/promotions/{HC}/dossier/synthese"))
+    assert "<dd>Non renseigné</dd>" in page and "*Non renseigné*" in avis
