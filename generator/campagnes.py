@@ -6,9 +6,9 @@ from pathlib import Path
 
 from .affectation import load_affectation_rules
 from .model import (
+    ETAB_RESTRICTIONS,
     PHASE_CODES,
     SITUATIONS,
-    ETAB_RESTRICTIONS,
     RESTRICTABLE_VOEU_TYPES,
     VOEU_TYPES,
     BaremeRule,
@@ -113,7 +113,8 @@ def _link(lien: str | None) -> str:
 def _links(f: Fields, phases: list[Phase]) -> tuple[tuple[int, str], ...]:
     """The campaign's links with their lines, for the loader to check against the site's pages and files."""
     items = f.data.get("phases")
-    lines = [item.line_of("note") for item in items if isinstance(item, YMap) and "note" in item]         if isinstance(items, YList) else []
+    lines = [item.line_of("note") for item in items if isinstance(item, YMap) and "note" in item] \
+        if isinstance(items, YList) else []
     found = list(zip(lines, (p.note for p in phases if p.note)))
     ldg = _link(f.text("lignes_directrices", required=False))
     if ldg:

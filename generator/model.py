@@ -304,16 +304,6 @@ SITUATIONS: dict[str, tuple[str, str]] = {
 BAREME_SCOPE_KEYS = ("types_voeux", "rang", "situation", "justificatif")
 
 
-# Declared situations a barème element may match a vœu against (its `situation` key): key -> (label,
-# what is declared: a "departement" or an "academie" of data/). The teacher declares them on her demande.
-SITUATIONS: dict[str, tuple[str, str]] = {
-    "departement_conjoint": ("Département de résidence professionnelle du conjoint", "departement"),
-    "academie_conjoint": ("Académie de résidence professionnelle du conjoint", "academie"),
-}
-# The keys of a barème element that the app reads itself (the others are the element's numbers).
-BAREME_SCOPE_KEYS = ("types_voeux", "rang", "situation", "justificatif")
-
-
 # How a simulation of the mouvement reads a campaign (its `affectation` key, docs/content-format.md).
 # Tie-break criteria of equal barèmes, in the order written: code -> what comes first.
 DEPARTAGE_MOUVEMENT: dict[str, str] = {
