@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -149,7 +149,7 @@ def dans_la_portee(query, reach: Portee):
 
 @dataclass
 class LigneAvis:
-    promouvable: Promouvable
+    promouvable: PromouvableLu
     nom: str
     prenom: str
     avis: str | None
@@ -160,18 +160,31 @@ class LigneAvis:
         return f"{self.promouvable.echelon_depuis:%d/%m/%Y}"
 
 
+@dataclass(frozen=True)
+class PromouvableLu:
+    """What a table row reads of a promouvable (columns, not an ORM object: a table of 300 rows is read on
+    every choice saved as you go)."""
+
+    id: int
+    agent_id: int
+    echelon: int
+    echelon_depuis: date
+
+
 def table_avis(db: Session, campaign: Campaign, reach: Portee) -> list[LigneAvis]:
     """The promouvables in reach, by name, with the avis of the reach's kind of evaluator."""
-    query = (select(Promouvable, Agent.nom, Agent.prenom, AvisPromotion.valeur)
+    query = (select(Promouvable.id, Promouvable.agent_id, Promouvable.echelon, Promouvable.echelon_depuis,
+                    Agent.nom, Agent.prenom, AvisPromotion.valeur)
              .join(Agent, Agent.id == Promouvable.agent_id)
              .outerjoin(AvisPromotion, (AvisPromotion.promouvable_id == Promouvable.id)
                         & (AvisPromotion.evaluateur == (reach.evaluateur or "")))
              .where(Promouvable.campagne == campaign.slug)
              .order_by(Agent.nom, Agent.prenom, Promouvable.id))
-    return [LigneAvis(p, nom, prenom, valeur) for p, nom, prenom, valeur in db.execute(dans_la_portee(query, reach))]
+    return [LigneAvis(PromouvableLu(pid, agent_id, echelon, depuis), nom, prenom, valeur)
+            for pid, agent_id, echelon, depuis, nom, prenom, valeur in db.execute(dans_la_portee(query, reach))]
 
 
-def enregistrer_avis(db: Session, promouvable: Promouvable, evaluateur: str, valeur: str | None, actor_id: int,
+def enregistrer_avis(db: Session, promouvable: Promouvable | PromouvableLu, evaluateur: str, valeur: str | None, actor_id: int,
                      moment: datetime) -> None:
     """Set (or clear, with None) an evaluator's avis; audited."""
     current = db.scalar(select(AvisPromotion).where(AvisPromotion.promouvable_id == promouvable.id,

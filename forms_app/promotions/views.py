@@ -291,10 +291,11 @@ def avis(slug: str):
         valeurs = {v.code for v in regles.avis}
         db = get_session()
         with write_transaction(db):
-            # The scope's lines, locked: two evaluators of one scope cannot both take the last place of a quota.
-            lignes = table_avis(db, campaign, reach)
+            # The scope's lines locked first, then read: two evaluators of one scope (or two tabs) cannot both
+            # take the last place of a quota, the second one reads what the first one committed.
             db.execute(dans_la_portee(select(Promouvable.id).where(Promouvable.campagne == campaign.slug), reach)
                        .with_for_update())
+            lignes = table_avis(db, campaign, reach)
             changes = []
             for ln in lignes:
                 key = f"avis-{ln.promouvable.id}"
@@ -323,8 +324,8 @@ def avis(slug: str):
             status = 409 if not any("inconnue" in e for e in errors.values()) else 400
             if _wants_json():
                 return jsonify({"ok": False, "message": " ".join(errors.values())}), status
-        elif _wants_json():
-            _, comptes, qs = _avis_context(campaign, regles, reach)
+        elif _wants_json():  # the quotas as they stand after this save (counts kept up to date above)
+            qs = quotas(regles.avis, len(lignes), +counts, regles.arrondi)
             return jsonify({"ok": True, "message": "Avis enregistré.",
                             "quotas": [{"code": q.valeur.code, "utilise": q.utilise, "maximum": q.maximum}
                                        for q in qs]})

@@ -503,3 +503,39 @@ def test_guides_name_what_the_pages_show(app, login, world, make_teacher, clock,
     clock.current = CONSULTATION
     page = text(teacher(app, login, world, "Arnaud").get(f"/promotions/{HC}/dossier/synthese"))
     assert "<dd>Non renseigné</dd>" in page and "*Non renseigné*" in avis
+
+
+@pytest.mark.postgres
+def test_two_saves_at_once_never_break_a_quota(app, login, world, clock, form_post, db_backend):
+    """Two tabs (or two evaluators of one scope) give the last « Très satisfaisant » at the same instant: one wins."""
+    from forms_app.promotions.models import AvisPromotion
+
+    clock.current = AVIS
+    ouvrir(app, login, world, form_post)
+    p = ids(app)
+    t = {n: v[0].id for n, v in world["teachers"].items()}
+    clients = [staff(app, login, world["chef"]) for _ in range(2)]
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', c.get(f"/promotions/{HC}/avis").data.decode()).group(1)
+              for c in clients]
+    for round_ in range(4):
+        db = new_session(app)
+        with write_transaction(db):
+            db.query(AvisPromotion).delete()
+        db.close()
+        barrier = threading.Barrier(2)
+        answers: list = []
+
+        def save(i, nom):
+            barrier.wait()
+            answers.append(clients[i].post(f"/promotions/{HC}/avis", headers={"Accept": "application/json"},
+                                           data={"csrf_token": tokens[i], f"avis-{p[t[nom]]}": "tres_satisfaisant"}))
+
+        threads = [threading.Thread(target=save, args=(0, "Arnaud")), threading.Thread(target=save, args=(1, "Berger"))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=60)
+        db = new_session(app)
+        given = db.scalar(select(func.count()).select_from(AvisPromotion).where(AvisPromotion.valeur == "tres_satisfaisant"))
+        db.close()
+        assert sorted(a.status_code for a in answers) == [200, 409] and given == 1, round_
