@@ -143,7 +143,7 @@ def test_gestion_des_mutations_journey(page, gestion_server, tmp_path):
     log_in_gestionnaire(page, server)
     page.get_by_role("link", name="Mutations").first.click()
     audit.check("gestion-mutations")
-    page.get_by_role("link", name="Mouvement intra-académique 2027").click()
+    page.get_by_role("link", name="Mouvement intra-académique 2027", exact=True).click()
     audit.check("gestion-demandes")
     page.get_by_label("Établissement ou commune d'origine").fill("Atlantide")
     page.get_by_role("button", name="Afficher").click()
