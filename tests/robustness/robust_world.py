@@ -204,6 +204,20 @@ def persona(app, name: str, world: dict) -> dict:
             "password": teacher["password"]}
 
 
+def add_simulation(app) -> int:
+    """A finished simulation of the spécifique campaign's THEA movement (the gestionnaires'; teachers are
+    refused): created and run as « Lancer la simulation » does."""
+    from forms_app.affectation.simulation import creer, executer
+
+    with app.app_context():
+        db = new_session(app)
+        with write_transaction(db):
+            simulation_id = creer(db, app.extensions["carriere_site"]().campaign(SPEC), "THEA", "", None).id
+        db.close()
+    executer(app, simulation_id)
+    return simulation_id
+
+
 def build_world(app) -> dict:
     """Two teachers with every kind of record; the first one is logged in (her session cookie)."""
     app.config["THROTTLE_ACCOUNT"] = (10**6, 5, 300)  # these tests are about input, not delays
@@ -212,6 +226,7 @@ def build_world(app) -> dict:
     hers = add_teacher(app, prenom="Bérénice", nom="Rivalière")
     own = teacher_records(app, mine["agent"], mine["account"])
     other = teacher_records(app, hers["agent"], hers["account"])
+    own["simulation_id"] = other["simulation_id"] = add_simulation(app)
     client, response = log_in(app, mine["identifiant"], mine["password"])
     assert response.status_code == 302
     return {"own": own, "other": other, "identifiant": mine["identifiant"], "password": mine["password"],

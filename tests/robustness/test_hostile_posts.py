@@ -115,11 +115,14 @@ def bases(w: dict) -> dict[str, dict[str, str]]:
         "confirmations.papier": {"retour": "demande"},
         "resultats.importer": {},
         "resultats.publier": {},
+        "affectation.lancer": {"mouvement": "THEA", "note": "Première simulation"},
+        "affectation.valider_simulation": {"algorithme": "da"},
     }
 
 
-INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id", "correction_id"}
-SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC, "resultats": SPEC}
+INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id", "correction_id",
+              "simulation_id"}
+SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC, "resultats": SPEC, "affectation": SPEC}
 STRINGS = {"element": "echelon"}  # other string parameters of POST rules
 EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("auth.change_password", "premier"),
                   ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire"),
@@ -128,7 +131,8 @@ EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("aut
                   ("gestion.verifier", "gestionnaire"), ("gestion.repondre", "gestionnaire"),
                   ("gestion.ecrire", "gestionnaire"), ("gestion.lot", "gestionnaire"),
                   ("confirmations.papier", "gestionnaire"), ("resultats.importer", "gestionnaire"),
-                  ("resultats.publier", "gestionnaire")]
+                  ("resultats.publier", "gestionnaire"), ("affectation.lancer", "gestionnaire"),
+                  ("affectation.valider_simulation", "gestionnaire")]
 # The file field of the forms that take one (fuzzed with real and hostile contents).
 FICHIERS = {"mobilite.deposer": ("fichier", "rapport.pdf"), "confirmations.retour": ("signee", "signee.pdf"),
             "resultats.importer": ("fichier", "resultats.csv")}
