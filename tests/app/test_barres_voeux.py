@@ -60,13 +60,13 @@ def test_the_teacher_sees_last_years_barres_next_to_her_barème(site_copy, app, 
     assert page.status_code == 200
     text = text_of(page)
     assert "Barres des années passées" in text
-    assert "en 2025, il fallait 745 points ; votre barème sur ce vœu : 199" in text
-    assert "en 2026, il fallait 463 points ; votre barème sur ce vœu : 199 (avant : 2025 : aucune place ; 2024 : 482)" in text
-    assert "en 2026, il fallait 100 points ; votre barème sur ce vœu : 199 (avant : 2025 : 118 ; 2024 : 120)" in text
-    assert "aucune barre publiée pour ce vœu les années passées" in text
+    assert "En 2025, il fallait 745 points ; votre barème sur ce vœu : 199" in text
+    assert "En 2026, il fallait 463 points ; votre barème sur ce vœu : 199 (avant : 2025 : aucune place ; 2024 : 482)" in text
+    assert "En 2026, il fallait 100 points ; votre barème sur ce vœu : 199 (avant : 2025 : 118 ; 2024 : 120)" in text
+    assert "Aucune barre publiée pour ce vœu les années passées" in text
     html = page.get_data(as_text=True)
     assert '<a href="/comparateur/intra-l1300/">comparateur de mobilité (Mathématiques)</a>' in html
-    assert f"en 2026, il fallait 100 points{NBSP}; votre barème sur ce vœu{NBSP}: 199" in html
+    assert f"En 2026, il fallait 100 points{NBSP}; votre barème sur ce vœu{NBSP}: 199" in html
 
     pages = app.extensions["carriere_pages"]
     hits = pages.hits
@@ -80,7 +80,7 @@ def test_the_teacher_sees_last_years_barres_next_to_her_barème(site_copy, app, 
     later = datetime(2027, 3, 20, 11, 0, tzinfo=PARIS).timestamp()
     os.utime(barres, (later, later))
     text = text_of(client.get(f"/mobilite/demandes/{demande_id}/"))
-    assert "en 2027, il fallait 212,5 points ; votre barème sur ce vœu : 199" in text
+    assert "En 2027, il fallait 212,5 points ; votre barème sur ce vœu : 199" in text
 
 
 def test_no_barème_no_barres_column(app, clock, teacher_client):
