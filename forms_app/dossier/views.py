@@ -32,7 +32,7 @@ from .forms import (
 )
 from .loaders import load_dossier, load_own_agent, load_signalement
 from .models import Agent, LigneAffectation, LigneCarriere
-from .recherche import agent_texte
+from .recherche import identifiant_contient, nom_ou_numen
 from .rules import Etat, Periode, anciennetes, entree_dans_le_corps, entree_dans_le_grade, periodes_carriere
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
@@ -396,7 +396,8 @@ def agents():
 
     conditions = []
     if form.q.data:
-        conditions.append(agent_texte(form.q.data, Agent.recherche, Agent.numen, Account.identifiant))
+        conditions.append(or_(nom_ou_numen(form.q.data, Agent.recherche, Agent.numen),
+                              identifiant_contient(form.q.data, Account.identifiant)))
     if form.discipline.data == SANS_DISCIPLINE:
         conditions.append(or_(Agent.discipline == "", Agent.discipline.is_(None)))
     elif form.discipline.data:

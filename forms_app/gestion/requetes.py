@@ -12,6 +12,7 @@ from generator.model import Campaign
 from ..comptes.models import Account
 from ..core.models import AuditEntry
 from ..dossier.models import Agent
+from ..dossier.recherche import identifiant_contient, nom_ou_numen
 from ..mobilite.models import BaremeVerification, CorrectionBareme, Demande, Lettre, PieceJointe, Voeu
 from .rules import PAR_PAGE, Filtres
 
@@ -80,14 +81,8 @@ def conditions(campaign: Campaign, f: Filtres) -> list:
     if f.uais is not None:
         where.append(A.c.affectation_uai.in_(f.uais or [""]))
     if f.q:
-        pattern = f"%{f.q.lower()}%"
-        numen = "".join(f.q.split()).upper()
-        identifiants = select(Account.agent_id).where(func.lower(Account.identifiant).like(pattern))
-        where.append(or_(
-            func.lower(A.c.nom).like(pattern), func.lower(A.c.prenom).like(pattern),
-            func.lower(A.c.prenom + " " + A.c.nom).like(pattern), func.lower(A.c.nom + " " + A.c.prenom).like(pattern),
-            A.c.numen == numen, A.c.id.in_(identifiants),
-        ))
+        identifiants = select(Account.agent_id).where(identifiant_contient(f.q, Account.identifiant))
+        where.append(or_(nom_ou_numen(f.q, A.c.recherche, A.c.numen), A.c.id.in_(identifiants)))
     return where
 
 

@@ -137,6 +137,8 @@ def test_filters(app, monde, db_backend, query, expected):
 def test_filter_by_numen_and_the_counts_per_filter(app, monde):
     numen = monde["teachers"]["chloe"][0].numen
     assert names(monde["client"].get(f"/gestion/{INTRA}/?q={numen.lower()}")) == ["Cordier Chloé"]
+    # A name whatever accents, case and order: « chloe cordier » finds « Chloé Cordier ».
+    assert names(monde["client"].get(f"/gestion/{INTRA}/?q=chloe+CORDIER")) == ["Cordier Chloé"]
     html = monde["client"].get(f"/gestion/{INTRA}/").get_data(as_text=True)
     assert ">Postes spécifiques académiques (2)</option>" in html
     assert ">Sans vœu (1)</option>" in html and ">Barème à vérifier (2)</option>" in html
