@@ -539,3 +539,41 @@ def test_two_saves_at_once_never_break_a_quota(app, login, world, clock, form_po
         given = db.scalar(select(func.count()).select_from(AvisPromotion).where(AvisPromotion.valeur == "tres_satisfaisant"))
         db.close()
         assert sorted(a.status_code for a in answers) == [200, 409] and given == 1, round_
+
+
+def test_hostile_posts_get_a_french_4xx_and_change_nothing(app, login, world, clock, form_post):
+    """Odd dates, control characters, unknown actions and values, over-long texts: 4xx with a message, never 500."""
+    url = rendez_vous_notifie(app, login, world, clock, form_post)
+    girard_id = world["teachers"]["Girard"][0].id
+    db = new_session(app)
+    before = db.scalar(select(RendezVous).where(RendezVous.agent_id == girard_id))
+    snapshot = (before.date_rdv, before.lieu, before.appreciation_finale, before.recours)
+    db.close()
+    clock.current = datetime(2027, 9, 10, 10, 0, tzinfo=PARIS)
+    recteur, ipr = staff(app, login, world["recteur"]), staff(app, login, world["ipr"])
+    other = f"/rendez-vous/agents/{world['teachers']['Arnaud'][0].id}"  # not due: nothing to schedule
+    cases = [
+        (ipr, url, {"action": "planifier", "jour": "31/02/2027", "heure": "10:00", "lieu": "Salle"}),
+        (ipr, url, {"action": "planifier", "jour": "01/01/0001", "heure": "25:61", "lieu": "Salle"}),
+        (ipr, other, {"action": "planifier", "jour": "01/01/9999", "heure": "10:00", "lieu": "Salle\x00\x1b"}),
+        (ipr, url, {"action": "compte_rendu", "item-c1": "génial", "appreciation": "x"}),
+        (ipr, url, {"action": "inconnue"}),
+        (recteur, url, {"action": "appreciation_finale", "appreciation_finale": "excellent"}),
+        (recteur, url, {"action": "repondre_recours", "decision": "oui", "reponse": "Texte."}),
+        (recteur, url, {"action": "repondre_recours", "decision": "maintenue", "reponse": "a\x07b"}),
+        (recteur, f"/promotions/{HC}/appreciations", {"appreciation-abc": "excellent", "appreciation-999999": "x"}),
+    ]
+    for client, target, data in cases:
+        response = form_post(client, target, data)
+        assert 400 <= response.status_code < 500 or response.status_code == 302, (data, response.status_code)
+        if response.status_code >= 400:
+            assert "<main" in response.data.decode() or response.is_json, data
+    client = gestionnaire(app, login, world)
+    for data in ({"role": "pirate", "prenom": "A", "nom": "B"},
+                 {"role": "inspecteur", "prenom": "A", "nom": "B", "circonscription": "x" * 500},
+                 {"role": "inspecteur", "prenom": "A\x00", "nom": "B", "discipline": "L1300"}):
+        assert form_post(client, "/evaluateurs/", data).status_code == 400, data
+    db = new_session(app)
+    after = db.scalar(select(RendezVous).where(RendezVous.agent_id == girard_id))
+    assert (after.date_rdv, after.lieu, after.appreciation_finale, after.recours) == snapshot
+    db.close()
