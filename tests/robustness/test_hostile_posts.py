@@ -117,12 +117,23 @@ def bases(w: dict) -> dict[str, dict[str, str]]:
         "resultats.publier": {},
         "affectation.lancer": {"mouvement": "THEA", "note": "Première simulation"},
         "affectation.valider_simulation": {"algorithme": "da"},
+        "evaluateurs.index": {"role": "chef_etablissement", "prenom": "Anne", "nom": "Proviseur", "uai": "0630021F",
+                              "discipline": "", "circonscription": ""},
+        "promotions.avis": {f"avis-{w['own']['agent_id']}": "favorable"},
+        "promotions.appreciations": {f"appreciation-{w['own']['agent_id']}": "excellent"},
+        "promotions.candidature": {"fonctions": "formateur", "annees": "9", "precisions": "Depuis 2015."},
+        "promotions.ouvrir_view": {},
+        "promotions.publier_view": {},
+        "rendezvous.agent": {"action": "planifier", "jour": "20/12/2026", "heure": "10:00", "lieu": "Salle 12"},
+        "rendezvous.observations": {"texte": "Mes observations sur le compte rendu."},
+        "rendezvous.recours": {"texte": "Je forme un recours gracieux."},
     }
 
 
 INT_PARAMS = {"agent_id", "entry_id", "message_id", "demande_id", "voeu_id", "piece_id", "correction_id",
               "simulation_id"}
-SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC, "resultats": SPEC, "affectation": SPEC}
+SLUGS = {"cv": "diplomes", "mobilite": SPEC, "gestion": SPEC, "resultats": SPEC, "affectation": SPEC,
+         "promotions": "classe-exceptionnelle-2027"}
 STRINGS = {"element": "echelon"}  # other string parameters of POST rules
 EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("auth.change_password", "premier"),
                   ("courrier.ecrire", "gestionnaire"), ("courrier.repondre", "gestionnaire"),
@@ -132,10 +143,13 @@ EXTRA_PERSONAS = [("auth.login", "visiteur"), ("auth.login_code", "code"), ("aut
                   ("gestion.ecrire", "gestionnaire"), ("gestion.lot", "gestionnaire"),
                   ("confirmations.papier", "gestionnaire"), ("resultats.importer", "gestionnaire"),
                   ("resultats.publier", "gestionnaire"), ("affectation.lancer", "gestionnaire"),
-                  ("affectation.valider_simulation", "gestionnaire")]
+                  ("affectation.valider_simulation", "gestionnaire"), ("evaluateurs.index", "gestionnaire"),
+                  ("promotions.ouvrir_view", "gestionnaire"), ("promotions.publier_view", "gestionnaire"),
+                  ("rendezvous.agent", "gestionnaire")]
 # The file field of the forms that take one (fuzzed with real and hostile contents).
 FICHIERS = {"mobilite.deposer": ("fichier", "rapport.pdf"), "confirmations.retour": ("signee", "signee.pdf"),
-            "resultats.importer": ("fichier", "resultats.csv")}
+            "resultats.importer": ("fichier", "resultats.csv"),
+            "promotions.candidature": ("justificatifs", "arrete.pdf")}
 
 
 def post_rules():
