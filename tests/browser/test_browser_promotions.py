@@ -449,6 +449,7 @@ def journey(monde, session, app_url, horloge):
     # « Vos perspectives »: the timeline picture and the same facts in text.
     for who, audit in ((girard, gi_audit), (anne, a_audit)):
         who.get_by_role("link", name="Vos perspectives").click()
+        who.wait_for_load_state()  # the stylesheet applied: one of the two timelines (wide, narrow) is shown
         timeline = who.get_by_role("img", name="Frise de vos perspectives de carrière")
         expect(timeline).to_be_visible()
         expect(main(who).get_by_role("heading", name="En bref")).to_be_visible()
