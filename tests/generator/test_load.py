@@ -1,7 +1,5 @@
 """load_site on the sample site: the model it builds, and every problem reported at once."""
-import time
 from datetime import date, datetime
-from pathlib import Path
 
 from generator.load import load_site
 from generator.model import PARIS
@@ -171,15 +169,13 @@ def test_postes_split_in_a_folder_are_merged(sample_site_dir):
         "data/postes/lot-1.csv:2 : supprimez le doublon ou changez le code."]
 
 
-def test_twenty_thousand_postes_validate_fast(sample_site_dir):
+def test_twenty_thousand_postes_load_whole(sample_site_dir):
+    """Every row of a large table loads (its speed is bench/build_bench.py's business, not a unit test's)."""
     postes = sample_site_dir / "data/postes.csv"
     postes.write_text(postes.read_text(encoding="utf-8") + _postes_rows(20_000), encoding="utf-8")
-    started = time.process_time()  # CPU time: other processes on the machine do not count
     site, report = load_site(sample_site_dir)
-    elapsed = time.process_time() - started
     assert site is not None, report.lines()
     assert len(site.postes) == 20_003
-    assert elapsed < 1.0, f"20 000 postes took {elapsed:.2f} s"
 
 
 def test_campaign_slug_written_twice(sample_site_dir):
