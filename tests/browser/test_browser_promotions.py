@@ -143,7 +143,7 @@ def test_promotion_and_rendez_vous_journey(browser, browser_context_args, monde,
     problems = [p for audit in pages for p in audit.problems]
     kit.save_pages([page for audit in pages for page in audit.html], tmp_path / "pages")
     problems += [f"Nu, {line}" for line in kit.nu_errors(tmp_path / "pages")]
-    assert sum(len(audit.html) for audit in pages) >= 40
+    assert sum(len(audit.html) for audit in pages) == 48  # every page checked, at both widths
     assert not problems, f"{len(problems)} problème(s) :\n" + "\n".join(problems)
 
 
