@@ -8,9 +8,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 
-from generator.model import Accessibility, Contacts, SiteConfig, SourceRef
+from generator.model import Accessibility, Campaign, Contacts, SiteConfig, SourceRef
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 2.0  # seconds between two mtime scans
@@ -106,6 +106,23 @@ def init_app(app: Flask) -> None:
 def current_site():
     """The Site model, or None when the content could not be loaded."""
     return current_app.extensions["carriere_site"]()
+
+
+def site_or_404():
+    """The Site model; 404 when the content could not be loaded (nothing to show)."""
+    site = current_site()
+    if site is None:
+        abort(404)
+    return site
+
+
+def campagne_or_404(slug: str, *, mobilite: bool = True) -> Campaign:
+    """A campaign of the published content; mobilite: a campaign of mutation (inter, intra, spécifique) only,
+    so a promotion's or a rendez-vous' slug answers 404 on the mutation pages."""
+    campaign = site_or_404().campaign(slug)
+    if campaign is None or (mobilite and not campaign.is_mobilite):
+        abort(404)
+    return campaign
 
 
 def site_generation() -> int:

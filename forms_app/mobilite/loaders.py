@@ -7,27 +7,11 @@ from dataclasses import dataclass
 from flask import abort, g
 from sqlalchemy import bindparam, select
 
-from generator.model import Campaign
-
-from ..core.content import current_site
+from ..core.content import campagne_or_404, site_or_404  # noqa: F401  (the area's load-or-404 of campaigns)
 from ..core.db import get_session, read_connection
 from ..core.records import checked_id
 from ..dossier.loaders import own_agent_id
 from .models import Demande, Lettre, PieceJointe, Voeu
-
-
-def site_or_404():
-    site = current_site()
-    if site is None:
-        abort(404)
-    return site
-
-
-def campagne_or_404(slug: str) -> Campaign:
-    campaign = site_or_404().campaign(slug)
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def load_demande(demande_id: int, *, fresh: bool = False) -> Demande:

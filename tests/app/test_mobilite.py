@@ -760,3 +760,14 @@ def test_a_starred_demande_without_lettre_is_non_recevable_once_saisie_closes(ap
     page = client.get(f"/mobilite/demandes/{demande_id}/")
     assert "cette demande ne sera pas examinée" in text_of(page)
     assert "Saisir la lettre de motivation" not in text_of(page)
+
+
+def test_promotion_and_rendez_vous_campaigns_are_not_mutation_campaigns(teacher_client):
+    """Les services list the campaigns of mutation only; a promotion's slug answers 404 on their pages."""
+    client, _agent, _account = teacher_client
+    services = text_of(client.get("/mobilite/"))
+    assert "Mouvements spécifiques 2027" in services
+    assert "hors classe" not in services.lower() and "rendez-vous de carrière" not in services.lower()
+    for slug in ("hors-classe-2027", "rendez-vous-carriere-2026-2027"):
+        assert client.get(f"/mobilite/{slug}/").status_code == 404
+        assert client.get(f"/mobilite/{slug}/recapitulatif").status_code == 404

@@ -23,7 +23,7 @@ def index():
     agent = getattr(g, "agent", None)
     session = get_session()
     cartes = []
-    for campaign in site.campaigns:
+    for campaign in (c for c in site.campaigns if c.is_mobilite):
         state = etat_saisie(campaign, moment)
         demandes = demandes_de(session, agent.id, campaign.slug) if agent is not None else []
         lettres = [ln for ln in (ligne(session, d, campaign) for d in demandes) if ln.etoile]
