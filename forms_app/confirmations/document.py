@@ -2,7 +2,6 @@
 from it) and turned into a PDF by WeasyPrint."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from generator.model import PARIS, VOEU_TYPES, Campaign
 
 from ..core.config import REPO_ROOT
+from ..core.pdf import html_to_pdf
 from ..dossier.models import Agent
 from ..mobilite.models import Demande
 
@@ -69,11 +69,6 @@ def html(ctx: dict, *, pour_pdf: bool) -> str:
     return render_template("app/confirmations/document.html", gabarit=gabarit, pour_pdf=pour_pdf, **ctx)
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """The document needs nothing from outside: any URL in it is refused."""
-    raise ValueError(f"ressource externe refusée : {url[:80]}")
-
-
 @dataclass(frozen=True)
 class Rapport:
     size: int
@@ -92,11 +87,6 @@ class PdfConfirmation:
 
 def pdf(ctx: dict) -> PdfConfirmation:
     """Render the document to PDF (A4, the print stylesheet)."""
-    import weasyprint
-
-    document = weasyprint.HTML(string=html(ctx, pour_pdf=True), url_fetcher=_no_fetch).render(
-        stylesheets=[weasyprint.CSS(filename=str(CSS))])
-    data = document.write_pdf()
-    demande = ctx["demande"]
-    name = f"confirmation-demande-{demande.id}.pdf"
-    return PdfConfirmation(name, data, Rapport(len(data), len(document.pages), hashlib.sha256(data).hexdigest()))
+    rendu = html_to_pdf(html(ctx, pour_pdf=True), [CSS])
+    name = f"confirmation-demande-{ctx['demande'].id}.pdf"
+    return PdfConfirmation(name, rendu.data, Rapport(len(rendu.data), rendu.pages, rendu.sha256))

@@ -201,7 +201,9 @@ def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
     from pypdf import PdfReader
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
-    assert "Avis du chef d'établissement : Très satisfaisant" in text.replace("\u00a0", " ")
+    # The page's own partial through WeasyPrint: each avis under its label, French typography kept (« — »).
+    assert "Avis du chef d'établissement\nTrès satisfaisant" in text
+    assert "Dossier de promotion de grade de Lou Arnaud — " in text
 
     gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])
     # Tableau: 6 promouvables at 22.5 % -> 1 promotion; Dumas (11+5 years: 110 + 105) leads.
