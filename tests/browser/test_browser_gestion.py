@@ -23,23 +23,9 @@ PENDANT_SAISIE = datetime(2027, 3, 20, 10, 0, tzinfo=PARIS)
 APRES_SAISIE = datetime(2027, 4, 20, 10, 0, tzinfo=PARIS)
 PENDANT_BAREME = datetime(2027, 5, 10, 10, 0, tzinfo=PARIS)
 APRES_BAREME = datetime(2027, 5, 25, 10, 0, tzinfo=PARIS)
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-class BothWidths(kit.Audit):
-    """Each page checked at 1280 px (axe, kept for Nu), then at 375 px: axe, and no sideways scroll."""
-
-    def check(self, name: str, status: int = 200) -> None:
-        super().check(name, status)
-        self.page.set_viewport_size(kit.MOBILE)
-        try:
-            overflow = self.page.evaluate(OVERFLOW)
-            if overflow > 0:
-                self.problems.append(f"375 px, {name} ({self.page.url}) : la page défile de {overflow} px de côté")
-            for line in kit.axe_violations(self.page):
-                self.problems.append(f"axe à 375 px, {name} ({self.page.url}) : {line}")
-        finally:
-            self.page.set_viewport_size(kit.DESKTOP)
+BothWidths = kit.BothWidths
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +188,7 @@ def test_gestion_des_mutations_journey(page, gestion_server, tmp_path):
 
     # 4. The gestionnaire accepts it; the teacher's courrier has the answer.
     log_in_gestionnaire(page, server)
-    page.goto(app + f"gestion/intra-2027/?corrections=en_attente")
+    page.goto(app + "gestion/intra-2027/?corrections=en_attente")
     page.get_by_role("link", name="Benali Yasmina").click()
     correction = page.locator("[id^=correction-]").first
     correction.get_by_label("Accepter (le barème change)").check()

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import carriere_kit as kit
 import pyotp
@@ -26,7 +25,6 @@ SAISIE_FIN = datetime(2026, 12, 9, 12, 0, tzinfo=PARIS)
 RETOUR_FIN = datetime(2026, 12, 17, 12, 0, tzinfo=PARIS)
 RESULTATS = datetime(2027, 3, 3, 12, 0, tzinfo=PARIS)
 PASSWORD = "une phrase de passe pour le parcours des résultats"
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 JEANNE, LOIC = "Jeanne Martin", "Loïc Le Goff"
 
 
@@ -38,20 +36,7 @@ class Horloge:
         return self.moment
 
 
-class DeuxLargeurs(kit.Audit):
-    """Each page checked at 1280 px, then again at 375 px (axe, no sideways scroll)."""
-
-    def check(self, name: str, status: int = 200) -> None:
-        super().check(name, status)
-        self.page.set_viewport_size(kit.MOBILE)
-        try:
-            overflow = self.page.evaluate(OVERFLOW)
-            if overflow > 0:
-                self.problems.append(f"375 px, {name} : la page défile de {overflow} px de côté")
-            for line in kit.axe_violations(self.page):
-                self.problems.append(f"axe à 375 px, {name} ({self.page.url}) : {line}")
-        finally:
-            self.page.set_viewport_size(kit.DESKTOP)
+DeuxLargeurs = kit.BothWidths
 
 
 @pytest.fixture
