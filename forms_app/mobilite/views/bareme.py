@@ -2,7 +2,7 @@
 (phase « bareme » only, one optional PDF screened like pièces jointes), the PDF of a correction."""
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from sqlalchemy import select, update
 
 from generator.frdates import NBSP, window_fr
@@ -23,7 +23,7 @@ from ..loaders import campagne_or_404, load_correction, load_demande, site_or_40
 from ..models import CorrectionBareme, Demande, Situation
 from ..rules.bareme import DEFINITIF, PROVISIONNEL, elements_du_bareme, etat_bareme
 from . import bp
-from .page import demande_page
+from .page import refus_sur_la_demande
 
 CORRECTION_MAX = 2000  # characters of a correction request
 PIECE_MAX_KO = 300
@@ -36,10 +36,6 @@ MSG_TEXTE_VIDE = f"Expliquez pourquoi cet élément vous paraît faux{NBSP}: le 
 MSG_TEXTE_LONG = (f"Votre demande compte {{n}} caractères{NBSP}; le maximum est {CORRECTION_MAX}{NBSP}: "
                   "raccourcissez-la.")
 MSG_LIEU = f"Choisissez dans la liste{NBSP}: « {{valeur}} » n'en fait pas partie."
-
-
-def _refus(demande_id: int, message: str, status: int = 400):
-    abort(make_response(demande_page(demande_id, status=status, erreur=message)))
 
 
 def garde_correction(campaign) -> None:
@@ -64,14 +60,14 @@ def declarer_situation(demande_id: int):
     garde_saisie(campaign)
     form = SituationForm()
     if not form.validate():
-        _refus(demande_id, form.csrf_token.errors[0] if form.csrf_failed else MSG_ELEMENT)
+        refus_sur_la_demande(demande_id, form.csrf_token.errors[0] if form.csrf_failed else MSG_ELEMENT)
     ref = site_or_404().referentiel
     values: dict[str, str] = {}
     for key, _label, kind in situations_du_bareme(campaign):
         value = "".join(c for c in request.form.get(key, "") if c.isprintable()).strip()[:20]
         known = ref.departements if kind == "departement" else ref.academies
         if value and value not in known:
-            _refus(demande_id, MSG_LIEU.format(valeur=value))
+            refus_sur_la_demande(demande_id, MSG_LIEU.format(valeur=value))
         values[key] = value
     session = get_session()
     before = situations_de(session, demande_id)
@@ -106,7 +102,7 @@ def demander_correction(demande_id: int):
     garde_correction(campaign)
     form = CorrectionForm()
     if not form.validate():
-        _refus(demande_id, form.csrf_token.errors[0] if form.csrf_failed else
+        refus_sur_la_demande(demande_id, form.csrf_token.errors[0] if form.csrf_failed else
                next(iter(e for errors in form.errors.values() for e in errors), MSG_ELEMENT))
     from ..bareme import dossier_de
 
@@ -114,12 +110,12 @@ def demander_correction(demande_id: int):
     codes = {r.code for r in elements_du_bareme(campaign.bareme, dossier_de(agent))}
     element = form.element.data or ""
     if element not in codes:
-        _refus(demande_id, MSG_ELEMENT)
+        refus_sur_la_demande(demande_id, MSG_ELEMENT)
     texte = (form.texte.data or "").strip()
     if not texte:
-        _refus(demande_id, MSG_TEXTE_VIDE)
+        refus_sur_la_demande(demande_id, MSG_TEXTE_VIDE)
     if len(texte) > CORRECTION_MAX:
-        _refus(demande_id, MSG_TEXTE_LONG.format(n=len(texte)))
+        refus_sur_la_demande(demande_id, MSG_TEXTE_LONG.format(n=len(texte)))
     upload = request.files.get("fichier")
     data, report, filename = None, None, ""
     if upload is not None and upload.filename:
@@ -127,7 +123,7 @@ def demander_correction(demande_id: int):
             data = read_limited(upload.stream, PIECE_MAX_KO * 1024)
             report = screen_pdf(data, max_bytes=PIECE_MAX_KO * 1024)
         except PdfRefused as exc:
-            _refus(demande_id, exc.message, 413 if exc.code == "too_big" else 400)
+            refus_sur_la_demande(demande_id, exc.message, 413 if exc.code == "too_big" else 400)
         filename = safe_filename(upload.filename)
     session = get_session()
     with write_transaction(session):

@@ -1,7 +1,7 @@
 """The demande's page (« Liste de vos vœux »), rendered by every view that shows it, with or without an error."""
 from __future__ import annotations
 
-from flask import g, render_template
+from flask import abort, g, make_response, render_template
 
 from generator.model import VOEU_TYPES
 
@@ -35,3 +35,8 @@ def demande_page(demande_id: int, *, status: int = 200, erreur: str | None = Non
         pieces=pieces_de(session, demande, campaign), bareme=bareme, barres=barres,
         attention=MSG_LETTRE_AVANT,
     ), status
+
+
+def refus_sur_la_demande(demande_id: int, message: str, status: int = 400):
+    """Stop the request: the demande's page again, with what to fix."""
+    abort(make_response(demande_page(demande_id, status=status, erreur=message)))

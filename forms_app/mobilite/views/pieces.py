@@ -1,7 +1,7 @@
 """Pièces jointes: upload a screened PDF of a kind the campaign accepts, replace, delete, download."""
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from sqlalchemy import select
 
 from generator.frdates import NBSP
@@ -19,14 +19,10 @@ from ..garde import garde_saisie
 from ..loaders import campagne_or_404, load_demande, load_piece
 from ..models import PieceJointe
 from . import bp
-from .page import demande_page
+from .page import refus_sur_la_demande
 
 MSG_KIND = f"Ce type de pièce n'est pas demandé par cette campagne{NBSP}: choisissez-en un dans la liste."
 MSG_AUCUN_FICHIER = f"Aucun fichier sélectionné{NBSP}: choisissez le document PDF à joindre."
-
-
-def _refus(demande_id: int, message: str, status: int = 400):
-    abort(make_response(demande_page(demande_id, status=status, erreur=message)))
 
 
 @bp.post("/demandes/<int:demande_id>/pieces")
@@ -39,19 +35,19 @@ def deposer(demande_id: int):
     garde_saisie(campaign)
     form = PieceForm()
     if not form.validate():
-        _refus(demande_id, form.csrf_token.errors[0] if form.csrf_failed else MSG_KIND)
+        refus_sur_la_demande(demande_id, form.csrf_token.errors[0] if form.csrf_failed else MSG_KIND)
     piece_type = next((t for t in campaign.pieces if t.code == form.kind.data), None)
     if piece_type is None:
-        _refus(demande_id, MSG_KIND)
+        refus_sur_la_demande(demande_id, MSG_KIND)
     upload = request.files.get("fichier")
     if upload is None or not upload.filename:
-        _refus(demande_id, MSG_AUCUN_FICHIER)
+        refus_sur_la_demande(demande_id, MSG_AUCUN_FICHIER)
     max_bytes = piece_type.max_size_ko * 1024
     try:
         data = read_limited(upload.stream, max_bytes)
         report = screen_pdf(data, max_bytes=max_bytes, filename=upload.filename)
     except PdfRefused as exc:
-        _refus(demande_id, exc.message, 413 if exc.code == "too_big" else 400)
+        refus_sur_la_demande(demande_id, exc.message, 413 if exc.code == "too_big" else 400)
     session = get_session()
     with write_transaction(session):
         verrouiller(session, demande_id)
