@@ -5,7 +5,7 @@ import argparse
 import sys
 from datetime import timedelta
 
-from ..core.cli import database_url, describe_url, engine_for, is_migrated
+from ..core.cli import database_url, engine_for, unmigrated
 from ..core.config import DEFAULTS
 
 
@@ -32,8 +32,7 @@ def cmd_gestionnaire_add(args: argparse.Namespace) -> int:
         return 1
     engine = engine_for(url)
     try:
-        if not is_migrated(engine):
-            print(f"la base {describe_url(url)} n'est pas à jour : lancez d'abord « carriere db upgrade ».", file=sys.stderr)
+        if unmigrated(engine, url):
             return 1
         current = system_now()
         first = "-".join(secrets.token_hex(3) for _ in range(4))

@@ -8,15 +8,14 @@ import sys
 
 def _run(args: argparse.Namespace, action: str | None) -> int:
     from .. import create_app
+    from ..core.cli import site_or_say
     from ..core.clock import now
-    from ..core.content import current_site
     from ..core.echeances import instants, run_due
 
     app = create_app()
     with app.app_context():
-        site = current_site()
+        site = site_or_say()
         if site is None:
-            print("contenu invalide : lancez « carriere check » pour voir les erreurs", file=sys.stderr)
             return 1
         if args.campagne is not None and site.campaign(args.campagne) is None:
             print(f"campagne inconnue : {args.campagne} (voir content/campagnes/)", file=sys.stderr)

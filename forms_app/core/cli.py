@@ -42,6 +42,25 @@ def is_migrated(engine) -> bool:
     return current_revision(engine) in heads
 
 
+def unmigrated(engine, url: str, err=None) -> bool:
+    """True, after saying what to run, when the database is not at the latest migration."""
+    if is_migrated(engine):
+        return False
+    print(f"la base {describe_url(url)} n'est pas à jour : lancez d'abord « carriere db upgrade ».",
+          file=err or sys.stderr)
+    return True
+
+
+def site_or_say():
+    """The content as the app loaded it (inside an app context), or None after saying how to see its errors."""
+    from .content import current_site
+
+    site = current_site()
+    if site is None:
+        print("contenu invalide : lancez « carriere check » pour voir les erreurs", file=sys.stderr)
+    return site
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Create or migrate the schema."""
     from .migrate import current_revision, upgrade

@@ -6,7 +6,7 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ..core.cli import database_url, describe_url, engine_for, is_migrated
+from ..core.cli import database_url, engine_for, unmigrated
 from ..core.config import DEFAULTS
 
 
@@ -61,8 +61,7 @@ def import_file(path: Path, url: str, expire: date | None, *, historique: Path |
         return 1, None
     engine = engine_for(url)
     try:
-        if not is_migrated(engine):
-            print(f"la base {describe_url(url)} n'est pas à jour : lancez d'abord « carriere db upgrade ».", file=err)
+        if unmigrated(engine, url, err):
             return 1, None
         from sqlalchemy.orm import Session
 

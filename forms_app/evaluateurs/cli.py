@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.cli import database_url, describe_url, engine_for, is_migrated
+from ..core.cli import database_url, engine_for, site_or_say, unmigrated
 
 
 def cmd_ajouter(args: argparse.Namespace) -> int:
@@ -32,8 +32,7 @@ def cmd_ajouter(args: argparse.Namespace) -> int:
     url = database_url()
     engine = engine_for(url)
     try:
-        if not is_migrated(engine):
-            print(f"la base {describe_url(url)} n'est pas à jour : lancez d'abord « carriere db upgrade ».", file=sys.stderr)
+        if unmigrated(engine, url):
             return 1
         with Session(engine, expire_on_commit=False) as db, write_transaction(db):
             account, first, expires = creer_evaluateur(
@@ -82,14 +81,12 @@ def echeances(args: argparse.Namespace, kind: str) -> int:
     """Perform the due échéances of the campaigns of this kind (the app does it by itself: core.echeances)."""
     from .. import create_app
     from ..core.clock import now
-    from ..core.content import current_site
     from ..core.echeances import instants, run_due
 
     app = create_app()
     with app.app_context():
-        site = current_site()
+        site = site_or_say()
         if site is None:
-            print("contenu invalide : lancez « carriere check » pour voir les erreurs", file=sys.stderr)
             return 1
         campaigns = [c for c in site.campaigns if c.kind == kind and args.campagne in (None, c.slug)]
         if args.campagne is not None and not campaigns:

@@ -9,15 +9,14 @@ from pathlib import Path
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .. import create_app
-    from ..core.content import current_site
+    from ..core.cli import site_or_say
     from ..core.db import engine_of
     from . import exports
 
     app = create_app()
     with app.app_context():
-        site = current_site()
+        site = site_or_say()
         if site is None:
-            print("contenu invalide : lancez « carriere check » pour voir les erreurs", file=sys.stderr)
             return 1
         campaign = site.campaign(args.campagne)
         if campaign is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.cli import database_url, describe_url, engine_for, is_migrated
+from ..core.cli import database_url, engine_for, unmigrated
 
 
 def _run(args: argparse.Namespace, action: str) -> int:
@@ -36,8 +36,7 @@ def _run(args: argparse.Namespace, action: str) -> int:
     url = database_url()
     engine = engine_for(url)
     try:
-        if not is_migrated(engine):
-            print(f"la base {describe_url(url)} n'est pas à jour : lancez d'abord « carriere db upgrade ».", file=sys.stderr)
+        if unmigrated(engine, url):
             return 1
         with Session(engine, expire_on_commit=False) as db, write_transaction(db):
             if action == "ouvrir":

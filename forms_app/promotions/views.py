@@ -16,7 +16,6 @@ from ..core.clock import now
 from ..core.content import current_site
 from ..core.db import get_session, write_transaction
 from ..core.errors import refuse
-from ..core.security import form_view
 from ..cv.forms import RUBRIQUES
 from ..cv.models import CvEntry
 from ..dossier.models import Agent, LigneAffectation
@@ -222,27 +221,29 @@ def dossier_agent(slug: str, agent_id: int, onglet: str):
     return render_template("app/promotions/dossier.html", **context)
 
 
+def _own_synthese(slug: str) -> dict:
+    """The context of the teacher's own Synthèse, to print (404 for an account with no dossier)."""
+    campaign, regles = campagne_promotion(slug)
+    if g.agent is None:
+        abort(404)
+    return _dossier_context(campaign, regles, g.agent, own_promouvable(campaign), "synthese", True)
+
+
 @bp.get("/<slug>/synthese/imprimer")
 @login_required
 def imprimer(slug: str):
     """The Synthèse ready to print (print stylesheet), with its PDF."""
-    campaign, regles = campagne_promotion(slug)
-    if g.agent is None:
-        abort(404)
-    context = _dossier_context(campaign, regles, g.agent, own_promouvable(campaign), "synthese", True)
-    return render_template("app/promotions/imprimer.html", **context)
+    return render_template("app/promotions/imprimer.html", **_own_synthese(slug))
 
 
 @bp.get("/<slug>/synthese.pdf")
 @login_required
 def synthese_pdf_view(slug: str):
-    campaign, regles = campagne_promotion(slug)
-    if g.agent is None:
-        abort(404)
-    context = _dossier_context(campaign, regles, g.agent, own_promouvable(campaign), "synthese", True)
+    """The same Synthèse as a PDF file."""
+    context = _own_synthese(slug)
     response = make_response(synthese_pdf(context))
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="synthese-{campaign.slug}.pdf"'
+    response.headers["Content-Disposition"] = f'attachment; filename="synthese-{slug}.pdf"'
     return response
 
 
