@@ -179,7 +179,7 @@ def explication(session: Session, simulation: Simulation, demande_id: int, ref: 
         resultat = Resultat(candidat.id, row.poste or None, row.obtention, row.rang, points(row.bareme))
         explanation = explanation_of(candidat, resultat, barres)
         lignes = [LigneExplication(e.rang, libelle_voeu(ref, e.voeu.type, e.voeu.code, e.voeu.etablissement_type or ""),
-                                   e.bareme, e.barre, e.line()) for e in explanation.above]
+                                   e.bareme, e.barre, e.line("son")) for e in explanation.above]
         par[algorithme] = (issue, lignes)
     return Explication(ligne, [(i + 1, libelle_voeu(ref, v.type, v.code, v.etablissement_type or ""), baremes[i])
                                for i, v in enumerate(voeux)], points(c.bareme_base) or 0.0, par)

@@ -58,6 +58,7 @@ def test_explanation_lists_the_vœux_above_in_french() -> None:
         "vœu 3 : aucune place libérée, votre barème 380",
     ]
     assert explain_candidates(m, run_deferred_acceptance(m))["s"] == explanation
+    assert explanation.above[1].line("son") == "vœu 2 : barre 412, son barème 380,5"  # the gestionnaire's words
 
 
 def test_nothing_to_explain_for_vœu_1_and_everything_for_a_kept_poste() -> None:

@@ -134,8 +134,8 @@ def test_a_simulation_runs_explains_and_never_changes_a_demande(app, db_backend,
 
     why = text_of(client.get(f"/affectation/simulations/{sim_id}/demandes/{ids['chloe']}"))
     assert "Résultat : extension : CLG Collège Gustave-Eiffel" in why
-    assert "vœu 1 : barre 35, votre barème 21" in why  # Bruno's barème on La Fayette
-    assert "vœu 2 : barre 253, votre barème 21" in why  # Anne's on Vialatte: 63 + 7 years in her post (190)
+    assert "vœu 1 : barre 35, son barème 21" in why  # Bruno's barème on La Fayette
+    assert "vœu 2 : barre 253, son barème 21" in why  # Anne's on Vialatte: 63 + 7 years in her post (190)
     bruno = text_of(client.get(f"/affectation/simulations/{sim_id}/demandes/{ids['bruno']}"))
     assert "Vœu 1 obtenu : aucun vœu n'était placé avant." in bruno
     denis = text_of(client.get(f"/affectation/simulations/{sim_id}/demandes/{ids['denis']}"))
@@ -183,7 +183,7 @@ def test_two_simulations_are_compared(app, db_backend, monde, immediat):
     assert "Berger Bruno (demande n° " in lines and "Cordier Chloé (demande n° " in lines
     assert "extension : CLG Collège Gustave-Eiffel" in lines and "vœu n° 1 : LPO Lycée des métiers La Fayette" in lines
     why = text_of(client.get(f"/affectation/simulations/{sim2}/demandes/{ids['bruno']}"))
-    assert "vœu 1 : barre 121, votre barème 35" in why
+    assert "vœu 1 : barre 121, son barème 35" in why
     third = lancer(client, note="sans changement").headers["Location"]
     assert ("aucune demande ne change de résultat, avec les mêmes données lues" in text_of(client.get(third)))
     sim1 = int(first.rstrip("/").rsplit("/", 1)[1])

@@ -146,7 +146,7 @@ def test_simuler_le_mouvement_journey(page, affectation_server, tmp_path):
     page.get_by_role("link", name="Résultat de chaque agent et ses explications").click()
     audit.check("affectation-agents")
     page.get_by_role("link", name=re.compile("^Dupont Jean")).click()
-    expect(main).to_contain_text("vœu 1 : aucune place libérée, votre barème 207")
+    expect(main).to_contain_text("vœu 1 : aucune place libérée, son barème 207")
     audit.check("affectation-explication")
     page.get_by_role("link", name=re.compile("^Simulation n° 1")).click()
     page.get_by_role("link", name="Barres par discipline et par vœu").click()

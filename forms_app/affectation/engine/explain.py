@@ -17,10 +17,10 @@ class VoeuExplanation:
     bareme: float
     barre: float | None
 
-    def line(self) -> str:
-        """Say it in French, as the candidate reads it."""
+    def line(self, possessif: str = "votre") -> str:
+        """Say it in French: « votre barème » as the candidate reads it, « son barème » for a gestionnaire."""
         barre = "aucune place libérée" if self.barre is None else f"barre {format_points(self.barre)}"
-        return f"vœu {self.rang} : {barre}, votre barème {format_points(self.bareme)}"
+        return f"vœu {self.rang} : {barre}, {possessif} barème {format_points(self.bareme)}"
 
 
 @dataclass(frozen=True, slots=True)
