@@ -15,6 +15,14 @@ DEMO_GESTIONNAIRE = "gestion"
 DEMO_GESTIONNAIRE_PASSWORD = "demonstration-gestion-montferrand"
 DEMO_CAMPAIGN = "specifique-2027"
 DEMO_TEACHERS_SHOWN = 5
+DEMO_EVALUATEUR_PASSWORD = "demonstration-evaluation-montferrand"
+# (role, prénom, nom, the demo teacher whose établissement or discipline is the scope): each sees at least her.
+DEMO_EVALUATEURS = (
+    ("chef_etablissement", "Hélène", "Proviseure", "mdaubigny"),
+    ("inspecteur", "Paul", "Inspecteur", "jmartin2"),
+    ("recteur", "Rose", "Rectrice", None),
+)
+DEMO_PROMOTION = "hors-classe-2027"
 
 
 def _demo_saisie(root: Path):
@@ -113,6 +121,52 @@ def _ensure_gestionnaire(app) -> tuple[str, bool]:
         db.close()
 
 
+def _ensure_evaluateurs(app) -> list[tuple[str, str, str]]:
+    """Create the demo evaluators once (password set, TOTP on); return (identifiant, profil et périmètre, secret)."""
+    from sqlalchemy import select
+
+    from .comptes import totp
+    from .comptes.models import Account
+    from .core.clock import security_now
+    from .core.content import current_site
+    from .core.db import new_session, write_transaction
+    from .dossier.models import Agent
+    from .evaluateurs.access import ROLE_LABELS
+    from .evaluateurs.comptes import creer_evaluateur, perimetre_label
+    from .evaluateurs.models import Perimetre
+
+    shown = []
+    with app.app_context():
+        site = current_site()
+        ref = site.referentiel if site is not None else None
+        db = new_session(app)
+        try:
+            for role, prenom, nom, teacher in DEMO_EVALUATEURS:
+                account = db.scalar(select(Account).where(Account.display_name == f"{prenom} {nom}",
+                                                          Account.role == role))
+                if account is None:
+                    agent = None if teacher is None else db.scalar(
+                        select(Agent).join(Account, Account.agent_id == Agent.id).where(Account.identifiant == teacher))
+                    if teacher is not None and (agent is None or not (agent.affectation_uai if role == "chef_etablissement"
+                                                                      else agent.discipline)):
+                        continue  # the demo data changed: no scope to give
+                    with write_transaction(db):
+                        account, _first, _expires = creer_evaluateur(
+                            db, app.extensions["carriere_hasher"], role=role, prenom=prenom, nom=nom,
+                            uai=agent.affectation_uai if role == "chef_etablissement" else "",
+                            discipline=agent.discipline if role == "inspecteur" else "",
+                            moment=security_now(), actor_id=None)
+                        account.password_hash = app.extensions["carriere_hasher"].hash(DEMO_EVALUATEUR_PASSWORD)
+                        account.must_change_password, account.first_secret_expires_at = False, None
+                        account.totp_secret, account.totp_enabled = totp.new_secret(), True
+                scope = db.scalar(select(Perimetre).where(Perimetre.account_id == account.id))
+                where = perimetre_label(role, scope.uai, scope.discipline, ref, scope.circonscription) if scope else ""
+                shown.append((account.identifiant, f"{ROLE_LABELS.get(role, role)} — {where}", account.totp_secret))
+        finally:
+            db.close()
+    return shown
+
+
 def _teachers_table(app) -> list[tuple[str, str, str]]:
     from sqlalchemy import select
 
@@ -174,10 +228,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  identifiant : {DEMO_GESTIONNAIRE}")
     print(f"  mot de passe : {DEMO_GESTIONNAIRE_PASSWORD}")
     print(f"  clé TOTP : {grouped(secret)}  (code du moment : carriere demo-totp)")
+    evaluateurs = _ensure_evaluateurs(app)
+    if evaluateurs:
+        print("\nÉvaluateurs des promotions et des rendez-vous de carrière (double authentification obligatoire) :")
+        print(f"  mot de passe : {DEMO_EVALUATEUR_PASSWORD}")
+        for identifiant, profil, key in evaluateurs:
+            print(f"  {identifiant:<12} {profil}")
+            print(f"  {'':<12} clé TOTP : {grouped(key)}  (code du moment : carriere demo-totp {identifiant})")
+        _annonce_avis(app)
     _annonce_suivi(app)
     if args.no_serve:
         return 0
     return _serve(app, site_dir, args.port)
+
+
+def _annonce_avis(app) -> None:
+    """When the demo promotion's avis phase opens, and how to see it before then."""
+    from .core.clock import now
+    from .core.content import current_site
+
+    with app.app_context():
+        site, moment = current_site(), now()
+        campaign = site.campaign(DEMO_PROMOTION) if site is not None else None
+        phase = campaign.phase("avis") if campaign is not None else None
+        if phase is None or phase.end is None or phase.state_at(moment) != "a_venir":
+            return
+        inside = phase.start + timedelta(days=14)
+        print(f"  Phase des avis de « {DEMO_PROMOTION} » : du {_jour_heure(phase.start)} au {_jour_heure(phase.end)}. "
+              f"Pour la voir dès maintenant : CARRIERE_NOW={inside.isoformat()} make demo")
 
 
 def _annonce_suivi(app) -> None:
@@ -228,7 +306,7 @@ def _serve(app, site_dir: Path, port: int) -> int:
 
 
 def cmd_demo_totp(args: argparse.Namespace) -> int:
-    """Print the demo gestionnaire's current TOTP code."""
+    """Print the current TOTP code of a demo account (the gestionnaire unless another identifiant is given)."""
     import pyotp
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -239,13 +317,17 @@ def cmd_demo_totp(args: argparse.Namespace) -> int:
     engine = engine_for(url)
     try:
         with Session(engine) as db:
-            secret = db.scalar(select(Account.totp_secret).where(Account.identifiant == DEMO_GESTIONNAIRE))
+            demo_names = [f"{prenom} {nom}" for _role, prenom, nom, _teacher in DEMO_EVALUATEURS]
+            secret = db.scalar(select(Account.totp_secret).where(
+                Account.identifiant == args.identifiant,
+                (Account.identifiant == DEMO_GESTIONNAIRE) | Account.display_name.in_(demo_names)))
     except Exception:
         secret = None
     finally:
         engine.dispose()
     if not secret:
-        print("pas de gestionnaire de démonstration : lancez d'abord « carriere demo ».", file=sys.stderr)
+        print(f"« {args.identifiant} » n'est pas un compte de démonstration avec double authentification : "
+              "lancez d'abord « carriere demo », puis donnez un identifiant qu'il affiche.", file=sys.stderr)
         return 1
     print(pyotp.TOTP(secret).now())
     return 0
@@ -265,6 +347,9 @@ def register(subparsers) -> None:
     demo.add_argument("--no-serve", action="store_true", help="tout préparer sans lancer le serveur")
     demo.set_defaults(func=cmd_demo)
 
-    code = subparsers.add_parser("demo-totp", help="code TOTP du moment du gestionnaire de démonstration",
-                                 description="Affiche le code à 6 chiffres du gestionnaire de démonstration.")
+    code = subparsers.add_parser("demo-totp", help="code TOTP du moment d'un compte de démonstration",
+                                 description="Affiche le code à 6 chiffres du gestionnaire de démonstration, ou d'un "
+                                             "évaluateur de démonstration.")
+    code.add_argument("identifiant", nargs="?", default=DEMO_GESTIONNAIRE,
+                      help=f"identifiant du compte (par défaut : {DEMO_GESTIONNAIRE})")
     code.set_defaults(func=cmd_demo_totp)

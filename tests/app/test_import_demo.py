@@ -63,6 +63,49 @@ def test_demo_prepares_everything_and_prints_the_accounts(demo_env, capsys, monk
     assert re.fullmatch(r"\d{6}\n", capsys.readouterr().out)
 
 
+def test_demo_evaluators_log_in_with_the_printed_credentials_and_see_their_scope(demo_env, capsys, monkeypatch):
+    monkeypatch.setenv("CARRIERE_NOW", "2027-02-22T12:00:00+01:00")  # inside hors-classe-2027's avis phase
+    assert carriere(["demo", "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert f"mot de passe : {cli.DEMO_EVALUATEUR_PASSWORD}" in out
+    printed = dict(re.findall(r"clé TOTP : ([A-Z2-7 ]+)  \(code du moment : carriere demo-totp (\w+)\)", out))
+    accounts = {ident: key for key, ident in printed.items()}
+    assert sorted(accounts) == ["hproviseure", "pinspecteur", "rrectrice"], out
+    assert "hproviseure  Chef d'établissement — Lycée Jules-Ferry (0435708W)" in out
+
+    from forms_app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "démo"})
+    token = lambda page: re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # noqa: E731
+    gestion = app.test_client()  # the gestionnaire opens the list of promouvables, as the demo's user would
+    page = gestion.get("/connexion").get_data(as_text=True)
+    gestion.post("/connexion", data={"identifiant": "gestion", "password": cli.DEMO_GESTIONNAIRE_PASSWORD,
+                                     "csrf_token": token(page)})
+    secret = re.search(r"clé TOTP : ([A-Z2-7 ]+)  \(code du moment : carriere demo-totp\)", out).group(1)
+    page = gestion.get("/connexion/code").get_data(as_text=True)
+    gestion.post("/connexion/code", data={"code": pyotp.TOTP(secret.replace(" ", "")).now(), "csrf_token": token(page)})
+    page = gestion.get("/promotions/hors-classe-2027").get_data(as_text=True)
+    assert gestion.post("/promotions/hors-classe-2027/ouvrir", data={"csrf_token": token(page)}).status_code == 302
+
+    chef = app.test_client()
+    page = chef.get("/connexion").get_data(as_text=True)
+    response = chef.post("/connexion", data={"identifiant": "hproviseure", "password": cli.DEMO_EVALUATEUR_PASSWORD,
+                                              "csrf_token": token(page)})
+    assert response.headers["Location"] == "/connexion/code"
+    page = chef.get("/connexion/code").get_data(as_text=True)
+    code = pyotp.TOTP(accounts["hproviseure"].replace(" ", "")).now()
+    assert chef.post("/connexion/code", data={"code": code, "csrf_token": token(page)}).status_code == 302
+    table = chef.get("/promotions/hors-classe-2027/avis").get_data(as_text=True)
+    assert "D'Aubigny" in table or "D&#39;Aubigny" in table, table
+    assert "Vidal" not in table  # another établissement: not in her scope
+    app.extensions["carriere_db"]["engine"].dispose()
+
+    assert carriere(["demo-totp", "pinspecteur"]) == 0
+    assert re.fullmatch(r"\d{6}\n", capsys.readouterr().out)
+    assert carriere(["demo-totp", "jdupont"]) == 1  # a teacher is not a demo account with TOTP
+    assert "n'est pas un compte de démonstration" in capsys.readouterr().err
+
+
 def test_demo_is_rerunnable(demo_env, capsys):
     assert carriere(["demo", "--no-serve"]) == 0
     capsys.readouterr()
