@@ -255,7 +255,9 @@ def _annonce_avis(app) -> None:
             return
         inside = phase.start + timedelta(days=14)
         print(f"  Phase des avis de « {DEMO_PROMOTION} » : du {_jour_heure(phase.start)} au {_jour_heure(phase.end)}. "
-              f"Pour la voir dès maintenant : CARRIERE_NOW={inside.isoformat()} make demo")
+              "Pour la voir dès maintenant, sur une base à part (les échéances passées d'ici là y seront accomplies) :")
+        print(f"    export CARRIERE_NOW={inside.isoformat()} CARRIERE_DATABASE_URL=sqlite:///instance/demo-avis.db")
+        print("    make demo    (puis, dans le même terminal : .venv/bin/carriere demo-totp IDENTIFIANT)")
 
 
 def _annonce_suivi(app) -> None:
