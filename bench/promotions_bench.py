@@ -314,9 +314,13 @@ def main(argv: list[str] | None = None) -> int:
                        f"(premier, à froid : {t['first']:.2f} s ; statut {t['status']}) — objectif < 2 s : "
                        f"{'atteint' if t['max'] < 2 and t['status'] == 200 else 'non atteint'}")
             recteur = log_in(port, "recteur", filled["secret"]["recteur"], f"/app/promotions/{CAMPAGNE}/appreciations")
-            t = tableau(port, recteur, 2, "appreciations")
-            out.append(f"- pour information, la page des appréciations du recteur (toutes les lignes, un choix par "
+            t = tableau(port, recteur, 2, "appreciations?echelon=tous")
+            out.append(f"- pour information, la page des appréciations du recteur (tous les échelons, un choix par "
                        f"agent ; HTTP, {t['bytes'] / 1e6:.1f} Mo) : médiane {t['median']:.2f} s, max {t['max']:.2f} s "
+                       f"sur 2 (statut {t['status']})")
+            t = tableau(port, recteur, 2, "appreciations")
+            out.append(f"- la même page telle qu'elle s'ouvre (le premier échelon de la plage d'appel ; "
+                       f"{t['bytes'] / 1e6:.1f} Mo) : médiane {t['median']:.2f} s, max {t['max']:.2f} s "
                        f"sur 2 (statut {t['status']})")
         finally:
             if server is not None:

@@ -257,3 +257,43 @@ def criteres_departage(regles: PromotionRules) -> str:
     if not regles.departage:
         return "à barème égal, les agents sont classés par ordre alphabétique"
     return "à barème égal\u00a0: " + ", puis ".join(DEPARTAGE[c] for c in regles.departage)
+
+
+# The recteur's page of appréciations: one échelon of the plage d'appel at a time once the list is long.
+TOUS = "tous"
+UN_ECHELON_AU_DELA = 1000  # more promouvables than this: the page opens on the first échelon
+
+
+@dataclass(frozen=True)
+class VueAppreciations:
+    """Which rows the recteur's page shows: one échelon (None: all) and, or not, only those still to fill."""
+
+    echelon: int | None
+    a_renseigner: bool
+
+    def args(self) -> dict[str, str]:
+        """The URL's query for this view (what a link or a redirect carries)."""
+        out = {"echelon": TOUS if self.echelon is None else str(self.echelon)}
+        if self.a_renseigner:
+            out["a_renseigner"] = "1"
+        return out
+
+
+def lire_vue_appreciations(args: Mapping[str, str], echelons: Sequence[int], total: int) -> VueAppreciations | str:
+    """The view the URL asks for, or a French message saying what to fix. Without `echelon`: every échelon,
+    or the first one when more than UN_ECHELON_AU_DELA promouvables would make one heavy page."""
+    raw = (args.get("echelon") or "").strip()
+    if raw == "":
+        echelon = echelons[0] if echelons and total > UN_ECHELON_AU_DELA else None
+    elif raw == TOUS:
+        echelon = None
+    elif raw.isdigit() and int(raw) in echelons:
+        echelon = int(raw)
+    else:
+        known = ", ".join(str(e) for e in echelons) or "aucun pour l'instant"
+        return (f"Échelon «\u00a0{raw[:20]}\u00a0» inconnu\u00a0: choisissez un échelon de la plage d'appel "
+                f"({known}) ou «\u00a0tous\u00a0».")
+    flag = (args.get("a_renseigner") or "").strip()
+    if flag not in ("", "1"):
+        return "Le filtre «\u00a0à renseigner\u00a0» vaut 1 ou est absent\u00a0: retirez-le de l'adresse."
+    return VueAppreciations(echelon, flag == "1")

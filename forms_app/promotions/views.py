@@ -39,7 +39,7 @@ from .lecture import (
 from .loaders import campagne_promotion, load_promouvable, own_promouvable
 from .models import AppreciationRecteur, Candidature, DossierFige, Promouvable
 from .pdf import synthese_pdf
-from .rules import concerne, criteres_departage, quotas, refus_quota
+from .rules import concerne, criteres_departage, lire_vue_appreciations, quotas, refus_quota
 
 bp = Blueprint("promotions", __name__, url_prefix="/promotions")
 
@@ -403,16 +403,26 @@ def appreciations(slug: str):
             return jsonify({"ok": True, "message": "Appréciation enregistrée."})
         else:
             flash(f"Appréciations enregistrées ({len(changes)} modification{'s' if len(changes) > 1 else ''}).")
-            return redirect(url_for("promotions.appreciations", slug=slug))
+            vue = lire_vue_appreciations(request.args, sorted(par_echelon), len(lignes))  # back to the same rows
+            return redirect(url_for("promotions.appreciations", slug=slug,
+                                    **({} if isinstance(vue, str) else vue.args())))
     lignes = table_appreciations(get_session(), campaign)
     par_echelon = comptes_appreciations(lignes)
+    vue = lire_vue_appreciations(request.args, sorted(par_echelon), len(lignes))
+    if isinstance(vue, str):
+        return _refus(400, vue)
     groupes = []
     for echelon, (n, counts) in sorted(par_echelon.items()):
-        groupes.append({"echelon": echelon, "lignes": [ln for ln in lignes if ln.promouvable.echelon == echelon],
+        if vue.echelon is not None and echelon != vue.echelon:
+            continue
+        groupes.append({"echelon": echelon, "nombre": n,
+                        "lignes": [ln for ln in lignes if ln.promouvable.echelon == echelon
+                                   and not (vue.a_renseigner and ln.appreciation)],
                         "quotas": quotas(regles.appreciations, n, counts, regles.arrondi)})
     sent_values = {int(k[13:]): v for k, v in request.form.items()
                    if k.startswith("appreciation-") and k[13:].isdigit()} if errors else {}
     return render_template("app/promotions/appreciations.html", campaign=campaign, regles=regles, groupes=groupes,
+                           vue=vue, echelons=[(e, n) for e, (n, _c) in sorted(par_echelon.items())], total=len(lignes),
                            errors=errors, sent=sent_values, options=_options(regles.appreciations),
                            libelles={v.code: v.label for v in regles.avis}, ouverte=etat_phase(campaign, "appreciation") == "ouverte",
                            etat=_etat_texte(campaign, "appreciation")), status

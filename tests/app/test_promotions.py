@@ -138,6 +138,40 @@ def test_roles_and_scopes(app, login, world, clock, form_post):
     assert chef.get("/evaluateurs/").status_code == 403
 
 
+def test_recteur_chooses_an_echelon_and_the_rows_still_to_fill(app, login, world, clock, form_post):
+    clock.current = AVIS
+    gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])
+    form_post(gclient, f"/promotions/{HC}/ouvrir", page=f"/promotions/{HC}/gestion")
+    p = ids(app)
+    t = {n: v[0].id for n, v in world["teachers"].items()}
+    clock.current = APPRECIATION
+    recteur = staff(app, login, world["recteur"])
+    page = html.unescape(recteur.get(f"/promotions/{HC}/appreciations").data.decode())
+    assert "Arnaud" in page and "Dumas" in page  # six promouvables: every échelon on one page
+    assert "9e (3)" in page.replace("<sup>", "").replace("</sup>", "")
+
+    page = html.unescape(recteur.get(f"/promotions/{HC}/appreciations?echelon=9").data.decode())
+    assert "Arnaud" in page and "Berger" in page and "Esnault" in page
+    assert "Caron" not in page and "Dumas" not in page and "Ferrand" not in page
+
+    # Saved from the 9th échelon's page: back on the same page; then only the rows still to fill.
+    saved = form_post(recteur, f"/promotions/{HC}/appreciations?echelon=9&a_renseigner=1",
+                      {f"appreciation-{p[t['Arnaud']]}": "satisfaisant"})
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"/promotions/{HC}/appreciations?echelon=9&a_renseigner=1")
+    page = html.unescape(recteur.get(saved.headers["Location"]).data.decode())
+    assert "Arnaud" not in page and "Berger" in page and "Esnault" in page
+    assert "3 promouvables, 2 à renseigner" in page.replace("<sup>", "").replace("</sup>", "")
+
+    before = recteur.get(f"/promotions/{HC}/appreciations?echelon=tous").data
+    for query in ("echelon=8", "echelon=neuf", "a_renseigner=oui"):
+        refused = recteur.get(f"/promotions/{HC}/appreciations?{query}")
+        assert refused.status_code == 400, query
+        body = html.unescape(refused.data.decode())
+        assert "choisissez un échelon de la plage d'appel (9, 10, 11)" in body or "vaut 1 ou est absent" in body
+    assert recteur.get(f"/promotions/{HC}/appreciations?echelon=tous").data == before
+
+
 def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world, clock, form_post):
     clock.current = AVIS
     gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])

@@ -9,10 +9,13 @@ import pytest
 from forms_app.perspectives.rules import prochain_rendez_vous, prochains_echelons, promouvable_hors_classe
 from forms_app.promotions.echelons import Position, position_au
 from forms_app.promotions.rules import (
+    UN_ECHELON_AU_DELA,
     Candidat,
     Situation,
+    VueAppreciations,
     bareme,
     eligibilite,
+    lire_vue_appreciations,
     plage_points,
     quota_max,
     refus_quota,
@@ -219,3 +222,23 @@ def test_perspectives(hc, rdv, durees):
     assert second.titre.startswith("Deuxième rendez-vous") and second.jour == date(2027, 8, 31)
     hc_date = promouvable_hors_classe(hc, durees, "professeur certifié", "classe normale", position, date(2026, 11, 20))
     assert hc_date.jour == date(2030, 8, 31)  # 9th on 1/9/2027: 23 months on 31/08/2029, 35 on 31/08/2030
+
+
+@pytest.mark.parametrize("args, total, expected", [
+    ({}, 6, VueAppreciations(None, False)),  # a short list: every échelon on one page
+    ({}, UN_ECHELON_AU_DELA + 1, VueAppreciations(9, False)),  # a long one opens on the first échelon
+    ({"echelon": "tous"}, UN_ECHELON_AU_DELA + 1, VueAppreciations(None, False)),
+    ({"echelon": "10", "a_renseigner": "1"}, 6, VueAppreciations(10, True)),
+    ({"echelon": "8"}, 6, "Échelon «\u00a08\u00a0» inconnu\u00a0: choisissez un échelon de la plage d'appel (9, 10, 11) "
+                          "ou «\u00a0tous\u00a0»."),
+    ({"echelon": "-9"}, 6, "Échelon «\u00a0-9\u00a0» inconnu\u00a0: choisissez un échelon de la plage d'appel (9, 10, 11) "
+                           "ou «\u00a0tous\u00a0»."),
+    ({"a_renseigner": "oui"}, 6, "Le filtre «\u00a0à renseigner\u00a0» vaut 1 ou est absent\u00a0: retirez-le de l'adresse."),
+])
+def test_the_recteur_page_view_from_its_url(args, total, expected):
+    assert lire_vue_appreciations(args, [9, 10, 11], total) == expected
+
+
+def test_the_view_round_trips_through_its_url():
+    for vue in (VueAppreciations(None, False), VueAppreciations(11, True)):
+        assert lire_vue_appreciations(vue.args(), [9, 10, 11], 5000) == vue
