@@ -23,8 +23,8 @@ def register_blueprints(app: Flask) -> None:
     from .affectation.views import bp as affectation
     from .avis.views import bp as avis
     from .confirmations.views import bp as confirmations
-    from .comptes.reactivation import bp as comptes
-    from .comptes.views import bp as auth
+    from .comptes.views.reactivation import bp as comptes
+    from .comptes.views.connexion import bp as auth
     from .courrier.views import bp as courrier
     from .cv.views import bp as cv
     from .dossier.views import bp as dossier

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from forms_app.comptes.models import Account, RecoveryCode, UserSession
-from forms_app.comptes.views import MSG_BAD_LOGIN, MSG_FIRST_EXPIRED
+from forms_app.comptes.views.connexion import MSG_BAD_LOGIN, MSG_FIRST_EXPIRED
 from forms_app.core.db import new_session, write_transaction
 from forms_app.core.models import AuditEntry
 

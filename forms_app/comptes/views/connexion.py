@@ -18,16 +18,16 @@ from flask import (
 )
 from sqlalchemy import delete, select
 
-from ..core import audit
-from ..core.clock import security_now as now
-from ..core.db import get_session, write_transaction
-from ..core.security import form_view
-from . import throttle, totp
-from .access import hasher, login_required
-from .forms import CodeForm, ConfirmPasswordForm, LoginForm, PasswordChangeForm, TotpEnrolForm
-from .models import Account, RecoveryCode
-from .passwords import numen_as_typed, password_problems, verify_password
-from .sessions import end_sessions_of, purge_expired
+from ...core import audit
+from ...core.clock import security_now as now
+from ...core.db import get_session, write_transaction
+from ...core.security import form_view
+from .. import throttle, totp
+from ..access import hasher, login_required
+from ..forms import CodeForm, ConfirmPasswordForm, LoginForm, PasswordChangeForm, TotpEnrolForm
+from ..models import Account, RecoveryCode
+from ..passwords import numen_as_typed, password_problems, verify_password
+from ..sessions import end_sessions_of, purge_expired
 
 bp = Blueprint("auth", __name__)
 
@@ -403,6 +403,6 @@ def totp_disable():
 
 
 def _academie() -> str:
-    from ..core.content import site_config
+    from ...core.content import site_config
 
     return site_config().academie

@@ -16,18 +16,18 @@ from sqlalchemy import delete, select
 
 from generator.model import PARIS
 
-from ..core import audit
-from ..core.clock import security_now
-from ..core.db import get_session, write_transaction
-from ..core.security import form_view
-from ..dossier.agents_store import end_of_day
-from ..dossier.loaders import load_dossier
-from ..dossier.models import Agent
-from . import throttle
-from .access import hasher, role_required
-from .forms import ReactivationForm
-from .models import Account, RecoveryCode
-from .sessions import end_sessions_of
+from ...core import audit
+from ...core.clock import security_now
+from ...core.db import get_session, write_transaction
+from ...core.security import form_view
+from ...dossier.agents_store import end_of_day
+from ...dossier.loaders import load_dossier
+from ...dossier.models import Agent
+from .. import throttle
+from ..access import hasher, role_required
+from ..forms import ReactivationForm
+from ..models import Account, RecoveryCode
+from ..sessions import end_sessions_of
 
 bp = Blueprint("comptes", __name__, url_prefix="/comptes")
 

@@ -1,0 +1,1 @@
+"""Accounts: login, passwords, TOTP, sessions, throttling and the identity of the request."""

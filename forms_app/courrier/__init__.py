@@ -1,0 +1,1 @@
+"""Courrier: the messages a person receives in the portal, with their attachments."""
