@@ -30,6 +30,22 @@ def demo_env(tmp_path, monkeypatch):
     return url
 
 
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def log_in_with_totp(app, identifiant: str, password: str, secret: str):
+    """A client logged in with the printed password, then the code of the printed TOTP key."""
+    client = app.test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    response = client.post("/connexion", data={"identifiant": identifiant, "password": password,
+                                               "csrf_token": TOKEN.search(page).group(1)})
+    assert response.headers["Location"] == "/connexion/code"
+    page = client.get("/connexion/code").get_data(as_text=True)
+    code = pyotp.TOTP(secret.replace(" ", "")).now()
+    assert client.post("/connexion/code", data={"code": code, "csrf_token": TOKEN.search(page).group(1)}).status_code == 302
+    return client
+
+
 def test_demo_prepares_everything_and_prints_the_accounts(demo_env, capsys, monkeypatch):
     assert carriere(["demo", "--no-serve"]) == 0
     out = capsys.readouterr().out
@@ -48,14 +64,7 @@ def test_demo_prepares_everything_and_prints_the_accounts(demo_env, capsys, monk
     page = client.get("/connexion").get_data(as_text=True)
     response = client.post("/connexion", data={"identifiant": "jdupont", "password": first.group(2), "csrf_token": token(page)})
     assert response.headers["Location"] == "/"
-    other = app.test_client()
-    page = other.get("/connexion").get_data(as_text=True)
-    response = other.post("/connexion", data={"identifiant": "gestion", "password": cli.DEMO_GESTIONNAIRE_PASSWORD,
-                                               "csrf_token": token(page)})
-    assert response.headers["Location"] == "/connexion/code"
-    page = other.get("/connexion/code").get_data(as_text=True)
-    code = pyotp.TOTP(secret.replace(" ", "")).now()
-    assert other.post("/connexion/code", data={"code": code, "csrf_token": token(page)}).status_code == 302
+    other = log_in_with_totp(app, "gestion", cli.DEMO_GESTIONNAIRE_PASSWORD, secret)
     assert other.get("/").status_code == 200
     app.extensions["carriere_db"]["engine"].dispose()
 
@@ -76,28 +85,18 @@ def test_demo_evaluators_log_in_with_the_printed_credentials_and_see_their_scope
     from forms_app import create_app
 
     app = create_app({"TESTING": True, "SECRET_KEY": "démo"})
-    token = lambda page: re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # noqa: E731
-    gestion = app.test_client()  # the gestionnaire opens the list of promouvables, as the demo's user would
-    page = gestion.get("/connexion").get_data(as_text=True)
-    gestion.post("/connexion", data={"identifiant": "gestion", "password": cli.DEMO_GESTIONNAIRE_PASSWORD,
-                                     "csrf_token": token(page)})
     secret = re.search(r"clé TOTP : ([A-Z2-7 ]+)  \(code du moment : carriere demo-totp\)", out).group(1)
-    page = gestion.get("/connexion/code").get_data(as_text=True)
-    gestion.post("/connexion/code", data={"code": pyotp.TOTP(secret.replace(" ", "")).now(), "csrf_token": token(page)})
+    gestion = log_in_with_totp(app, "gestion", cli.DEMO_GESTIONNAIRE_PASSWORD, secret)  # opens the promouvables
     page = gestion.get("/promotions/hors-classe-2027").get_data(as_text=True)
-    assert gestion.post("/promotions/hors-classe-2027/ouvrir", data={"csrf_token": token(page)}).status_code == 302
-
-    chef = app.test_client()
-    page = chef.get("/connexion").get_data(as_text=True)
-    response = chef.post("/connexion", data={"identifiant": "hproviseure", "password": cli.DEMO_EVALUATEUR_PASSWORD,
-                                              "csrf_token": token(page)})
-    assert response.headers["Location"] == "/connexion/code"
-    page = chef.get("/connexion/code").get_data(as_text=True)
-    code = pyotp.TOTP(accounts["hproviseure"].replace(" ", "")).now()
-    assert chef.post("/connexion/code", data={"code": code, "csrf_token": token(page)}).status_code == 302
+    assert gestion.post("/promotions/hors-classe-2027/ouvrir",
+                        data={"csrf_token": TOKEN.search(page).group(1)}).status_code == 302
+    chef = log_in_with_totp(app, "hproviseure", cli.DEMO_EVALUATEUR_PASSWORD, accounts["hproviseure"])
     table = chef.get("/promotions/hors-classe-2027/avis").get_data(as_text=True)
     assert "D'Aubigny" in table or "D&#39;Aubigny" in table, table
     assert "Vidal" not in table  # another établissement: not in her scope
+    inspecteur = log_in_with_totp(app, "pinspecteur", cli.DEMO_EVALUATEUR_PASSWORD, accounts["pinspecteur"])
+    table = inspecteur.get("/promotions/hors-classe-2027/avis").get_data(as_text=True)
+    assert "Martin" in table and "Vidal" not in table  # Julien Martin's discipline, not Élodie Vidal's
     app.extensions["carriere_db"]["engine"].dispose()
 
     assert carriere(["demo-totp", "pinspecteur"]) == 0

@@ -98,6 +98,14 @@ def ids(app):
     return found
 
 
+def opened(app, login, world, clock, form_post):
+    """In the avis phase, the gestionnaire opens the list: (promouvable id by agent id, agent id by name)."""
+    clock.current = AVIS
+    gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])
+    assert form_post(gclient, f"/promotions/{HC}/ouvrir", page=f"/promotions/{HC}/gestion").status_code == 302
+    return ids(app), {n: v[0].id for n, v in world["teachers"].items()}
+
+
 def test_teacher_sees_whether_she_is_promouvable_and_why(app, login, world, clock):
     clock.current = AVANT
     body = html.unescape(teacher(app, login, world, "Arnaud").get("/promotions/").data.decode())
@@ -139,11 +147,7 @@ def test_roles_and_scopes(app, login, world, clock, form_post):
 
 
 def test_recteur_chooses_an_echelon_and_the_rows_still_to_fill(app, login, world, clock, form_post):
-    clock.current = AVIS
-    gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])
-    form_post(gclient, f"/promotions/{HC}/ouvrir", page=f"/promotions/{HC}/gestion")
-    p = ids(app)
-    t = {n: v[0].id for n, v in world["teachers"].items()}
+    p, t = opened(app, login, world, clock, form_post)
     clock.current = APPRECIATION
     recteur = staff(app, login, world["recteur"])
     page = html.unescape(recteur.get(f"/promotions/{HC}/appreciations").data.decode())
@@ -173,11 +177,7 @@ def test_recteur_chooses_an_echelon_and_the_rows_still_to_fill(app, login, world
 
 
 def test_avis_quota_appreciations_synthese_tableau_publication(app, login, world, clock, form_post):
-    clock.current = AVIS
-    gclient = log(app, login, world["gestionnaire"][0].identifiant, world["gestionnaire"][1])
-    form_post(gclient, f"/promotions/{HC}/ouvrir", page=f"/promotions/{HC}/gestion")
-    p = ids(app)
-    t = {n: v[0].id for n, v in world["teachers"].items()}
+    p, t = opened(app, login, world, clock, form_post)
     chef = staff(app, login, world["chef"])
     page = html.unescape(chef.get(f"/promotions/{HC}/avis").data.decode())
     assert "Avis du chef d'établissement" in page and "Ferrand" not in page
