@@ -213,19 +213,23 @@ class LigneAppreciation:
     origine: str = ""  # where a kept appréciation comes from
 
 
-def table_appreciations(db: Session, campaign: Campaign) -> list[LigneAppreciation]:
-    """Every promouvable, by échelon then name, with her appréciation and the evaluators' avis."""
+def table_appreciations(db: Session, campaign: Campaign, echelon: int | None = None) -> list[LigneAppreciation]:
+    """Every promouvable (or those of one échelon), by échelon then name, with her appréciation and the
+    evaluators' avis."""
+    of_campaign = [Promouvable.campagne == campaign.slug]
+    if echelon is not None:
+        of_campaign.append(Promouvable.echelon == echelon)
     rows = db.execute(select(Promouvable, Agent.nom, Agent.prenom, AppreciationRecteur.valeur,
                              AppreciationRecteur.origine)
                       .join(Agent, Agent.id == Promouvable.agent_id)
                       .outerjoin(AppreciationRecteur, AppreciationRecteur.promouvable_id == Promouvable.id)
-                      .where(Promouvable.campagne == campaign.slug)
+                      .where(*of_campaign)
                       .order_by(Promouvable.echelon, Agent.nom, Agent.prenom, Promouvable.id)).all()
     avis: dict[int, dict] = {}
     for pid, evaluateur, valeur in db.execute(
             select(AvisPromotion.promouvable_id, AvisPromotion.evaluateur, AvisPromotion.valeur)
             .join(Promouvable, Promouvable.id == AvisPromotion.promouvable_id)
-            .where(Promouvable.campagne == campaign.slug)):
+            .where(*of_campaign)):
         avis.setdefault(pid, {})[evaluateur] = valeur
     return [LigneAppreciation(p, nom, prenom, valeur, avis.get(p.id, {}), origine or "")
             for p, nom, prenom, valeur, origine in rows]
@@ -256,6 +260,21 @@ def comptes_appreciations(lignes: Iterable[LigneAppreciation]) -> dict[int, tupl
         if ln.appreciation:
             counts[ln.appreciation] += 1
         out[ln.promouvable.echelon] = (n + 1, counts)
+    return out
+
+
+def comptes_appreciations_en_base(db: Session, campaign: Campaign) -> dict[int, tuple[int, Counter]]:
+    """The same counts as comptes_appreciations, counted by the database (no row read)."""
+    out: dict[int, tuple[int, Counter]] = {}
+    for echelon, valeur, n in db.execute(
+            select(Promouvable.echelon, AppreciationRecteur.valeur, func.count())
+            .outerjoin(AppreciationRecteur, AppreciationRecteur.promouvable_id == Promouvable.id)
+            .where(Promouvable.campagne == campaign.slug)
+            .group_by(Promouvable.echelon, AppreciationRecteur.valeur)):
+        total, counts = out.get(echelon, (0, Counter()))
+        if valeur:
+            counts[valeur] += n
+        out[echelon] = (total + n, counts)
     return out
 
 

@@ -26,6 +26,7 @@ from .lecture import (
     avis_de,
     classement,
     comptes_appreciations,
+    comptes_appreciations_en_base,
     dans_la_portee,
     eligibilite_de,
     enregistrer_appreciation,
@@ -406,11 +407,13 @@ def appreciations(slug: str):
             vue = lire_vue_appreciations(request.args, sorted(par_echelon), len(lignes))  # back to the same rows
             return redirect(url_for("promotions.appreciations", slug=slug,
                                     **({} if isinstance(vue, str) else vue.args())))
-    lignes = table_appreciations(get_session(), campaign)
-    par_echelon = comptes_appreciations(lignes)
-    vue = lire_vue_appreciations(request.args, sorted(par_echelon), len(lignes))
+    db = get_session()
+    par_echelon = comptes_appreciations_en_base(db, campaign)
+    total = sum(n for n, _counts in par_echelon.values())
+    vue = lire_vue_appreciations(request.args, sorted(par_echelon), total)
     if isinstance(vue, str):
         return _refus(400, vue)
+    lignes = table_appreciations(db, campaign, vue.echelon)  # only the rows shown
     groupes = []
     for echelon, (n, counts) in sorted(par_echelon.items()):
         if vue.echelon is not None and echelon != vue.echelon:
@@ -422,7 +425,7 @@ def appreciations(slug: str):
     sent_values = {int(k[13:]): v for k, v in request.form.items()
                    if k.startswith("appreciation-") and k[13:].isdigit()} if errors else {}
     return render_template("app/promotions/appreciations.html", campaign=campaign, regles=regles, groupes=groupes,
-                           vue=vue, echelons=[(e, n) for e, (n, _c) in sorted(par_echelon.items())], total=len(lignes),
+                           vue=vue, echelons=[(e, n) for e, (n, _c) in sorted(par_echelon.items())], total=total,
                            errors=errors, sent=sent_values, options=_options(regles.appreciations),
                            libelles={v.code: v.label for v in regles.avis}, ouverte=etat_phase(campaign, "appreciation") == "ouverte",
                            etat=_etat_texte(campaign, "appreciation")), status

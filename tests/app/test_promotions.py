@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from forms_app.comptes.models import Account
+from forms_app.core.content import current_site
 from forms_app.core.db import new_session, write_transaction
 from forms_app.courrier.models import Message
 from forms_app.evaluateurs.models import Perimetre
+from forms_app.promotions.lecture import comptes_appreciations, comptes_appreciations_en_base, table_appreciations
 from forms_app.promotions.models import Promouvable
 from generator.model import PARIS
 
@@ -166,6 +168,15 @@ def test_recteur_chooses_an_echelon_and_the_rows_still_to_fill(app, login, world
     page = html.unescape(recteur.get(saved.headers["Location"]).data.decode())
     assert "Arnaud" not in page and "Berger" in page and "Esnault" in page
     assert "3 promouvables, 2 à renseigner" in page.replace("<sup>", "").replace("</sup>", "")
+
+    db = new_session(app)  # the page's counts come from the database: the same as counting the rows
+    with app.app_context():
+        campaign = current_site().campaign(HC)
+    counted = comptes_appreciations_en_base(db, campaign)
+    assert counted == comptes_appreciations(table_appreciations(db, campaign))
+    assert {e: n for e, (n, _c) in counted.items()} == {9: 3, 10: 2, 11: 1} and counted[9][1] == {"satisfaisant": 1}
+    assert [ln.nom for ln in table_appreciations(db, campaign, 9)] == ["Arnaud", "Berger", "Esnault"]
+    db.close()
 
     before = recteur.get(f"/promotions/{HC}/appreciations?echelon=tous").data
     for query in ("echelon=8", "echelon=neuf", "a_renseigner=oui"):
