@@ -8,17 +8,14 @@ import sys
 
 def _run(args: argparse.Namespace, action: str | None) -> int:
     from .. import create_app
-    from ..core.cli import site_or_say
+    from ..core.cli import campaign_or_say, site_or_say
     from ..core.clock import now
     from ..core.echeances import instants, run_due
 
     app = create_app()
     with app.app_context():
         site = site_or_say()
-        if site is None:
-            return 1
-        if args.campagne is not None and site.campaign(args.campagne) is None:
-            print(f"campagne inconnue : {args.campagne} (voir content/campagnes/)", file=sys.stderr)
+        if site is None or (args.campagne is not None and campaign_or_say(args.campagne) is None):
             return 1
         moment = now()
         try:

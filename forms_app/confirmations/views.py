@@ -79,6 +79,13 @@ def _fichiers(confirmation: ConfirmationDemande | None) -> list:
         .order_by(FichierConfirmation.role.desc(), FichierConfirmation.rang)).all())
 
 
+def _relue_verrouillee(session, confirmation_id: int) -> ConfirmationDemande:
+    """The confirmation read again under the write lock: a double submission or a return marked in between
+    is seen."""
+    return session.scalar(select(ConfirmationDemande).where(ConfirmationDemande.id == confirmation_id)
+                          .execution_options(populate_existing=True).with_for_update())
+
+
 def _retour_possible(campaign, confirmation) -> str | None:
     """Why the return is refused now (None: it may be made)."""
     if confirmation is None:
@@ -194,8 +201,7 @@ def retour(demande_id: int):
     moment = now()
     with write_transaction(session):
         # Re-read under the write lock: a double submission or a gestionnaire's paper mark in between wins.
-        current = session.scalar(select(ConfirmationDemande).where(ConfirmationDemande.id == confirmation.id)
-                                 .execution_options(populate_existing=True).with_for_update())
+        current = _relue_verrouillee(session, confirmation.id)
         if current.etat != ATTENTE:
             session.rollback()
             return _page(demande_id, 409, {"general": _retour_possible(campaign, current)})
@@ -277,8 +283,7 @@ def papier(demande_id: int):
     session = get_session()
     moment = now()
     with write_transaction(session):
-        current = session.scalar(select(ConfirmationDemande).where(ConfirmationDemande.id == confirmation.id)
-                                 .execution_options(populate_existing=True).with_for_update())
+        current = _relue_verrouillee(session, confirmation.id)
         if current.etat != ATTENTE:
             message = _retour_possible(campaign, current)
             session.rollback()

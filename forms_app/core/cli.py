@@ -61,6 +61,19 @@ def site_or_say():
     return site
 
 
+def campaign_or_say(slug: str):
+    """A campaign of the content as the app loaded it (inside an app context), or None after saying which
+    slugs exist (or how to see the content's errors)."""
+    site = site_or_say()
+    if site is None:
+        return None
+    campaign = site.campaign(slug)
+    if campaign is None:
+        known = ", ".join(c.slug for c in site.campaigns)
+        print(f"campagne inconnue : {slug} (campagnes : {known})", file=sys.stderr)
+    return campaign
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Create or migrate the schema."""
     from .migrate import current_revision, upgrade

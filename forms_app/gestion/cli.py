@@ -9,23 +9,19 @@ from pathlib import Path
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .. import create_app
-    from ..core.cli import site_or_say
+    from ..core.cli import campaign_or_say
+    from ..core.content import current_site
     from ..core.db import engine_of
     from . import exports
 
     app = create_app()
     with app.app_context():
-        site = site_or_say()
-        if site is None:
-            return 1
-        campaign = site.campaign(args.campagne)
+        campaign = campaign_or_say(args.campagne)
         if campaign is None:
-            known = ", ".join(c.slug for c in site.campaigns)
-            print(f"campagne inconnue : {args.campagne} (campagnes : {known})", file=sys.stderr)
             return 1
         try:
             with engine_of(app).connect() as conn:
-                rows = exports.lignes(conn, campaign, site.referentiel)
+                rows = exports.lignes(conn, campaign, current_site().referentiel)
                 headers = exports.entetes(campaign)
                 if args.out is None and args.format == "xlsx":
                     print("le format xlsx s'écrit dans un fichier : ajoutez --out FICHIER.xlsx", file=sys.stderr)

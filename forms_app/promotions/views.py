@@ -278,6 +278,28 @@ def _avis_context(campaign, regles, reach):
     return lignes, comptes, quotas(regles.avis, len(lignes), comptes, regles.arrondi)
 
 
+def _choix_envoyes(lignes, prefix: str, valeurs: set[str], actuel, errors: dict[int, str]) -> list:
+    """The (line, value) pairs the form changes (fields `<prefix>-<promouvable id>`, "" for none); a value
+    outside the campaign's list is written into errors under the promouvable's id."""
+    changes = []
+    for ln in lignes:
+        key = f"{prefix}-{ln.promouvable.id}"
+        if key not in request.form:
+            continue
+        sent = request.form[key].strip() or None
+        if sent is not None and sent not in valeurs:
+            errors[ln.promouvable.id] = MSG_VALEUR.format(nom=f"{ln.prenom} {ln.nom}")
+        elif sent != actuel(ln):
+            changes.append((ln, sent))
+    return changes
+
+
+def _valeurs_envoyees(prefix: str) -> dict[int, str]:
+    """What the refused form held, by promouvable id, to show it again."""
+    start = len(prefix) + 1
+    return {int(k[start:]): v for k, v in request.form.items() if k.startswith(prefix + "-") and k[start:].isdigit()}
+
+
 @bp.route("/<slug>/avis", methods=["GET", "POST"])
 @evaluateur_required
 def avis(slug: str):
@@ -298,16 +320,7 @@ def avis(slug: str):
             db.execute(dans_la_portee(select(Promouvable.id).where(Promouvable.campagne == campaign.slug), reach)
                        .with_for_update())
             lignes = table_avis(db, campaign, reach)
-            changes = []
-            for ln in lignes:
-                key = f"avis-{ln.promouvable.id}"
-                if key not in request.form:
-                    continue
-                sent = request.form[key].strip() or None
-                if sent is not None and sent not in valeurs:
-                    errors[ln.promouvable.id] = MSG_VALEUR.format(nom=f"{ln.prenom} {ln.nom}")
-                elif sent != ln.avis:
-                    changes.append((ln, sent))
+            changes = _choix_envoyes(lignes, "avis", valeurs, lambda ln: ln.avis, errors)
             counts = Counter(ln.avis for ln in lignes if ln.avis)
             counts.subtract(ln.avis for ln, _ in changes if ln.avis)  # every change frees its old value: a swap fits
             for ln, sent in changes:
@@ -335,8 +348,7 @@ def avis(slug: str):
             flash(f"Avis enregistrés ({len(changes)} modification{'s' if len(changes) > 1 else ''}).")
             return redirect(url_for("promotions.avis", slug=slug))
     lignes, comptes, qs = _avis_context(campaign, regles, reach)
-    sent_values = {int(k[5:]): v for k, v in request.form.items() if k.startswith("avis-") and k[5:].isdigit()} \
-        if errors else {}
+    sent_values = _valeurs_envoyees("avis") if errors else {}
     evaluateur = next(e for e in regles.evaluateurs if e.code == reach.evaluateur)
     return render_template("app/promotions/avis.html", campaign=campaign, regles=regles, lignes=lignes, quotas=qs,
                            errors=errors, sent=sent_values, evaluateur=evaluateur, options=_options(regles.avis),
@@ -366,20 +378,11 @@ def appreciations(slug: str):
             return _refus(409, MSG_PHASE_APPRECIATION.format(etat=_etat_texte(campaign, "appreciation")))
         valeurs = {v.code for v in regles.appreciations}
         db = get_session()
-        changes = []
         with write_transaction(db):
             db.execute(select(Promouvable.id).where(Promouvable.campagne == campaign.slug).with_for_update())
             lignes = table_appreciations(db, campaign)
             par_echelon = comptes_appreciations(lignes)
-            for ln in lignes:
-                key = f"appreciation-{ln.promouvable.id}"
-                if key not in request.form:
-                    continue
-                sent = request.form[key].strip() or None
-                if sent is not None and sent not in valeurs:
-                    errors[ln.promouvable.id] = MSG_VALEUR.format(nom=f"{ln.prenom} {ln.nom}")
-                elif sent != ln.appreciation:
-                    changes.append((ln, sent))
+            changes = _choix_envoyes(lignes, "appreciation", valeurs, lambda ln: ln.appreciation, errors)
             for ln, _ in changes:  # every change frees its old value first: a swap fits
                 if ln.appreciation:
                     par_echelon[ln.promouvable.echelon][1][ln.appreciation] -= 1
@@ -422,8 +425,7 @@ def appreciations(slug: str):
                         "lignes": [ln for ln in lignes if ln.promouvable.echelon == echelon
                                    and not (vue.a_renseigner and ln.appreciation)],
                         "quotas": quotas(regles.appreciations, n, counts, regles.arrondi)})
-    sent_values = {int(k[13:]): v for k, v in request.form.items()
-                   if k.startswith("appreciation-") and k[13:].isdigit()} if errors else {}
+    sent_values = _valeurs_envoyees("appreciation") if errors else {}
     return render_template("app/promotions/appreciations.html", campaign=campaign, regles=regles, groupes=groupes,
                            vue=vue, echelons=[(e, n) for e, (n, _c) in sorted(par_echelon.items())], total=total,
                            errors=errors, sent=sent_values, options=_options(regles.appreciations),

@@ -6,15 +6,9 @@ import sys
 from pathlib import Path
 
 
-def _campaign(app, slug: str):
-    from ..core.content import current_site
-
-    site = current_site()
-    return None if site is None else site.campaign(slug)
-
-
 def cmd_importer(args: argparse.Namespace) -> int:
     from .. import create_app
+    from ..core.cli import campaign_or_say
     from ..core.content import current_site
     from ..core.db import new_session, write_transaction
     from .importer import ResultatsRefuses, import_results, lire_csv
@@ -27,9 +21,8 @@ def cmd_importer(args: argparse.Namespace) -> int:
         return 1
     app = create_app()
     with app.app_context():
-        campaign = _campaign(app, args.campagne)
+        campaign = campaign_or_say(args.campagne)
         if campaign is None:
-            print(f"campagne inconnue : {args.campagne} (voir content/campagnes/)", file=sys.stderr)
             return 1
         session = new_session(app)
         try:
@@ -50,14 +43,14 @@ def cmd_importer(args: argparse.Namespace) -> int:
 
 def cmd_publier(args: argparse.Namespace) -> int:
     from .. import create_app
+    from ..core.cli import campaign_or_say
     from ..core.db import new_session
     from .publication import publier
 
     app = create_app()
     with app.app_context():
-        campaign = _campaign(app, args.campagne)
+        campaign = campaign_or_say(args.campagne)
         if campaign is None:
-            print(f"campagne inconnue : {args.campagne} (voir content/campagnes/)", file=sys.stderr)
             return 1
         session = new_session(app)
         try:

@@ -67,6 +67,17 @@ class BilanImport:
         return self.crees + self.modifies + self.inchanges
 
 
+def _etablissement(uai: str, referentiel):
+    """(the établissement of this UAI, or None; the refusal to write after « fichier:ligne: », or None).
+    An empty UAI is neither: the line names its affectation otherwise."""
+    if not uai:
+        return None, None
+    etab = referentiel.etablissements.get(uai) if referentiel is not None else None
+    if not UAI_RE.match(uai) or (referentiel is not None and etab is None):
+        return None, f"UAI « {uai[:10]} » inconnu : un établissement du référentiel (7 chiffres et une lettre)"
+    return etab, None
+
+
 def _ou(fichier: str, ligne: int) -> str:
     if ligne and fichier:
         return f"{fichier}:{ligne}: "
@@ -183,13 +194,12 @@ def import_results(session: Session, campaign: Campaign, rows: list[LigneResulta
             continue
         libelle = r.libelle
         if r.issue == EXTENSION:
-            etab = referentiel.etablissements.get(r.uai) if referentiel is not None and r.uai else None
+            etab, refus = _etablissement(r.uai, referentiel)
             if r.voeu_rang is not None:
                 problemes.append(f"{ou}une « extension » se fait hors des vœux : laissez la colonne voeu vide")
                 continue
-            if r.uai and (not UAI_RE.match(r.uai) or (referentiel is not None and etab is None)):
-                problemes.append(f"{ou}UAI « {r.uai[:10]} » inconnu : un établissement du référentiel "
-                                 "(7 chiffres et une lettre)")
+            if refus:
+                problemes.append(ou + refus)
                 continue
             if not libelle and etab is not None:
                 libelle = f"{etab.type} {etab.nom}"
@@ -207,10 +217,9 @@ def import_results(session: Session, campaign: Campaign, rows: list[LigneResulta
                                  f"{ou}la demande n° {r.demande_id} n'a aucun vœu : elle ne peut pas être satisfaite")
                 continue
             if r.uai:
-                etab = referentiel.etablissements.get(r.uai) if referentiel is not None else None
-                if not UAI_RE.match(r.uai) or (referentiel is not None and etab is None):
-                    problemes.append(f"{ou}UAI « {r.uai[:10]} » inconnu : un établissement du référentiel "
-                                     "(7 chiffres et une lettre)")
+                etab, refus = _etablissement(r.uai, referentiel)
+                if refus:
+                    problemes.append(ou + refus)
                     continue
                 if not libelle and etab is not None:
                     libelle = f"{etab.type} {etab.nom}"
