@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load_server  # noqa: E402
+from bench import load_server, load_setup  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CAMPAGNE = "intra-2027"
@@ -96,10 +96,7 @@ def populate(url: str, site, demandes: int, voeux: int, rng: random.Random) -> d
     holders = entrants = cancelled = 0
     with psycopg.connect(pg_dsn(url)) as conn:
         with conn.cursor() as cur:
-            with cur.copy("COPY agents (id, numen, civilite, nom, prenom, date_naissance, corps, grade, echelon, "
-                          "echelon_depuis, discipline, position, modalite_service, affectation_uai, "
-                          "affectation_depuis, adresse, code_postal, commune, mail_pro, mail_perso, telephone, "
-                          "portable, situation_familiale, enfants, created_at, updated_at) FROM STDIN") as copy:
+            with cur.copy(load_setup.COPY_AGENTS) as copy:
                 for i in range(1, demandes + 1):
                     holder = holding[i] = rng.random() < 2 / 3
                     holders += holder

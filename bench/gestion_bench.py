@@ -24,7 +24,6 @@ import io
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import statistics
@@ -37,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load_server  # noqa: E402
+from bench import load_server, load_setup  # noqa: E402
 from bench.load_setup import Client, SetupError, csrf_of  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -112,10 +111,7 @@ def populate(url: str, demandes: int, voeux: int, pdfs: int) -> dict:
     started = time.monotonic()
     with psycopg.connect(pg_dsn(url)) as conn:
         with conn.cursor() as cur:
-            with cur.copy("COPY agents (id, numen, civilite, nom, prenom, date_naissance, corps, grade, echelon, "
-                          "echelon_depuis, discipline, position, modalite_service, affectation_uai, "
-                          "affectation_depuis, adresse, code_postal, commune, mail_pro, mail_perso, telephone, "
-                          "portable, situation_familiale, enfants, created_at, updated_at) FROM STDIN") as copy:
+            with cur.copy(load_setup.COPY_AGENTS) as copy:
                 for i in range(1, demandes + 1):
                     nom = f"{NOMS[i % len(NOMS)]}{'' if i <= len(NOMS) else i}"
                     copy.write_row((i, f"{i:07d}BANC{i % 97:02d}"[:13], "Madame" if i % 2 else "Monsieur", nom,

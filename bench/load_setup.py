@@ -22,6 +22,12 @@ COOKIE = "carriere_session"
 HEADER = ("numen;civilite;nom;prenom;date_naissance;corps;grade;echelon;echelon_depuis;discipline;position;"
           "modalite_service;affectation_uai;affectation_depuis;adresse;code_postal;commune;mail_pro;mail_perso;"
           "telephone;portable;situation_familiale;enfants")
+# The COPY the PostgreSQL benches write their agents with (gestion, affectation, promotions): one row per
+# agent, these columns in this order.
+COPY_AGENTS = ("COPY agents (id, numen, civilite, nom, prenom, date_naissance, corps, grade, echelon, echelon_depuis, "
+               "discipline, position, modalite_service, affectation_uai, affectation_depuis, adresse, code_postal, "
+               "commune, mail_pro, mail_perso, telephone, portable, situation_familiale, enfants, created_at, "
+               "updated_at) FROM STDIN")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
 

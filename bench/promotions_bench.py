@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load_cpu, load_server  # noqa: E402
+from bench import load_cpu, load_server, load_setup  # noqa: E402
 from bench.load_setup import Client, SetupError, csrf_of  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,10 +80,7 @@ def populate(url: str, n: int, table: int) -> dict:
     started = time.monotonic()
     with psycopg.connect(pg_dsn(url)) as conn:
         with conn.cursor() as cur:
-            with cur.copy("COPY agents (id, numen, civilite, nom, prenom, date_naissance, corps, grade, echelon, "
-                          "echelon_depuis, discipline, position, modalite_service, affectation_uai, "
-                          "affectation_depuis, adresse, code_postal, commune, mail_pro, mail_perso, telephone, "
-                          "portable, situation_familiale, enfants, created_at, updated_at) FROM STDIN") as copy:
+            with cur.copy(load_setup.COPY_AGENTS) as copy:
                 lignes = []
                 for i in range(1, n + 1):
                     echelon = 9 + i % 3  # every one promouvable on 31 August 2027: 9th for 2 years, or above

@@ -19,6 +19,7 @@ from .engine.explain import explanation_of
 from .entree import EXCLUSIONS
 from .models import ALGORITHMES, DA, BarreSimulee, CandidatSimule, ResultatSimule, Simulation
 from .simulation import points
+from ..core.texte import chiffres
 
 PAR_PAGE = 50
 OBTENTIONS = {"voeu": "vœu", "maintien": "maintien sur son poste", "extension": "extension", "sans_poste": "sans poste"}
@@ -100,7 +101,7 @@ def _conditions(simulation: Simulation, q: str):
         pattern = f"%{q.lower()}%"
         where.append(or_(func.lower(Agent.nom).like(pattern), func.lower(Agent.prenom).like(pattern),
                          func.lower(Agent.prenom + " " + Agent.nom).like(pattern),
-                         *((CandidatSimule.demande_id == int(q),) if q.isdigit() and len(q) <= 9 else ())))
+                         *((CandidatSimule.demande_id == int(q),) if chiffres(q) and len(q) <= 9 else ())))
     return where
 
 

@@ -23,6 +23,7 @@ from .forms import LancerForm, ValiderForm
 from .loaders import campagne_or_404, simulation_or_404, site_or_404
 from .models import ALGORITHMES, ATTENTE, DA, EN_COURS, TERMINEE, Simulation
 from .validation import ValidationRefusee, csv_des_barres, valider
+from ..core.texte import chiffres
 
 bp = Blueprint("affectation", __name__, url_prefix="/affectation")
 
@@ -66,7 +67,7 @@ def _algorithme(value: str | None) -> str:
 
 def _page(value: str | None) -> int:
     text = (value or "1").strip()
-    return int(text) if text.isdigit() and 0 < len(text) <= 6 and int(text) > 0 else 0
+    return int(text) if chiffres(text) and 0 < len(text) <= 6 and int(text) > 0 else 0
 
 
 def _index(slug: str, *, status: int = 200, erreur: str | None = None, form: LancerForm | None = None):
@@ -219,7 +220,7 @@ def difference(simulation_id: int):
     avec = request.args.get("avec", "")
     if avec:
         autre = None
-        if avec.isdigit() and len(avec) <= 9:
+        if chiffres(avec) and len(avec) <= 9:
             autre = session.get(Simulation, int(avec))
         if autre is None or autre.campagne != sim.campagne or autre.etat != TERMINEE or autre.id == sim.id \
                 or autre.mouvement != sim.mouvement:

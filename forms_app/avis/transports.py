@@ -14,6 +14,7 @@ from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 
 from .reglages import Reglages
+from ..core.texte import chiffres
 
 TIMEOUT_S = 20
 
@@ -120,7 +121,7 @@ class FichierCourriel:
 
 def numero_international(portable: str) -> str:
     """« 06 12 34 56 78 » → « +33612345678 » (a number already in +… form is kept)."""
-    digits = "".join(ch for ch in portable if ch.isdigit() or ch == "+")
+    digits = "".join(ch for ch in portable if chiffres(ch) or ch == "+")
     if digits.startswith("+"):
         return digits
     if digits.startswith("0") and len(digits) == 10:

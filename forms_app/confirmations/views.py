@@ -20,6 +20,7 @@ from ..mobilite.loaders import campagne_or_404, load_demande
 from ..mobilite.models import Demande
 from . import document, echeances  # noqa: F401  (échéances registered with the blueprint)
 from .models import ANNULEE, ATTENTE, NON_RECEVABLE, RETOURNEE, ConfirmationDemande, FichierConfirmation, page_changee
+from ..core.texte import chiffres
 
 bp = Blueprint("confirmations", __name__, url_prefix="/confirmations")
 
@@ -155,7 +156,7 @@ def fichier(demande_id: int, nom: str):
     """A file of the return: « signee » or « justificatif-N »."""
     _demande, confirmation = _confirmation_of(demande_id)
     role, _sep, rang = nom.partition("-")
-    if confirmation is None or role not in ("signee", "justificatif") or (rang and not rang.isdigit()):
+    if confirmation is None or role not in ("signee", "justificatif") or (rang and not chiffres(rang)):
         abort(404)
     found = get_session().scalar(select(FichierConfirmation).where(
         FichierConfirmation.confirmation_id == confirmation.id, FichierConfirmation.role == role,
@@ -252,7 +253,7 @@ def suivi(slug: str):
         refuse(400, f"Filtre inconnu{NBSP}: «{NBSP}{filtre[:40]}{NBSP}». Choisissez parmi : "
                     + ", ".join(f"«{NBSP}{k}{NBSP}»" for k in FILTRES if k) + ".")
     page_no = request.args.get("page", "1")
-    if not page_no.isdigit() or int(page_no) < 1:
+    if not chiffres(page_no) or int(page_no) < 1:
         refuse(400, "Numéro de page invalide : indiquez un nombre entier à partir de 1.")
     page_no = int(page_no)
     session = get_session()

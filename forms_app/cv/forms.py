@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, StopValidation, ValidationError
 from ..core.clock import now
 from ..core.fields import ChoiceField, longueur, no_control, strip
 from ..core.security import BaseForm
+from ..core.texte import chiffres
 
 FIRST_YEAR = 1930
 
@@ -116,7 +117,7 @@ class CvEntryForm(BaseForm):
         start, end = self.annee_debut.data, field.data
         if (
             self.rubrique.annee_fin and start and end and not self.annee_debut.errors
-            and start.isdigit() and end.isdigit() and int(end) < int(start)
+            and chiffres(start) and chiffres(end) and int(end) < int(start)
         ):
             raise ValidationError(MSG_ANNEE_FIN)
 

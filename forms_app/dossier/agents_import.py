@@ -10,6 +10,7 @@ from datetime import date, datetime
 from generator.model import is_valid_uai
 
 from ..comptes.identifiants import base_identifiant
+from ..core.texte import chiffres
 
 COLUMNS: tuple[str, ...] = (
     "numen", "civilite", "nom", "prenom", "date_naissance", "corps", "grade", "echelon",
@@ -110,12 +111,12 @@ def check_row(raw: dict[str, str]) -> tuple[dict, list[str]]:
                 problems.append(f"{name} « {text} » : date JJ/MM/AAAA attendue, par exemple 13/01/1983")
             values[name] = parsed
         elif name == "echelon":
-            if not text.isdigit() or not 1 <= int(text) <= ECHELON_MAX:
+            if not chiffres(text) or not 1 <= int(text) <= ECHELON_MAX:
                 problems.append(f"echelon « {text} » : nombre entier de 1 à {ECHELON_MAX} attendu")
             else:
                 values[name] = int(text)
         elif name == "enfants":
-            if not text.isdigit() or int(text) > ENFANTS_MAX:
+            if not chiffres(text) or int(text) > ENFANTS_MAX:
                 problems.append(f"enfants « {text} » : nombre d'enfants de moins de 18 ans attendu (0, 1, 2…)")
             else:
                 values[name] = int(text)

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, StopValidation, ValidationError
 from ..core.fields import MSG_DATE, ChoiceField, longueur, mail, no_control, one_of, parse_date, strip
 from ..core.fields import telephone as phone_number
 from ..core.security import BaseForm
+from ..core.texte import chiffres
 
 RUBRIQUES_SIGNALEMENT: dict[str, str] = {
     "adresse": "Adresse",
@@ -90,7 +91,7 @@ def _requis(message: str) -> list:
 def entier(mini: int, maxi: int):
     def check(form, field) -> None:
         text = (field.data or "").strip()
-        if not text.isdigit() or not mini <= int(text) <= maxi:
+        if not chiffres(text) or not mini <= int(text) <= maxi:
             raise StopValidation(MSG_ENTIER.format(mini=mini, maxi=maxi))
 
     return check
@@ -104,7 +105,7 @@ class MiseAJourAdresseForm(BaseForm):
                           validators=[*_requis("Indiquez la commune."), longueur(120)])
 
     def validate_code_postal(self, field) -> None:
-        if not (field.data.isdigit() and len(field.data) == 5):
+        if not (chiffres(field.data) and len(field.data) == 5):
             raise ValidationError("Saisissez un code postal à 5 chiffres, par exemple 63000.")
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from generator.model import is_valid_uai, uai_check_letter
 
 from .agents_import import _CONTROL, ECHELON_MAX, AgentRow, _date, decode
+from ..core.texte import chiffres
 
 COLUMNS: tuple[str, ...] = (
     "numen", "type", "debut", "fin", "corps", "grade", "echelon", "position", "uai", "etablissement", "nature",
@@ -110,7 +111,7 @@ def _check_line(raw: dict[str, str]) -> tuple[dict, list[str]]:
         text = texts["echelon"]
         if not text:
             problems.append("echelon manquant : obligatoire pour une ligne carriere")
-        elif not text.isdigit() or not 1 <= int(text) <= ECHELON_MAX:
+        elif not chiffres(text) or not 1 <= int(text) <= ECHELON_MAX:
             problems.append(f"echelon « {text} » : nombre entier de 1 à {ECHELON_MAX} attendu")
         else:
             values["echelon"] = int(text)

@@ -34,6 +34,7 @@ from .loaders import load_dossier, load_own_agent, load_signalement
 from .models import Agent, LigneAffectation, LigneCarriere
 from .recherche import identifiant_contient, nom_ou_numen
 from .rules import Etat, Periode, anciennetes, entree_dans_le_corps, entree_dans_le_grade, periodes_carriere
+from ..core.texte import chiffres
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 NBSP = "\u00a0"
@@ -244,7 +245,7 @@ def _disciplines_choices(session) -> list[tuple[str, str]]:
 def _page_number(text: str | None) -> int | None:
     if text is None or text == "":
         return 1
-    return int(text) if text.isdigit() and 0 < len(text) <= 6 and int(text) >= 1 else None
+    return int(text) if chiffres(text) and 0 < len(text) <= 6 and int(text) >= 1 else None
 
 
 def _signaler_page(form: SignalementForm, agent: Agent, status: int = 200):

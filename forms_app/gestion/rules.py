@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from generator.frdates import NBSP
 from generator.model import VOEU_TYPES, BaremeRule, Campaign, Referentiel
 
+from ..core.texte import chiffres
 from ..mobilite.rules.bareme import (
     ACCORDE,
     CORRIGE,
@@ -148,7 +149,7 @@ def lire_filtres(args: Mapping[str, str], campaign: Campaign, ref: Referentiel) 
             origine = ""
     raw_page = _texte(args.get("page", ""), 12) or "1"
     page = 1
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= 1_000_000:
+    if not chiffres(raw_page) or not 1 <= int(raw_page) <= 1_000_000:
         erreurs["page"] = MSG_PAGE.format(valeur=raw_page)
     else:
         page = int(raw_page)

@@ -14,6 +14,7 @@ from generator.frdates import date_fr
 from generator.promotion import DEPARTAGE, PromotionRules, Valeur, Vivier
 
 from .echelons import Position, mois_entre, position_au
+from ..core.texte import chiffres
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def lire_vue_appreciations(args: Mapping[str, str], echelons: Sequence[int], tot
         echelon = echelons[0] if echelons and total > UN_ECHELON_AU_DELA else None
     elif raw == TOUS:
         echelon = None
-    elif raw.isdigit() and int(raw) in echelons:
+    elif chiffres(raw) and int(raw) in echelons:
         echelon = int(raw)
     else:
         known = ", ".join(str(e) for e in echelons) or "aucun pour l'instant"

@@ -41,6 +41,7 @@ from .loaders import campagne_promotion, load_promouvable, own_promouvable
 from .models import AppreciationRecteur, Candidature, DossierFige, Promouvable
 from .pdf import synthese_pdf
 from .rules import concerne, criteres_departage, lire_vue_appreciations, quotas, refus_quota
+from ..core.texte import chiffres
 
 bp = Blueprint("promotions", __name__, url_prefix="/promotions")
 
@@ -297,7 +298,7 @@ def _choix_envoyes(lignes, prefix: str, valeurs: set[str], actuel, errors: dict[
 def _valeurs_envoyees(prefix: str) -> dict[int, str]:
     """What the refused form held, by promouvable id, to show it again."""
     start = len(prefix) + 1
-    return {int(k[start:]): v for k, v in request.form.items() if k.startswith(prefix + "-") and k[start:].isdigit()}
+    return {int(k[start:]): v for k, v in request.form.items() if k.startswith(prefix + "-") and chiffres(k[start:])}
 
 
 @bp.route("/<slug>/avis", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from ..core.clock import now
 from ..dossier.models import Agent
 from ..mobilite.models import Demande, Voeu
 from .models import EXTENSION, ISSUES, MAINTENU, NON_SATISFAIT, SATISFAIT, Resultat
+from ..core.texte import chiffres
 
 NBSP = "\u00a0"
 COLONNES = ("numen", "demande", "resultat", "voeu", "uai", "libelle")
@@ -117,11 +118,11 @@ def lire_csv(texte: str, fichier: str = "resultats.csv") -> list[LigneResultat]:
             problemes.append(f"{ou}résultat « {row['resultat'][:40]} » inconnu : écrivez satisfait, maintenu, "
                              "non satisfait ou extension")
             continue
-        if not row["demande"].isdigit() or len(row["demande"]) > 9:
+        if not chiffres(row["demande"]) or len(row["demande"]) > 9:
             problemes.append(f"{ou}numéro de demande « {row['demande'][:20]} » invalide : un nombre entier")
             continue
         voeu = row.get("voeu", "")
-        if voeu and (not voeu.isdigit() or len(voeu) > 3):
+        if voeu and (not chiffres(voeu) or len(voeu) > 3):
             problemes.append(f"{ou}numéro de vœu « {voeu[:20]} » invalide : un nombre entier (1 pour le premier vœu)")
             continue
         lignes.append(LigneResultat(

@@ -347,6 +347,8 @@ def test_bad_addresses_answer_4xx_in_french(app, db_backend, monde, immediat):
     sim_id = int(lancer(client).headers["Location"].rstrip("/").rsplit("/", 1)[1])
     cases = [
         (f"/affectation/simulations/{sim_id}/agents?page=0", 400, "La page 0 n'existe pas"),
+        (f"/affectation/simulations/{sim_id}/agents?page=²", 400, "n'existe pas"),
+        (f"/affectation/simulations/{sim_id}/difference?avec=²", 400, "La simulation à comparer n'existe pas"),
         (f"/affectation/simulations/{sim_id}/agents?page=9", 400, "La page 9 n'existe pas : la liste en compte 1."),
         (f"/affectation/simulations/{sim_id}/barres?discipline=L9999", 400, "Aucune barre pour la discipline « L9999 »"),
         (f"/affectation/simulations/{sim_id}/barres.csv?algorithme=x", 400, "Algorithme inconnu"),

@@ -370,6 +370,7 @@ def test_the_list_is_sorted_by_name_and_paged_by_50_with_filters_in_the_links(ap
     ("tri=age", "Choisissez un tri de la liste : nom de A à Z ou de Z à A."),
     ("page=abc", "La page « abc » n'existe pas : indiquez un numéro de page (1, 2…)."),
     ("page=0", "La page « 0 » n'existe pas"),
+    ("page=²", "La page « ² » n'existe pas : indiquez un numéro de page (1, 2…)."),  # isdigit() says yes, int() no
     ("page=7", "La page 7 n'existe pas : la liste en compte 1. Revenez à la page 1."),
     ("q=" + "x" * 81, "Ce champ accepte au plus 80 caractères (vous en avez saisi 81)."),
 ])

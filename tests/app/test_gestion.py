@@ -160,6 +160,7 @@ def test_sorting_and_paging_live_in_the_url(app, monde):
     ("tri=age", "La valeur « age » n'existe pas pour le filtre « Tri »"),
     ("origine=Atlantide", "« Atlantide » n'est ni un établissement (UAI) ni une commune du référentiel"),
     ("page=zéro", "La page « zéro » n'existe pas : indiquez un numéro de page (1, 2…)."),
+    ("page=²", "La page « ² » n'existe pas : indiquez un numéro de page (1, 2…)."),
     ("page=9", "La page 9 n'existe pas : la liste en compte 1. Revenez à la page 1."),
     ("q=a%00b", "Le texte recherché contient des caractères invisibles"),
 ])

@@ -67,6 +67,7 @@ def test_unknown_kind_or_page_is_refused(app, monde):
     bad = monde["client"].get(f"{url}?type=secrets")
     assert bad.status_code == 400 and "Le type d'action « secrets » n'existe pas" in text_of(bad)
     assert monde["client"].get(f"{url}?page=abc").status_code == 400
+    assert monde["client"].get(f"{url}?page=²").status_code == 400
 
 
 @pytest.mark.postgres

@@ -70,6 +70,7 @@ ROW_ERRORS = [
     ({"date_naissance": "1983-01-13"}, "date_naissance « 1983-01-13 » : date JJ/MM/AAAA attendue, par exemple 13/01/1983"),
     ({"echelon": "douze"}, "echelon « douze » : nombre entier de 1 à 11 attendu"),
     ({"echelon": "12"}, "echelon « 12 » : nombre entier de 1 à 11 attendu"),
+    ({"echelon": "²"}, "echelon « ² » : nombre entier de 1 à 11 attendu"),  # isdigit() says yes, int() no
     ({"echelon_depuis": "01/13/2024"}, "echelon_depuis « 01/13/2024 » : date JJ/MM/AAAA attendue, par exemple 13/01/1983"),
     ({"affectation_uai": "0630021A"}, "affectation_uai « 0630021A » : code UAI invalide (7 chiffres et la lettre de contrôle, par exemple 0630021F)"),
     ({"code_postal": "6300"}, "code_postal « 6300 » : 5 chiffres attendus, par exemple 63000"),

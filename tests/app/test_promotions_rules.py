@@ -233,6 +233,8 @@ def test_perspectives(hc, rdv, durees):
                           "ou «\u00a0tous\u00a0»."),
     ({"echelon": "-9"}, 6, "Échelon «\u00a0-9\u00a0» inconnu\u00a0: choisissez un échelon de la plage d'appel (9, 10, 11) "
                            "ou «\u00a0tous\u00a0»."),
+    ({"echelon": "²"}, 6, "Échelon «\u00a0²\u00a0» inconnu\u00a0: choisissez un échelon de la plage d'appel (9, 10, 11) "
+                          "ou «\u00a0tous\u00a0»."),
     ({"a_renseigner": "oui"}, 6, "Le filtre «\u00a0à renseigner\u00a0» vaut 1 ou est absent\u00a0: retirez-le de l'adresse."),
 ])
 def test_the_recteur_page_view_from_its_url(args, total, expected):

@@ -80,6 +80,7 @@ def test_import_is_all_or_nothing_and_idempotent(app, monde):
     ("satisfait;1;0630021X;", "non satisfait;;;", "resultats.csv:2: UAI « 0630021X » inconnu"),
     ("satisfait;1;;", "maintenu;2;;", "resultats.csv:3: un résultat « maintenu » n'a ni vœu ni UAI"),
     ("satisfait;un;;", "maintenu;;;", "resultats.csv:2: numéro de vœu « un » invalide"),
+    ("satisfait;²;;", "maintenu;;;", "resultats.csv:2: numéro de vœu « ² » invalide"),
 ])
 def test_a_bad_line_refuses_the_whole_file(app, monde, claire, paul, message):
     with pytest.raises(ResultatsRefuses) as refus:

@@ -18,6 +18,7 @@ from ...mobilite.models import Demande
 from ..loaders import campagne_or_404, load_agent, load_demande, site_or_404
 from ..rules import ACTIONS, TYPES_ACTION, en_mots, type_de_l_action
 from . import bp
+from ...core.texte import chiffres
 
 PAR_PAGE = 100
 MSG_TYPE = f"Le type d'action «{NBSP}{{valeur}}{NBSP}» n'existe pas{NBSP}: choisissez-en un dans la liste."
@@ -30,7 +31,7 @@ def _filtre():
     if kind and kind not in TYPES_ACTION:
         refuse(400, MSG_TYPE.format(valeur=kind))
     raw = request.args.get("page", "1")[:12] or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not chiffres(raw) or not 1 <= int(raw) <= 100_000:
         refuse(400, MSG_PAGE.format(valeur=raw))
     return kind, int(raw)
 
