@@ -16,13 +16,12 @@ from ...dossier.models import Agent
 from ...dossier.views import ONGLETS
 from ...mobilite.models import Demande
 from ..loaders import campagne_or_404, load_agent, load_demande, site_or_404
-from ..rules import ACTIONS, TYPES_ACTION, en_mots, type_de_l_action
+from ..rules import ACTIONS, MSG_PAGE, TYPES_ACTION, en_mots, type_de_l_action
 from . import bp
 from ...core.texte import chiffres
 
 PAR_PAGE = 100
 MSG_TYPE = f"Le type d'action «{NBSP}{{valeur}}{NBSP}» n'existe pas{NBSP}: choisissez-en un dans la liste."
-MSG_PAGE = f"La page «{NBSP}{{valeur}}{NBSP}» n'existe pas{NBSP}: indiquez un numéro de page (1, 2…)."
 
 
 def _filtre():
